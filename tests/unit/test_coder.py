@@ -1,0 +1,113 @@
+"""The coder on sentences written for these tests: types, parties, dates, modality."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from timeline.domain.articles import Article, article_id_for
+from timeline.extract.pipeline import extract_events
+
+
+def code(text: str, published: str = "2025-05-18") -> list:
+    body = f" date {published} (TST) {text}"
+    article = Article(article_id_for(body), date.fromisoformat(published), body)
+    return extract_events(article)
+
+
+def facts(events: list) -> set[tuple]:
+    return {
+        (e.type, e.occurred_on.isoformat(), e.actor.country, e.target.country, e.modality)
+        for e in events
+        if e.type != "StatementRecorded"
+    }
+
+
+def test_titled_people_meet_and_later_mentions_resolve() -> None:
+    # 2025-05-18 is a Sunday; "on Friday" is 2025-05-16.
+    events = code(
+        "Egyptian Foreign Minister Badr Abdelatty held talks with the Turkish ambassador, "
+        "Selim Demirbas, in Cairo on Friday. Abdelatty congratulated the ambassador on his new posting."
+    )
+    meeting = [e for e in events if e.type == "MeetingHeld"]
+    assert meeting and {meeting[0].actor.country, meeting[0].target.country} == {"EGY", "TUR"}
+    assert meeting[0].occurred_on == date(2025, 5, 16)
+    names = {meeting[0].actor.name, meeting[0].target.name}
+    assert names == {"Badr Abdelatty", "Selim Demirbas"}
+    congrats = [e for e in events if e.type == "CongratulationsExpressed"]
+    assert congrats and congrats[0].actor.name == "Badr Abdelatty"
+    assert congrats[0].target.country == "TUR"
+
+
+def test_future_visit_is_planned_not_made() -> None:
+    events = code("Chilean President Lucia Ferrer will visit Argentina next month, her office said.")
+    visits = [e for e in events if e.type == "VisitMade"]
+    assert visits and all(v.modality == "planned" for v in visits)
+    assert visits[0].actor.country == "CHL" and visits[0].target.country == "ARG"
+
+
+def test_negated_agreement() -> None:
+    events = code("Norway and Iceland did not sign an agreement on fishing quotas on Thursday.")
+    signed = [e for e in events if e.type == "AgreementSigned"]
+    assert signed and all(e.modality == "negated" for e in signed)
+
+
+def test_invitation_names_invitee_and_destination() -> None:
+    events = code("Ghanaian President Kofi Mensah invited Nigeria's President Bola Tinubu to visit Ghana.")
+    inv = [e for e in events if e.type == "InvitationExtended"]
+    assert inv, facts(events)
+    assert inv[0].actor.country == "GHA" and inv[0].target.country == "NGA"
+    assert inv[0].payload["destination"] == "GHA"
+    assert inv[0].payload["invitee"]["name"] == "Bola Tinubu"
+
+
+def test_one_sentence_two_statements_and_nominal_attack_date() -> None:
+    events = code(
+        "Vietnam's Prime Minister Tran Van Long sent condolences to Thailand over the bombing in Bangkok, "
+        "which happened on May 2."
+    )
+    kinds = {e.type for e in events}
+    assert {"CondolencesExpressed", "AttackOccurred"} <= kinds
+    attack = next(e for e in events if e.type == "AttackOccurred")
+    assert attack.target.country == "THA" and attack.occurred_on == date(2025, 5, 2)
+    condolence = next(e for e in events if e.type == "CondolencesExpressed")
+    assert condolence.occurred_on == date(2025, 5, 18)  # no date of its own: the article's
+
+
+def test_list_of_targets_gives_one_event_each() -> None:
+    events = code("Hungary expelled diplomats from Austria, Slovakia and Croatia on Monday.")
+    expelled = {e.target.country for e in events if e.type == "DiplomatExpelled"}
+    assert expelled == {"AUT", "SVK", "HRV"}
+
+
+def test_reported_statement_date_carries_to_undated_statements() -> None:
+    events = code(
+        "Kazakh President Arman Sadykov met the Mongolian envoy, a statement from his office said on "
+        "Wednesday. Sadykov expressed solidarity with Mongolia after the floods."
+    )
+    solidarity = [e for e in events if e.type == "SolidarityExpressed"]
+    assert solidarity and solidarity[0].occurred_on == date(2025, 5, 14)
+    assert solidarity[0].actor.country == "KAZ" and solidarity[0].target.country == "MNG"
+
+
+def test_commentary_is_a_statement_by_the_outlet() -> None:
+    events = code("Canada met Mexico on Monday. The gathering is widely seen as overdue.")
+    last = events[-1]
+    assert last.type == "StatementRecorded" and last.actor.name == "TST"
+    assert last.occurred_on == date(2025, 5, 18)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Peru recalled its ambassador from Bolivia on Tuesday.", "RelationsDowngraded"),
+        ("Japan imposed sanctions on North Korea on Tuesday.", "SanctionsImposed"),
+        ("Brazil condemned Paraguay's decision on Tuesday.", "CriticismVoiced"),
+        ("Kenya's President telephoned Uganda's President on Tuesday.", "PhoneCallHeld"),
+        ("Spain pledged aid worth $5 million to Morocco on Tuesday.", "AidProvided"),
+        ("Poland threatened Belarus with border closures on Tuesday.", "ThreatIssued"),
+    ],
+)
+def test_vocabulary_types(sentence: str, kind: str) -> None:
+    assert kind in {e.type for e in code(sentence)}

@@ -1,0 +1,400 @@
+"""The `timeline` command line: parse options, call one library function, format the answer."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from timeline import __version__, output, service
+from timeline.clock import TimeValueError, parse_day, parse_moment, today
+from timeline.config import DATABASE_ENV, DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROGRESS_THRESHOLD
+from timeline.ingest import (
+    IngestError,
+    IngestOptions,
+    IngestReport,
+    collect_sources,
+    ingest_sources,
+    load_lexicon,
+)
+
+
+class Failure(click.ClickException):
+    """A failure reported as one line on stderr, "error: ...", with exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line (database drivers like to add paragraphs)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else ""
+    return text or type(exc).__name__
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from timeline.store import StoreError
+
+    return (service.ServiceError, IngestError, StoreError)
+
+
+class TimelineGroup(click.Group):
+    """The top-level group: any error escaping a command becomes one line, unless --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # `timeline events | head`: let click quiet the broken pipe
+                raise
+            if ctx.params.get("debug"):
+                raise
+            raise Failure(one_line(exc)) from exc
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            if isinstance(exc, _expected_errors()):
+                raise Failure(one_line(exc)) from exc
+            hint = "(run with --debug for the traceback)"
+            raise Failure(f"{type(exc).__name__}: {one_line(exc)} {hint}") from exc
+
+
+# --- option types ------------------------------------------------------------------------------
+
+
+class DayType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_day(str(value))
+        except TimeValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class MomentType(click.ParamType):
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_moment(str(value))
+        except TimeValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DAY = DayType()
+MOMENT = MomentType()
+
+
+def as_of_option(help_text: str) -> Any:
+    return click.option("--as-of", type=DAY, help=help_text)
+
+
+known_at_option = click.option(
+    "--known-at", type=MOMENT,
+    help="What the store knew then: a timestamp (UTC unless it has a zone) or a date (its end).",
+)
+
+
+def format_option(choices: tuple[str, ...]) -> Any:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+        help="Output format.",
+    )
+
+
+# --- context -----------------------------------------------------------------------------------
+
+
+class Session:
+    """The database URL and the store, opened (and migrated to head) on first use."""
+
+    def __init__(self, url: str | None, debug: bool) -> None:
+        self.url = url
+        self.debug = debug
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from timeline.store import open_store
+
+            self._store = open_store(self.url, migrate=True)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def emit(chunks: Iterable[str]) -> None:
+    for chunk in chunks:
+        click.echo(chunk, nl=False)
+
+
+@click.group(cls=TimelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", "db_url", envvar=DATABASE_ENV, metavar="URL",
+    help=f"SQLAlchemy database URL (default: ${DATABASE_ENV}, else sqlite file ./timeline.db).",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@click.version_option(__version__, prog_name="timeline")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
+    """An event-sourced, bitemporal timeline of diplomatic news.
+
+    Feed articles in with `ingest`; ask what happened (`events`), how relations stand
+    (`relations`, `history`) and which invitations are pending (`invitations`), as of any date.
+    """
+    session = Session(db_url or None, debug)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
+@click.option("--published", type=DAY, help="Publication date for texts without a date line.")
+@click.option(
+    "--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An extra lexicon file (repeatable).",
+)
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+    help="Refuse articles larger than this.",
+)
+@click.option(
+    "--max-events", type=click.IntRange(min=1), default=DEFAULT_MAX_EVENTS, show_default=True,
+    help="Refuse an article that yields more events than this.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures still show).")
+@click.pass_obj
+def ingest(
+    session: Session, paths: tuple[str, ...], published: date | None, lexicons: tuple[Path, ...],
+    max_bytes: int, max_events: int, quiet: bool,
+) -> None:
+    """Extract events from articles and append them.
+
+    PATH is a .txt file, a folder (read recursively), a .jsonl feed (one article per line) or
+    `-` for stdin. Each article is one transaction; an article already stored is left alone.
+    """
+    options = IngestOptions(published, max_bytes, max_events, lexicons, debug=session.debug)
+    lexicon = load_lexicon(options.lexicons)
+    stdin = sys.stdin.buffer if "-" in paths else None
+    sources = collect_sources(paths, stdin, max_bytes)
+    total = sum(source.count for source in sources)
+    outcomes = ingest_sources(session.store, sources, options, lexicon)
+    report = IngestReport()
+    if not quiet and total > PROGRESS_THRESHOLD:
+        with click.progressbar(outcomes, length=total, label="ingesting", file=sys.stderr) as bar:
+            for outcome in bar:
+                report.add(outcome)
+        for failure in report.failures:  # after the bar, so that the lines are not torn by it
+            click.echo(failure.line(), err=True)
+    else:
+        for outcome in outcomes:
+            report.add(outcome)
+            if outcome.status == "failed":
+                click.echo(outcome.line(), err=True)
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+# --- reading the stream ------------------------------------------------------------------------
+
+
+EVENT_TYPES_HELP = "Only events of this type (repeatable)."
+
+
+def _event_types() -> list[str]:
+    from timeline.domain.vocabulary import event_types
+
+    return sorted(event_types())
+
+
+@cli.command()
+@as_of_option("Only events that occurred on or before this date.")
+@known_at_option
+@click.option("--actor", metavar="C", help="Actor: ISO3 country code, country name, or a person's name.")
+@click.option("--target", metavar="C", help="Target: ISO3 country code, country name, or a person's name.")
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(_event_types(), case_sensitive=False),
+    metavar="TYPE", help=EVENT_TYPES_HELP,
+)
+@click.option("--since", type=DAY, help="Only events that occurred on or after this date.")
+@click.option("--until", type=DAY, help="Only events that occurred on or before this date.")
+@click.option("--article", "article_id", metavar="ID", help="Only events of this article.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option("--include-retracted", is_flag=True, help="Also show events that were retracted.")
+@format_option(output.FORMATS)
+@click.pass_obj
+def events(
+    session: Session, as_of: date | None, known_at: datetime | None, actor: str | None, target: str | None,
+    types: tuple[str, ...], since: date | None, until: date | None, article_id: str | None,
+    limit: int | None, include_retracted: bool, fmt: str,
+) -> None:
+    """List events in the order they were recorded."""
+    query = service.events_query(
+        as_of=as_of, known_at=known_at, actor=actor, target=target, types=types, since=since,
+        until=until, article_id=article_id, limit=limit, include_retracted=include_retracted,
+    )
+    found = (output.event_record(event) for event in service.list_events(session.store, query))
+    emit(_render(found, fmt, output.events_table, columns=output.EVENT_FIELDS))
+
+
+def _render(
+    items: Iterable[dict[str, Any]], fmt: str, table: Any, columns: tuple[str, ...] = ()
+) -> Iterator[str]:
+    if fmt == "json":
+        return output.render_json(items)
+    if fmt == "jsonl":
+        return output.render_jsonl(items)
+    if fmt == "csv":
+        return output.render_csv(items, columns)
+    return table(items)
+
+
+# --- projections -------------------------------------------------------------------------------
+
+
+@cli.command()
+@as_of_option("The world as of this date (default: today).")
+@known_at_option
+@click.option("--explain", nargs=2, metavar="A B", help="The facts behind the status of the dyad A-B.")
+@format_option(output.TABLE_JSON)
+@click.pass_obj
+def relations(
+    session: Session, as_of: date | None, known_at: datetime | None, explain: tuple[str, str] | None, fmt: str
+) -> None:
+    """The status of each relationship between two countries."""
+    if explain:
+        explained = service.explain(session.store, *explain, as_of=as_of, known_at=known_at)
+        if fmt == "json":
+            click.echo(output.dumps(explained, indent=2))
+        else:
+            emit(output.explanation_table(explained))
+        return
+    found = service.relations(session.store, as_of=as_of, known_at=known_at)
+    emit(_render(found, fmt, output.relations_table))
+
+
+@cli.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@as_of_option("Up to this date (default: today).")
+@known_at_option
+@format_option(output.TABLE_JSON)
+@click.pass_obj
+def history(
+    session: Session, a: str, b: str, as_of: date | None, known_at: datetime | None, fmt: str
+) -> None:
+    """One dyad's timeline, with each change of tone."""
+    found = service.history(session.store, a, b, as_of=as_of, known_at=known_at)
+    emit(_render(found, fmt, output.history_table))
+
+
+@cli.command()
+@as_of_option("The world as of this date (default: today).")
+@known_at_option
+@click.option(
+    "--status", type=click.Choice(service.INVITATION_STATUSES), help="Only invitations in this state."
+)
+@format_option(output.TABLE_JSON)
+@click.pass_obj
+def invitations(
+    session: Session, as_of: date | None, known_at: datetime | None, status: str | None, fmt: str
+) -> None:
+    """Who invited whom, where to, since when, and where each stands."""
+    day = as_of or today()
+    found = service.invitations(session.store, as_of=day, known_at=known_at, status=status)
+    emit(_render(found, fmt, lambda items: output.invitations_table(items, day)))
+
+
+@cli.command()
+@as_of_option("The world as of this date (default: today).")
+@known_at_option
+@click.pass_obj
+def replay(session: Session, as_of: date | None, known_at: datetime | None) -> None:
+    """Recompute every projection from the event stream."""
+    click.echo(service.replay(session.store, as_of=as_of, known_at=known_at).line())
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event is wrong (kept with the retraction).")
+@click.pass_obj
+def retract(session: Session, event_id: str, reason: str) -> None:
+    """Retract an event (appends an EventRetracted).
+
+    The event stays in the stream; reads and projections leave it out from then on.
+    """
+    done = service.retract(session.store, event_id, reason)
+    click.echo(f"retracted {event_id} (EventRetracted {done.event_id} at position {done.position})")
+
+
+# --- the schema --------------------------------------------------------------------------------
+
+
+@cli.group()
+def db() -> None:
+    """The database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_obj
+def db_upgrade(session: Session, revision: str) -> None:
+    """Migrate up to REVISION (default: head)."""
+    from timeline.store import upgrade
+
+    click.echo(f"database at revision {upgrade(session.url, revision) or 'base'}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_obj
+def db_downgrade(session: Session, revision: str) -> None:
+    """Migrate down to REVISION ("base" removes every table)."""
+    from timeline.store import downgrade
+
+    click.echo(f"database at revision {downgrade(session.url, revision) or 'base'}")
+
+
+@db.command("current")
+@click.pass_obj
+def db_current(session: Session) -> None:
+    """Print the database's revision ("base" for an empty database)."""
+    from timeline.store import current
+
+    click.echo(current(session.url) or "base")
+
+
+def main() -> None:
+    """The console script."""
+    try:
+        cli.main(prog_name="timeline")
+    except BrokenPipeError:
+        # The reader went away (`timeline events | head`): stop quietly, without a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""The domain: events, articles and the vocabulary. Plain Python; no SQLAlchemy, no click."""

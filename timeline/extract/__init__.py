@@ -1,0 +1,1 @@
+"""Article text -> statements -> events: pure functions, no database."""

@@ -1,0 +1,401 @@
+"""Actors in a sentence: countries, people (with country and role) and later mentions of them.
+
+People are found from the words around a name: a title before it ("Prime Minister
+Shehbaz Sharif"), a demonym or a country's possessive before the title ("Pakistani
+Prime Minister", "India's High Commissioner"), an apposition ("the Russian ambassador,
+Albert P. Khorev" / "Albert P. Khorev, Russia's ambassador"), or the lexicon of known
+people. Later mentions ("Sharif", "the Prime Minister", "the Lankan leader", "he",
+"both sides") are resolved through the article's context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from timeline.domain.events import Party
+from timeline.extract.lexicon import CountryMention, Lexicon, TitleMention
+
+# A capitalised word, an initial ("P."), or a name particle between capitalised words.
+_WORD = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.?)"
+_PARTICLE = r"(?:bin|bint|ibn|al|el|de|da|del|della|van|von|der|den|la|le|du|dos|y)"
+_NAME = re.compile(
+    rf"{_WORD}(?:(?:\s+|-)(?:{_PARTICLE}\s+)?(?:{_WORD}))*(?:\s+'[A-Z][\w]+')?"
+)
+# Capitalised words that open sentences or clauses and are never names.
+_NOT_NAMES = frozenset(
+    """the a an on in at by of to for from with during after before while when since as and but or
+    this that these those his her its their our my he she it they we i you there here moreover however
+    meanwhile also although though if until unlike according speaking addressing highlighting writing
+    earlier later last next both each all among several some many other another such no not yet
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+_HONORIFICS = frozenset("mr mrs ms dr sheikh sheik prince princess sir dame his her excellency".split())
+_PREPOSITIONS = frozenset(
+    """in to at into from for with between by of on about against toward towards across via near
+    inside outside within around over under among amid""".split()
+)
+_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)\b", re.I)
+_BOTH = re.compile(
+    r"\b(?:both (?:sides|countries|nations|leaders|governments|capitals|men|presidents|ministers)"
+    r"|the two (?:sides|countries|nations|leaders|governments|capitals|men|presidents|neighbours|neighbors"
+    r"|prime ministers|ministers|states)|both\b)",
+    re.I,
+)
+_HEAD_KINDS = frozenset({"head_of_state", "head_of_government", "royal"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor named in a sentence, with the preposition that governs it (if any)."""
+
+    start: int
+    end: int
+    text: str
+    party: Party
+    kind: str  # person | country | organisation | place | both | role
+    prep: str | None = None
+    possessive: bool = False
+    head: bool = False  # a head of state or government
+
+    @property
+    def is_agent(self) -> bool:
+        """Can act: a subject or object, not a location introduced by a preposition."""
+        return self.kind != "place"
+
+
+@dataclass
+class ArticleContext:
+    """What the article has said so far: the people met, the roles and the countries in play."""
+
+    published: date
+    outlet: str | None = None
+    people: dict[str, Party] = field(default_factory=dict)  # full name -> person
+    tokens: dict[str, str] = field(default_factory=dict)  # surname or distinctive token -> full name
+    recent_roles: list[Party] = field(default_factory=list)  # most recent last
+    countries: Counter[str] = field(default_factory=Counter)
+    last_subject: Party | None = None
+    dateline_country: str | None = None  # where the article was filed from
+    anchor: date | None = None  # the date of the statement the text is reported from
+
+    def register(self, person: Party) -> Party:
+        """Remember a person; a fuller record of the same name wins over a thinner one."""
+        assert person.name
+        known = self.people.get(person.name)
+        if known:
+            person = Party(
+                country=person.country or known.country,
+                name=person.name,
+                role=person.role or known.role,
+            )
+        self.people[person.name] = person
+        for token in _name_tokens(person.name):
+            self.tokens.setdefault(token, person.name)
+        self.recent_roles = [p for p in self.recent_roles if p.name != person.name] + [person]
+        return person
+
+    def by_token(self, text: str) -> Party | None:
+        """A later mention by surname or another distinctive part of a name already seen."""
+        if text in self.people:
+            return self.people[text]
+        tokens = _name_tokens(text)
+        for token in reversed(tokens):
+            name = self.tokens.get(token)
+            if name:
+                return self.people[name]
+        return None
+
+    def by_role(self, role: str | None, country: str | None, heads_only: bool = False) -> Party | None:
+        """The most recent person with this role (and country, when given)."""
+        for person in reversed(self.recent_roles):
+            if country and person.country != country:
+                continue
+            if role and person.role and person.role.lower() == role.lower():
+                return person
+            if heads_only and person.role and _is_head_role(person.role) and (country or not role):
+                return person
+        return None
+
+    def counterpart(self, country: str | None) -> str | None:
+        """The country this article most often sets against ``country``."""
+        for iso3, _ in self.countries.most_common():
+            if iso3 != country:
+                return iso3
+        return None
+
+    def dyad(self) -> tuple[Party, Party] | None:
+        """The two countries the article is about, each with its most recent person where one was named."""
+        common = [iso3 for iso3, _ in self.countries.most_common(2)]
+        if len(common) != 2:
+            return None
+        return self._with_person(common[0]), self._with_person(common[1])
+
+    def _with_person(self, iso3: str) -> Party:
+        for person in reversed(self.recent_roles):
+            if person.country == iso3 and person.role and _is_head_role(person.role):
+                return person
+        return Party(country=iso3)
+
+
+def _name_tokens(name: str) -> list[str]:
+    words = [w.strip("'’.") for w in re.split(r"\s+", name)]
+    return [
+        w for w in words
+        if len(w) >= 2 and w.lower() not in _HONORIFICS and w.lower() not in _NOT_NAMES
+        and not re.fullmatch(_PARTICLE, w, re.I)
+    ]
+
+
+def _is_head_role(role: str) -> bool:
+    low = role.lower()
+    return any(k in low for k in ("president", "prime minister", "premier", "king", "emir", "chancellor",
+                                  "sultan", "chief adviser", "crown prince", "leader", "monarch", "queen"))
+
+
+class ActorFinder:
+    """Finds and resolves the actors of each sentence of one article, in reading order."""
+
+    def __init__(self, lexicon: Lexicon, context: ArticleContext) -> None:
+        self.lexicon = lexicon
+        self.ctx = context
+
+    def mentions(self, sentence: str) -> list[Mention]:
+        countries = [c for c in self.lexicon.countries_in(sentence)]
+        orgs = [o for o in self.lexicon.organisations_in(sentence)]
+        titles = self.lexicon.titles_in(sentence)
+        taken: list[tuple[int, int]] = []
+        found: list[Mention] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in taken)
+
+        # 1. Titled people: [country/demonym] Title [of Country] [,] Name
+        for title in titles:
+            person = self._titled_person(sentence, title, countries)
+            if person and free(person.start, person.end):
+                found.append(person)
+                taken.append((person.start, person.end))
+        # 2. Names on their own: known people, later mentions, "Country's Name" and appositions.
+        for match in _NAME.finditer(sentence):
+            start, end, text = _trim_name(sentence, match.start(), match.end())
+            if start >= end or not free(start, end):
+                continue
+            if any(c.start <= start and end <= c.end for c in countries):
+                continue
+            person = self._named_person(sentence, start, end, text, countries, titles)
+            if person:
+                found.append(person)
+                taken.append((person.start, person.end))
+        # 3. Roles without a name ("the Prime Minister", "the Lankan leader").
+        for title in titles:
+            if not free(title.start, title.end):
+                continue
+            role = self._role_mention(sentence, title, countries)
+            if role:
+                found.append(role)
+                taken.append((role.start, role.end))
+        # 4. Organisations speaking for a country, then countries themselves.
+        for org in orgs:
+            if not free(org.start, org.end):
+                continue
+            iso3 = org.iso3 or self._adjacent_country(sentence, org.start, countries)
+            if iso3:
+                found.append(self._mention(sentence, org.start, org.end, Party(country=iso3), "organisation"))
+                taken.append((org.start, org.end))
+        for country in countries:
+            if not free(country.start, country.end):
+                continue
+            mention = self._mention(sentence, country.start, country.end, Party(country=country.iso3), "country")
+            if mention.prep in _PREPOSITIONS and country.kind in ("capital", "city", "name") and mention.prep not in (
+                "with", "between", "by", "of", "against", "toward", "towards"
+            ):
+                mention = replace(mention, kind="place")
+            found.append(mention)
+            taken.append((country.start, country.end))
+        # 5. "both sides", "the two countries".
+        for match in _BOTH.finditer(sentence):
+            if free(match.start(), match.end()):
+                found.append(self._mention(sentence, match.start(), match.end(), Party(), "both"))
+        # 6. A pronoun stands for the last person named as a subject in this sentence, else the last
+        # subject of the sentences before.
+        found.sort(key=lambda m: m.start)
+        for match in _PRONOUN_SUBJECT.finditer(sentence):
+            if not free(match.start(), match.end()):
+                continue
+            earlier = [m for m in found if m.end <= match.start() and m.kind in ("person", "role") and m.prep is None]
+            party = earlier[-1].party if earlier else self.ctx.last_subject
+            if party is not None:
+                found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    # -- people -------------------------------------------------------------------------
+
+    def _titled_person(
+        self, sentence: str, title: TitleMention, countries: list[CountryMention]
+    ) -> Mention | None:
+        """[Demonym|Country's] Title [of Country][,] Name."""
+        pos = title.end
+        country = self._country_before(sentence, title.start, countries)
+        start = country[1] if country else title.start
+        iso3 = country[0] if country else None
+        after = re.match(r"\s+of\s+(?:the\s+)?", sentence[pos:])
+        if after:
+            following = [c for c in countries if c.start == pos + after.end()]
+            if following:
+                iso3 = iso3 or following[0].iso3
+                pos = following[0].end
+        gap = re.match(r"(?:,\s*|\s+)", sentence[pos:])
+        if not gap:
+            return None
+        name_match = _NAME.match(sentence, pos + gap.end())
+        if not name_match:
+            return None
+        n_start, n_end, name = _trim_name(sentence, name_match.start(), name_match.end())
+        if n_start != pos + gap.end() or not name or name.split()[0].lower() in _NOT_NAMES:
+            return None
+        if any(c.start <= n_start < c.end for c in countries):
+            return None
+        party = self._resolve_name(name, iso3, title.role)
+        return self._mention(sentence, start, n_end, party, "person", head=title.kind in _HEAD_KINDS)
+
+    def _named_person(
+        self,
+        sentence: str,
+        start: int,
+        end: int,
+        name: str,
+        countries: list[CountryMention],
+        titles: list[TitleMention],
+    ) -> Mention | None:
+        """A name with no title before it: known, seen before, or placed by the words around it."""
+        on = self.ctx.published
+        known = self.ctx.by_token(name)
+        if known and (name in self.ctx.people or len(name.split()) == 1 or _name_tokens(name)):
+            return self._mention(sentence, start, end, known, "person", head=_is_head_role(known.role or ""))
+        roles = self.lexicon.people_named(name, on)
+        if roles:
+            role = roles[0]
+            party = self.ctx.register(Party(country=role.country, name=role.name, role=role.role))
+            return self._mention(sentence, start, end, party, "person", head=_is_head_role(role.role))
+        if len(name.split()) == 1:
+            roles = self.lexicon.people_by_surname(name, on)
+            if len(roles) == 1:
+                role = roles[0]
+                party = self.ctx.register(Party(country=role.country, name=role.name, role=role.role))
+                return self._mention(sentence, start, end, party, "person", head=_is_head_role(role.role))
+            return None
+        # "Kenya's William Ruto": a country's possessive right before a two-word name.
+        country = self._country_before(sentence, start, countries, possessive_only=True)
+        # "Albert P. Khorev, Russia's ambassador" / ", the Russian envoy".
+        apposition = re.match(r",\s+(?:the\s+|a\s+)?", sentence[end:])
+        if apposition:
+            for title in titles:
+                title_country = self._country_before(sentence, title.start, countries)
+                begin = title_country[1] if title_country else title.start
+                if begin == end + apposition.end():
+                    party = self._resolve_name(name, title_country[0] if title_country else None, title.role)
+                    return self._mention(sentence, start, end, party, "person", head=title.kind in _HEAD_KINDS)
+        if country:
+            party = self._resolve_name(name, country[0], None)
+            return self._mention(sentence, country[1], end, party, "person")
+        return None
+
+    def _resolve_name(self, name: str, iso3: str | None, role: str | None) -> Party:
+        """A person's full record: the text's country and role, else the context's, else the lexicon's."""
+        known = self.ctx.by_token(name) if len(name.split()) == 1 else self.ctx.people.get(name)
+        if known and (not iso3 or known.country == iso3):
+            return self.ctx.register(
+                Party(country=known.country or iso3, name=known.name, role=role or known.role)
+            )
+        candidates = self.lexicon.people_named(name, self.ctx.published)
+        if not candidates and len(name.split()) == 1:
+            candidates = self.lexicon.people_by_surname(name, self.ctx.published)
+        candidates = [c for c in candidates if not iso3 or c.country == iso3]
+        if candidates:
+            best = candidates[0]
+            return self.ctx.register(Party(country=best.country, name=best.name, role=role or best.role))
+        if len(name.split()) == 1 and iso3 and role:
+            holder = self.lexicon.holder(iso3, role, self.ctx.published)
+            if holder and name in holder.name.split():
+                return self.ctx.register(Party(country=iso3, name=holder.name, role=role))
+        return self.ctx.register(Party(country=iso3, name=name, role=role))
+
+    def _role_mention(
+        self, sentence: str, title: TitleMention, countries: list[CountryMention]
+    ) -> Mention | None:
+        """A role named without a person: the last person with it, or the lexicon's holder."""
+        country = self._country_before(sentence, title.start, countries)
+        iso3 = country[0] if country else None
+        start = country[1] if country else title.start
+        generic = title.role.lower() in ("leader", "head of state", "monarch", "head of government")
+        person = self.ctx.by_role(None if generic else title.role, iso3, heads_only=generic)
+        if person is None and iso3 and not generic:
+            holder = self.lexicon.holder(iso3, title.role, self.ctx.published)
+            if holder:
+                person = self.ctx.register(Party(country=iso3, name=holder.name, role=title.role))
+        if person is None and iso3 is None:
+            return None
+        if person is None:
+            person = Party(country=iso3, role=title.role)
+        return self._mention(sentence, start, title.end, person, "role", head=title.kind in _HEAD_KINDS)
+
+    # -- countries ----------------------------------------------------------------------
+
+    def _country_before(
+        self,
+        sentence: str,
+        start: int,
+        countries: list[CountryMention],
+        possessive_only: bool = False,
+    ) -> tuple[str, int] | None:
+        """The country qualifying the words at ``start``: "Pakistani ", "India's ", "US ", "Saudi "."""
+        for country in reversed(countries):
+            if country.end > start:
+                continue
+            between = sentence[country.end:start]
+            if possessive_only:
+                if re.fullmatch(r"['’]s\s+", between):
+                    return country.iso3, country.start
+                return None
+            if re.fullmatch(r"(?:['’]s)?\s+(?:(?:former|then|new|own|acting|deputy|visiting|chief|top)\s+)?", between):
+                return country.iso3, country.start
+            return None
+        return None
+
+    def _adjacent_country(self, sentence: str, start: int, countries: list[CountryMention]) -> str | None:
+        found = self._country_before(sentence, start, countries)
+        return found[0] if found else None
+
+    def _mention(
+        self, sentence: str, start: int, end: int, party: Party, kind: str, head: bool = False
+    ) -> Mention:
+        before = sentence[max(0, start - 24):start].split()
+        prep = before[-1].lower() if before and before[-1].lower() in _PREPOSITIONS else None
+        if prep is None and len(before) >= 2 and before[-1].lower() == "the" and before[-2].lower() in _PREPOSITIONS:
+            prep = before[-2].lower()
+        possessive = bool(re.match(r"['’]s\b", sentence[end:end + 2]))
+        return Mention(start, end, sentence[start:end], party, kind, prep, possessive, head)
+
+
+def _trim_name(sentence: str, start: int, end: int) -> tuple[int, int, str]:
+    """Drop sentence-opening words and honorifics-free noise from the ends of a capitalised run."""
+    text = sentence[start:end]
+    words = text.split()
+    while words and (words[0].lower().strip(".") in _NOT_NAMES):
+        start = sentence.index(words[0], start) + len(words[0])
+        words = words[1:]
+        while start < end and sentence[start].isspace():
+            start += 1
+    while words and words[-1].lower().strip(".") in _NOT_NAMES:
+        words = words[:-1]
+        end = start + len(" ".join(words)) if words else start
+    text = sentence[start:end]
+    # A trailing possessive belongs to the grammar, not the name.
+    if text.endswith(("'s", "’s")):
+        end -= 2
+        text = text[:-2]
+    return start, end, text

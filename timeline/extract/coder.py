@@ -1,0 +1,460 @@
+"""One sentence -> coded statements: who did what to whom, when, with which modality.
+
+The rules, in short:
+- every trigger phrase (triggers.json) is one statement; a sentence without one is a
+  StatementRecorded, spoken by its subject or, failing one, by the outlet;
+- the actor is the clause's subject: the first actor named in the clause that no
+  preposition governs, else the subject carried over from the previous sentence;
+- the target is the first actor after the trigger from another country, else a place
+  named after it, else the country the article most often sets against the actor;
+- a list of targets ("from A, B and C") gives one statement per target; "each"/"both"
+  or "A and B <verb>" give the reverse statement too;
+- a date belongs to the trigger nearest to it; a statement with no date of its own
+  takes the date of the statement it is reported from, else the article's date;
+- modality: cues for the future or for negation between the subject and the trigger.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from timeline.domain.events import Party
+from timeline.extract.actors import ActorFinder, ArticleContext, Mention
+from timeline.extract.dates import DateMention, find_dates
+from timeline.extract.lexicon import Lexicon
+from timeline.extract.triggers import Trigger, TriggerBook
+
+# Types whose happening can be planned (future) rather than reported.
+_ACTIONS = frozenset(
+    {
+        "MeetingHeld", "VisitMade", "PhoneCallHeld", "AgreementSigned", "AidProvided", "SanctionsImposed",
+        "DiplomatExpelled", "RelationsDowngraded", "AttackOccurred", "InvitationExtended",
+    }
+)
+_SYMMETRIC = frozenset({"MeetingHeld", "PhoneCallHeld", "AgreementSigned"})
+# Types that describe the pair rather than one side acting on the other.
+_MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned"})
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and then|saying|adding|calling)\b|\s+while\s+|,\s+which\b|,\s+who\b|\s+after\s+|\s+before\s+|\s+when\s+")
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?$|\s*,\s*$")
+_RECIPROCAL = re.compile(r"\b(?:each|both|one another|each other)\b", re.I)
+_OPENING_PREPOSITIONS = frozenset({"during", "after", "at", "in", "on", "following", "amid", "with", "before"})
+# Phrases that date a statement by the one reported just before it.
+_SAME_DAY = re.compile(
+    r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
+    r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A coded statement, before it becomes a stored Event."""
+
+    type: str
+    actor: Party
+    target: Party
+    occurred_on: date
+    date_precision: str
+    date_basis: str
+    modality: str
+    start: int  # of the trigger, in the sentence
+    end: int
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class SentenceCoder:
+    """Codes the sentences of one article in reading order, carrying context between them."""
+
+    def __init__(self, lexicon: Lexicon, triggers: TriggerBook, context: ArticleContext) -> None:
+        self.lexicon = lexicon
+        self.triggers = triggers
+        self.ctx = context
+        self.actors = ActorFinder(lexicon, context)
+        self.last_date: DateMention | None = None
+        self.narrative: tuple[date, str] | None = None
+
+    def new_paragraph(self) -> None:
+        self.narrative = None
+
+    def set_anchor(self, sentences: list[str]) -> None:
+        """Date the lede by the release it reports, when the next lines name its day."""
+        for sentence in sentences:
+            reported = self._reporting_date(sentence, find_dates(sentence, self.ctx.published))
+            if reported:
+                self.ctx.anchor = reported[0]
+                return
+
+    def code(self, sentence: str) -> list[Statement]:
+        mentions = self.actors.mentions(sentence)
+        for m in mentions:
+            if m.party.country:
+                self.ctx.countries[m.party.country] += 1
+        dates = find_dates(sentence, self.ctx.published)
+        triggers = _without_invitation_complements(sentence, self.triggers.find(sentence))
+        owners = _assign_dates(sentence, dates, triggers)
+        reported = self._reporting_date(sentence, dates)
+        statements: list[Statement] = []
+        main: DateMention | None = None  # the date of the sentence's first dated verb
+        for index, trigger in enumerate(triggers):
+            own = [d for d, o in owners if o == index]
+            if not own and main is not None:
+                own = [main]
+            coded = self._code_trigger(sentence, trigger, mentions, own, reported)
+            statements.extend(coded)
+            if main is None and own and not trigger.nominal and coded:
+                main = own[0]
+        if not statements:
+            statements.append(self._plain_statement(sentence, mentions, dates, reported))
+        self._remember(sentence, mentions, statements, dates)
+        return _dedupe(statements)
+
+    # -- one trigger ------------------------------------------------------------------
+
+    def _code_trigger(
+        self,
+        sentence: str,
+        trigger: Trigger,
+        mentions: list[Mention],
+        own_dates: list[DateMention],
+        reported: tuple[date, str, str] | None,
+    ) -> list[Statement]:
+        clause_start, clause_end = _clause(sentence, trigger.start, trigger.end)
+        actor, target_list, reverse = self._parties(sentence, trigger, mentions, clause_start, clause_end)
+        modality = self._modality(sentence, trigger, actor, clause_start)
+        when = self._when(trigger, own_dates, reported, modality)
+        kind = trigger.type
+        if kind in ("RelationsCharacterized", "CooperationIntentExpressed") and actor is None:
+            both = _sentence_pair(mentions) or self.ctx.dyad()
+            if both and any(m.kind == "both" for m in mentions):
+                actor, target_list, reverse = both[0], [both[1]], True
+        actor_country = actor.country if actor else None
+        if not actor_country and not trigger.nominal:
+            return []
+        payload: dict[str, Any] = {"trigger": trigger.text}
+        sectors = self.lexicon.sectors_in(sentence[clause_start:clause_end])
+        if sectors and kind in ("CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"):
+            payload["sectors"] = sectors
+        if kind == "RelationsCharacterized":
+            payload["tone"] = trigger.tone or self.triggers.tone_of(sentence[clause_start:clause_end])
+        out: list[Statement] = []
+        for target in target_list or [Party()]:
+            if kind != "AttackOccurred" and target.country and target.country == actor_country and target.name is None:
+                continue
+            extra = dict(payload)
+            if kind == "InvitationExtended":
+                extra["invitee"] = target.to_dict()
+                extra["destination"] = self._destination(sentence, trigger, clause_end) or actor_country
+            out.append(
+                Statement(kind, actor or Party(), target, when[0], when[1], when[2], modality,
+                          trigger.start, trigger.end, extra)
+            )
+            if reverse and target.country and kind in _MUTUAL | {"DiplomatExpelled", "RelationsDowngraded"}:
+                out.append(
+                    Statement(kind, target, actor or Party(), when[0], when[1], when[2], modality,
+                              trigger.start, trigger.end, dict(payload))
+                )
+        return out
+
+    def _parties(
+        self,
+        sentence: str,
+        trigger: Trigger,
+        mentions: list[Mention],
+        clause_start: int,
+        clause_end: int,
+    ) -> tuple[Party | None, list[Party], bool]:
+        before = [m for m in mentions if clause_start <= m.start and m.end <= trigger.start]
+        after = [m for m in mentions if trigger.end <= m.start and m.end <= clause_end]
+        reverse = False
+        actor: Mention | None = None
+        if trigger.nominal:
+            # "the attack in Moscow": the perpetrator is rarely named; the place is the target.
+            by = [m for m in after if m.prep == "by" and m.is_agent]
+            actor = by[0] if by else None
+            places = [m for m in after[:3]]
+            target = [places[0].party] if places else []
+            return (actor.party if actor else None), target, False
+        between = re.match(r"\s*(?:between|among)\b", sentence[trigger.end:trigger.end + 12]) or re.search(
+            r"\bbetween\s*$", trigger.text
+        )
+        subjects = [m for m in before if m.is_agent and m.prep is None and not m.possessive]
+        possessors = [m for m in before if m.possessive and m.is_agent]
+        pair = [m for m in after if m.is_agent]
+        if between and len(pair) >= 2 and pair[0].kind != "both" and pair[1].kind != "both":
+            return pair[0].party, [pair[1].party], False
+        opener = _participial_subject(sentence, trigger, mentions)
+        if opener is not None:
+            subjects = [opener]
+        if trigger.voice == "passive":
+            # "received an invitation from X", "was invited by X": X acts on the subject.
+            agents = [m for m in after if m.prep in ("by", "from") and m.is_agent and m.party.country]
+            subject = subjects[0] if subjects else (
+                Mention(0, 0, "", self.ctx.last_subject, "context") if self.ctx.last_subject else None
+            )
+            if agents and subject is not None:
+                return agents[0].party, [subject.party], False
+        if subjects:
+            actor = subjects[0]
+        elif possessors:
+            actor = possessors[-1]
+        else:
+            passive = [m for m in after if m.prep == "by" and m.is_agent]
+            if passive:
+                actor = passive[0]
+            elif self.ctx.last_subject is not None:
+                actor = Mention(0, 0, "", self.ctx.last_subject, "context")
+            else:
+                agents = [m for m in after if m.is_agent and m.prep is None]
+                actor = agents[0] if agents else None
+        if actor is None:
+            return None, [], False
+        if actor.kind == "both":
+            both = _sentence_pair(mentions) or self.ctx.dyad()
+            if not both:
+                return None, [], False
+            return both[0], [both[1]], True
+        actor_country = actor.party.country
+        # "A and B signed": the coordinated partner is the target, both ways.
+        coordinated = [
+            m for m in before
+            if m.start > actor.end and m.is_agent and re.fullmatch(r"\s+and\s+", sentence[actor.end:m.start])
+        ]
+        targets: list[Mention] = []
+        if coordinated:
+            targets = coordinated[:1]
+            reverse = True
+        else:
+            candidates = [
+                m for m in after
+                if m is not actor and m.kind != "both" and m.party.country and m.party.country != actor_country
+                and m.prep != "by"
+            ]
+            agents = [m for m in candidates if m.is_agent]
+            first = agents[0] if agents else (candidates[0] if candidates else None)
+            if trigger.type == "VisitMade":
+                places = [m for m in candidates if m.kind == "place" or m.prep in ("to", "in", "into")]
+                first = places[0] if places else first
+            if first is not None:
+                targets = _list_from(sentence, first, candidates)
+            else:
+                objects = [m for m in before if m is not actor and m.party.country and m.party.country != actor_country]
+                if objects:
+                    targets = [objects[-1]]
+        if _RECIPROCAL.search(sentence[clause_start:trigger.start]) and trigger.type in _MUTUAL | {
+            "DiplomatExpelled", "RelationsDowngraded"
+        }:
+            reverse = True
+        target_parties = [m.party for m in targets]
+        if not target_parties and actor_country:
+            if trigger.type == "VisitMade":
+                # A visit with no place named happens where the article was filed from.
+                host = self.ctx.dateline_country
+                if host and host != actor_country:
+                    target_parties = [Party(country=host)]
+            else:
+                other = self.ctx.counterpart(actor_country)
+                if other:
+                    target_parties = [Party(country=other)]
+        return actor.party, target_parties, reverse
+
+    def _destination(self, sentence: str, trigger: Trigger, clause_end: int) -> str | None:
+        """Where an invitee is asked to go: the place named after 'visit'/'to' in the invitation."""
+        tail = sentence[trigger.start:clause_end]
+        for country in self.lexicon.countries_in(tail):
+            prefix = tail[: country.start].split()
+            if prefix and prefix[-1].lower() in ("visit", "to", "in", "pay") and country.kind in (
+                "name", "capital", "city", "seat"
+            ):
+                return country.iso3
+        return None
+
+    def _when(
+        self,
+        trigger: Trigger,
+        own: list[DateMention],
+        reported: tuple[date, str, str] | None,
+        modality: str = "reported",
+    ) -> tuple[date, str, str]:
+        if modality != "planned":
+            # What is reported as done cannot have happened after the paper went out.
+            own = [d for d in own if d.value <= self.ctx.published]
+        if own:
+            best = min(own, key=lambda d: (d.start < trigger.start, abs(d.start - trigger.end)))
+            return best.value, best.precision, best.basis
+        if reported:
+            return reported
+        if self.ctx.anchor:
+            return self.ctx.anchor, "day", "reported-statement"
+        if self.narrative and trigger.type in _ACTIONS:
+            # An undated happening told in the same paragraph as a dated one shares its day.
+            return self.narrative[0], self.narrative[1], "narrative"
+        return self.ctx.published, "day", "article"
+
+    def _modality(self, sentence: str, trigger: Trigger, actor: Party | None, clause_start: int) -> str:
+        if trigger.modality:
+            return trigger.modality
+        window = sentence[max(clause_start, trigger.start - 60):trigger.start]
+        # Only the words after the last comma-free stretch belong to this verb phrase.
+        window = re.split(r"[,;:]", window)[-1]
+        if self.triggers.negated.search(window) and not re.search(r"\bnot only\b", window, re.I):
+            return "negated"
+        if trigger.type in _ACTIONS and self.triggers.planned.search(window):
+            return "planned"
+        return "reported"
+
+    # -- no trigger -------------------------------------------------------------------
+
+    def _plain_statement(
+        self,
+        sentence: str,
+        mentions: list[Mention],
+        dates: list[DateMention],
+        reported: tuple[date, str, str] | None,
+    ) -> Statement:
+        subjects = [m for m in mentions if m.is_agent and m.prep is None and m.kind not in ("both",)]
+        targets = [m for m in mentions if m.party.country]
+        if subjects and subjects[0].kind in ("person", "role", "organisation", "pronoun", "country"):
+            actor = subjects[0].party
+            others = [m.party for m in targets if m.party.country != actor.country]
+            target = others[0] if others else Party(country=self.ctx.counterpart(actor.country))
+            when = (dates[0].value, dates[0].precision, dates[0].basis) if dates else self._when(
+                Trigger("StatementRecorded", 0, 0, ""), [], reported
+            )
+        else:
+            # The outlet's own commentary: it speaks on the day it publishes.
+            actor = Party(name=self.ctx.outlet, role="outlet") if self.ctx.outlet else Party(role="outlet")
+            target = targets[0].party if targets else Party()
+            when = (self.ctx.published, "day", "article")
+        return Statement("StatementRecorded", actor, target, when[0], when[1], when[2], "reported", 0, 0, {})
+
+    # -- context ----------------------------------------------------------------------
+
+    def _reporting_date(self, sentence: str, dates: list[DateMention]) -> tuple[date, str, str] | None:
+        """The date of the statement this sentence reports ("said on Saturday", "a statement ... on Sunday")."""
+        for mention in dates:
+            lead = sentence[max(0, mention.start - 80):mention.start]
+            if self.triggers.reporting.search(lead) and mention.precision == "day":
+                return mention.value, mention.precision, "reported-statement"
+        if _SAME_DAY.search(sentence) and self.last_date:
+            return self.last_date.value, self.last_date.precision, "relative"
+        return None
+
+    def _remember(
+        self, sentence: str, mentions: list[Mention], statements: list[Statement], dates: list[DateMention]
+    ) -> None:
+        if dates:
+            self.last_date = dates[-1]
+        for statement in statements:
+            if statement.date_basis not in ("article", "reported-statement", "narrative") and (
+                statement.modality == "reported" and statement.type != "AttackOccurred"
+            ):
+                self.narrative = (statement.occurred_on, statement.date_precision)
+        for statement in statements:
+            if statement.actor.country and statement.actor.role != "outlet":
+                self.ctx.last_subject = statement.actor
+                return
+        subjects = [m for m in mentions if m.kind in ("person", "role") and m.prep is None]
+        if subjects:
+            self.ctx.last_subject = subjects[0].party
+
+
+def _sentence_pair(mentions: list[Mention]) -> tuple[Party, Party] | None:
+    """The sentence's own two countries: its subject and the first other country it names."""
+    subjects = [m for m in mentions if m.is_agent and m.prep is None and m.party.country and m.kind != "both"]
+    if not subjects:
+        return None
+    first = subjects[0].party
+    for m in mentions:
+        if m.party.country and m.party.country != first.country:
+            return first, m.party
+    return None
+
+
+def _without_invitation_complements(sentence: str, triggers: list[Trigger]) -> list[Trigger]:
+    """"invited X to visit Y": the visit is what the invitation asks for, not a visit made."""
+    kept: list[Trigger] = []
+    invited = False
+    for trigger in triggers:
+        if trigger.type.startswith("Invitation"):
+            invited = True
+        elif invited and trigger.type in ("VisitMade", "MeetingHeld") and re.search(
+            r"\bto\s+(?:\w+\s+)?$", sentence[max(0, trigger.start - 20):trigger.start]
+        ):
+            continue
+        kept.append(trigger)
+    return kept
+
+
+def _participial_subject(sentence: str, trigger: Trigger, mentions: list[Mention]) -> Mention | None:
+    """The subject of "Highlighting X, Sharif said ...": a trigger in an opening phrase belongs to it."""
+    comma = sentence.find(",")
+    if comma < 0 or trigger.start > comma:
+        return None
+    first = sentence.split(None, 1)[0].lower() if sentence.strip() else ""
+    if not (first.endswith("ing") or first in _OPENING_PREPOSITIONS):
+        return None
+    after = [m for m in mentions if m.start > comma and m.is_agent and m.prep is None and not m.possessive]
+    return after[0] if after and after[0].kind != "both" else None
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch of the sentence around a trigger that belongs to the same clause."""
+    clause_start, clause_end = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= start:
+            clause_start = match.end()
+        elif match.start() >= end:
+            clause_end = match.start()
+            break
+    return clause_start, clause_end
+
+
+def _assign_dates(
+    sentence: str, dates: list[DateMention], triggers: list[Trigger]
+) -> list[tuple[DateMention, int]]:
+    """Each date goes to the verb it follows in its clause ("met Y on Monday"), else the nearest trigger."""
+    owned: list[tuple[DateMention, int]] = []
+    for mention in dates:
+        if not triggers:
+            break
+        preceding = [
+            i for i, t in enumerate(triggers)
+            if t.end <= mention.start and not _CLAUSE_BREAK.search(sentence[t.end:mention.start])
+        ]
+        if preceding:
+            owned.append((mention, preceding[-1]))
+            continue
+        index = min(
+            range(len(triggers)),
+            key=lambda i: min(abs(mention.start - triggers[i].end), abs(triggers[i].start - mention.end)),
+        )
+        owned.append((mention, index))
+    return owned
+
+
+def _list_from(sentence: str, first: Mention, candidates: list[Mention]) -> list[Mention]:
+    """``first`` and the mentions listed after it ("Argentina, Chile and Peru")."""
+    chosen = [first]
+    ordered = [m for m in candidates if m.start > first.start]
+    previous = first
+    for mention in ordered:
+        if not _LIST_GAP.fullmatch(sentence[previous.end:mention.start]):
+            break
+        chosen.append(mention)
+        previous = mention
+    return chosen
+
+
+def _dedupe(statements: list[Statement]) -> list[Statement]:
+    seen: set[tuple] = set()
+    out: list[Statement] = []
+    for s in statements:
+        key = (s.type, s.actor.country, s.actor.name, s.target.country, s.target.name, s.occurred_on, s.modality)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(s)
+    return out

@@ -1,0 +1,372 @@
+"""Ingest: sources (files, folders, stdin, JSONL feeds) -> articles -> extracted events -> the store.
+
+One article is one transaction (``store.append(events, article)``): all its events land or
+none. A bad article is reported with a one-line reason and the others go on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from timeline.clock import TimeValueError, parse_day
+from timeline.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS
+from timeline.domain.articles import Article, article_id_for
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+TEXT_SUFFIX = ".txt"
+FEED_SUFFIX = ".jsonl"
+
+Status = Literal["new", "present", "failed"]
+
+
+class IngestError(Exception):
+    """One article (or the whole run) cannot be ingested; the message is one line saying why."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    published: date | None = None  # used when the text has no date line of its own
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_events: int = DEFAULT_MAX_EVENTS
+    lexicons: tuple[Path, ...] = ()
+    debug: bool = False  # let unexpected extractor errors propagate (with their traceback)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article as it came in, before it is checked: decoded text and metadata, or why it is bad."""
+
+    name: str  # for messages: "seeds/x.txt", "feed.jsonl line 3", "<stdin>"
+    text: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    name: str
+    status: Status
+    article_id: str | None = None
+    events: int = 0  # events appended (0 when the article was already present)
+    message: str | None = None  # why it failed
+
+    def line(self) -> str:
+        return f"{self.name}: {self.message}"
+
+
+@dataclass(slots=True)
+class IngestReport:
+    new: int = 0
+    present: int = 0
+    failed: int = 0
+    events: int = 0
+    failures: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == "new":
+            self.new += 1
+            self.events += outcome.events
+        elif outcome.status == "present":
+            self.present += 1
+        else:
+            self.failed += 1
+            self.failures.append(outcome)
+
+    def summary(self) -> str:
+        return (
+            f"{self.new} new, {self.present} already present, {self.failed} failed; "
+            f"{self.events} events appended"
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One unit to read: a text file, a JSONL feed, standard input, or a path that is wrong."""
+
+    kind: Literal["text", "feed", "stdin", "missing"]
+    name: str
+    path: Path | None = None
+    data: bytes | None = None  # standard input, read once
+    count: int = 1  # articles it holds (the lines of a feed), for the progress bar
+    error: str | None = None
+
+
+def collect_sources(
+    paths: Sequence[str], stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[Source]:
+    """Expand the command's PATH arguments: files, folders (recursively, sorted), `-` for stdin."""
+    sources: list[Source] = []
+    for raw in paths:
+        if raw == STDIN:
+            data = stdin.read(max_bytes + 1) if stdin is not None else b""
+            sources.append(Source("stdin", STDIN_NAME, data=data))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = [_file_source(p) for p in _walk(path)]
+            sources.extend(found or [Source("missing", raw, error="no .txt or .jsonl files in this folder")])
+        elif path.is_file():
+            sources.append(_file_source(path))
+        else:
+            sources.append(Source("missing", raw, error="no such file or folder"))
+    return sources
+
+
+def _walk(folder: Path) -> list[Path]:
+    """The .txt and .jsonl files under a folder, in sorted path order; hidden ones left out."""
+    found = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in (TEXT_SUFFIX, FEED_SUFFIX)
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def _file_source(path: Path) -> Source:
+    if path.suffix.lower() == FEED_SUFFIX:
+        return Source("feed", str(path), path=path, count=max(_count_lines(path), 1))
+    # any other file named explicitly is read as the text of one article
+    return Source("text", str(path), path=path)
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 1
+
+
+def read_items(source: Source, max_bytes: int) -> Iterator[Item]:
+    """The articles a source holds, each decoded or with the reason it cannot be."""
+    if source.kind == "missing":
+        yield Item(source.name, error=source.error)
+    elif source.kind == "stdin":
+        yield _decoded(source.name, source.data or b"", max_bytes)
+    elif source.kind == "text":
+        yield _read_text_file(source, max_bytes)
+    else:
+        yield from _read_feed(source, max_bytes)
+
+
+def _read_text_file(source: Source, max_bytes: int) -> Item:
+    assert source.path is not None
+    try:
+        if source.path.stat().st_size > max_bytes:
+            return Item(source.name, error=_too_large(max_bytes))
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return Item(source.name, error=f"cannot read: {exc.strerror or exc}")
+    return _decoded(source.name, data, max_bytes)
+
+
+def _decoded(name: str, data: bytes, max_bytes: int) -> Item:
+    if len(data) > max_bytes:
+        return Item(name, error=_too_large(max_bytes))
+    if b"\x00" in data:
+        return Item(name, error="binary file (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Item(name, error=f"not UTF-8 text (undecodable byte at offset {exc.start})")
+    return Item(name, text=text)
+
+
+def _read_feed(source: Source, max_bytes: int) -> Iterator[Item]:
+    assert source.path is not None
+    try:
+        handle = source.path.open("rb")
+    except OSError as exc:
+        yield Item(source.name, error=f"cannot read: {exc.strerror or exc}")
+        return
+    with handle:
+        seen = False
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            seen = True
+            yield _feed_item(f"{source.name} line {number}", raw, max_bytes)
+        if not seen:
+            yield Item(source.name, error="empty feed (no JSON lines)")
+
+
+def _feed_item(name: str, raw: bytes, max_bytes: int) -> Item:
+    if len(raw) > max_bytes + 1024:  # a little room for the JSON around the text
+        return Item(name, error=_too_large(max_bytes))
+    try:
+        record = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return Item(name, error="not UTF-8 text")
+    except ValueError:
+        return Item(name, error="not JSON")
+    if not isinstance(record, dict):
+        return Item(name, error="not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        return Item(name, error='no "text" field' if text is None else '"text" is not a string')
+    if len(text.encode("utf-8")) > max_bytes:
+        return Item(name, error=_too_large(max_bytes))
+    if "\x00" in text:
+        return Item(name, error="binary text (NUL characters)")
+    if record.get("id") is not None:
+        name = f"{name} (id {record['id']})"
+    meta = {k: record[k] for k in ("published", "source", "url", "title", "id") if record.get(k) is not None}
+    return Item(name, text=text, meta=meta)
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"over the size limit of {max_bytes} bytes (raise it with --max-bytes)"
+
+
+# --- articles ----------------------------------------------------------------------------------
+
+
+def to_article(item: Item, default_published: date | None) -> Article:
+    """Check an item and read its header: the article to extract, or IngestError saying why not."""
+    if item.error:
+        raise IngestError(item.error)
+    text = item.text or ""
+    if not text.strip():
+        raise IngestError("empty text" if item.meta else "empty file")
+    from timeline.extract.header import HeaderError, parse_header
+
+    try:
+        header = parse_header(text)
+    except HeaderError as exc:
+        raise IngestError(str(exc)) from None
+    published = header.published or _meta_date(item) or default_published
+    if published is None:
+        raise IngestError("no date line; pass --published YYYY-MM-DD")
+    if not any(ch.isalpha() for ch in header.body):
+        raise IngestError("no sentences in the text")
+    meta = item.meta
+    return Article(
+        article_id=article_id_for(text),
+        published=published,
+        text=text,
+        outlet=header.outlet or _str(meta.get("source")),
+        url=_str(meta.get("url")),
+        title=_str(meta.get("title")),
+        source_name=item.name,
+    )
+
+
+def _meta_date(item: Item) -> date | None:
+    value = item.meta.get("published")
+    if value is None:
+        return None
+    try:
+        return parse_day(str(value)[:10] if "T" in str(value) else str(value))
+    except TimeValueError:
+        raise IngestError(f'"published" {value!r} is not a date (YYYY-MM-DD)') from None
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- extraction and storage --------------------------------------------------------------------
+
+
+def load_lexicon(extra: Sequence[Path] = ()) -> object | None:
+    """The extractor's lexicon, with the user's files added; None while the lexicon module is absent."""
+    try:
+        from timeline.extract.lexicon import Lexicon
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("timeline.extract.lexicon", "timeline.extract"):
+            raise
+        if extra:
+            raise IngestError("--lexicon is not available: timeline.extract.lexicon is missing") from None
+        return None
+    try:
+        return Lexicon.load(extra=[Path(p) for p in extra])
+    except (OSError, ValueError) as exc:
+        message = str(exc)
+        raise IngestError(message if message.startswith("lexicon") else f"lexicon: {message}") from None
+
+
+def ingest_article(store: Any, article: Article, lexicon: object | None, options: IngestOptions) -> Outcome:
+    """Extract one article and append its events in one transaction; a re-ingest appends nothing."""
+    from timeline.extract import pipeline
+    from timeline.store import StoreError
+
+    no_sentences: Any = getattr(pipeline, "NoSentencesError", ())
+    name = article.source_name or article.article_id
+    if store.has_article(article.article_id):
+        return Outcome(name, "present", article.article_id)
+    try:
+        events = pipeline.extract_events(article, lexicon)
+    except no_sentences:
+        return Outcome(name, "failed", article.article_id, message="no sentences in the text")
+    except Exception as exc:  # one article's extractor failure must not stop the others
+        if options.debug:
+            raise
+        return Outcome(name, "failed", article.article_id, message=f"extraction failed: {_describe(exc)}")
+    if not events:
+        return Outcome(name, "failed", article.article_id, message="no sentences in the text")
+    if len(events) > options.max_events:
+        return Outcome(
+            name, "failed", article.article_id,
+            message=(
+                f"{len(events)} events, over the limit of {options.max_events} (raise it with --max-events)"
+            ),
+        )
+    try:
+        result = store.append(events, article=article)
+    except StoreError as exc:
+        return Outcome(name, "failed", article.article_id, message=f"not stored: {exc}")
+    if not result.new:
+        return Outcome(name, "present", article.article_id)
+    return Outcome(name, "new", article.article_id, events=len(result.events))
+
+
+def ingest_sources(
+    store: Any, sources: Iterable[Source], options: IngestOptions, lexicon: object | None = None
+) -> Iterator[Outcome]:
+    """Ingest every article of the sources, in order, yielding one outcome per article."""
+    for source in sources:
+        for item in read_items(source, options.max_bytes):
+            try:
+                article = to_article(item, options.published)
+            except IngestError as exc:
+                yield Outcome(item.name, "failed", message=str(exc))
+                continue
+            yield ingest_article(store, article, lexicon, options)
+
+
+def ingest_paths(
+    store: Any,
+    paths: Sequence[str],
+    options: IngestOptions | None = None,
+    stdin: BinaryIO | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> IngestReport:
+    """Ingest files, folders and stdin (`-`) into the store; the report counts new, present, failed."""
+    options = options or IngestOptions()
+    lexicon = load_lexicon(options.lexicons)
+    report = IngestReport()
+    for outcome in ingest_sources(store, collect_sources(paths, stdin, options.max_bytes), options, lexicon):
+        report.add(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    return report
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

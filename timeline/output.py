@@ -1,0 +1,259 @@
+"""Formatting of command output: JSON, JSON lines, CSV and tables readable by a person.
+
+Renderers take plain records (dicts in the JSON contract's shape) and yield text chunks, so
+that a long stream is written as it is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+FORMATS = ("table", "json", "jsonl", "csv")
+TABLE_JSON = ("table", "json")
+
+#: Fields of an event in the order of the contract (ARCHITECTURE.md); the store's extras follow.
+EVENT_FIELDS = (
+    "position", "event_id", "type", "modality", "occurred_on", "date_precision", "actor", "target",
+    "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
+)
+EXCERPT_WIDTH = 70
+
+
+def event_record(event: Any) -> dict[str, Any]:
+    """An event as the JSON contract has it: the contract's fields first, then the store's extras."""
+    data = event.to_json()
+    ordered = {key: data.get(key) for key in EVENT_FIELDS}
+    ordered.update((key, value) for key, value in data.items() if key not in ordered)
+    return ordered
+
+
+def records(result: Any, key: str | None = None) -> list[dict[str, Any]]:
+    """A projection's answer as a list of JSON objects, whatever shape the projection returns it in."""
+    if hasattr(result, "to_json"):
+        result = result.to_json()
+    if isinstance(result, Mapping):
+        for name in (key, "items", "results"):
+            if name and name in result:
+                return records(result[name])
+        return [dict(result)]
+    return [item.to_json() if hasattr(item, "to_json") else dict(item) for item in result]
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    return str(value)
+
+
+def dumps(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, default=_default, ensure_ascii=False, indent=indent)
+
+
+def render_json(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """A JSON list, one object per line, written as it is read."""
+    first = True
+    for item in items:
+        yield ("[\n" if first else ",\n") + dumps(item)
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def render_jsonl(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    for item in items:
+        yield dumps(item) + "\n"
+
+
+def flatten(item: Mapping[str, Any]) -> dict[str, Any]:
+    """One CSV row: actor/target become actor_country, actor_name, actor_role; other nested values JSON."""
+    row: dict[str, Any] = {}
+    for key, value in item.items():
+        if isinstance(value, Mapping) and key != "payload" and set(value) <= {"country", "name", "role"}:
+            for sub in ("country", "name", "role"):
+                row[f"{key}_{sub}"] = value.get(sub)
+        elif isinstance(value, Mapping | list | tuple):
+            row[key] = dumps(value)
+        else:
+            row[key] = value
+    return row
+
+
+def render_csv(items: Iterable[Mapping[str, Any]], columns: Sequence[str] = ()) -> Iterator[str]:
+    """CSV with a header row; the columns are those of the first row (or ``columns`` when empty)."""
+    buffer = io.StringIO()
+    writer: csv.DictWriter[str] | None = None
+    for item in items:
+        row = flatten(item)
+        if writer is None:
+            writer = csv.DictWriter(buffer, fieldnames=list(row), extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if writer is None and columns:
+        yield ",".join(columns) + "\n"
+
+
+def render_table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "(nothing)"
+) -> Iterator[str]:
+    """Aligned columns with a header line; the last column is left unpadded."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    if not cells:
+        yield empty + "\n"
+        return
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+    for row in [list(headers), ["-" * w for w in widths], *cells]:
+        padded = [value.ljust(width) for value, width in zip(row[:-1], widths[:-1], strict=True)]
+        yield "  ".join([*padded, row[-1]]).rstrip() + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+# --- what a person reads -----------------------------------------------------------------------
+
+
+def party_label(party: Mapping[str, Any] | None) -> str:
+    """"PAK (Sharif)": the country and the person's surname, where known."""
+    party = party or {}
+    country, name = party.get("country"), party.get("name")
+    surname = name.split()[-1] if name else None
+    if country and surname:
+        return f"{country} ({surname})"
+    return country or surname or "?"
+
+
+def excerpt(text: str | None, width: int = EXCERPT_WIDTH) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def event_type_label(item: Mapping[str, Any]) -> str:
+    modality = item.get("modality")
+    return item["type"] if modality in (None, "reported") else f"{item['type']} ({modality})"
+
+
+def events_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    rows = (
+        (
+            item.get("position"),
+            item.get("occurred_on"),
+            event_type_label(item),
+            f"{party_label(item.get('actor'))} -> {party_label(item.get('target'))}",
+            excerpt(item.get("sentence") or _payload_note(item)),
+        )
+        for item in items
+    )
+    return render_table(("#", "DATE", "TYPE", "ACTOR -> TARGET", "EXCERPT"), rows, empty="(no events)")
+
+
+def _payload_note(item: Mapping[str, Any]) -> str:
+    payload = item.get("payload") or {}
+    if "retracted_event_id" in payload:
+        return f"retracts {payload['retracted_event_id']}: {payload.get('reason', '')}"
+    return ""
+
+
+def relations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    rows = (
+        (
+            "-".join(item.get("dyad") or ()),
+            item.get("tone"),
+            item.get("score"),
+            item.get("sectors"),
+            item.get("last_event_on"),
+            item.get("event_count"),
+        )
+        for item in items
+    )
+    headers = ("DYAD", "TONE", "SCORE", "SECTORS", "LAST EVENT", "EVENTS")
+    return render_table(headers, rows, empty="(no relations)")
+
+
+def invitations_table(items: Iterable[Mapping[str, Any]], as_of: date) -> Iterator[str]:
+    def pending_days(item: Mapping[str, Any]) -> str:
+        extended = item.get("extended_on")
+        if item.get("status") != "pending" or not extended:
+            return ""
+        return str((as_of - date.fromisoformat(str(extended)[:10])).days)
+
+    rows = (
+        (
+            party_label(item.get("inviter")),
+            party_label(item.get("invitee")),
+            item.get("destination"),
+            item.get("extended_on"),
+            item.get("status"),
+            item.get("status_on"),
+            pending_days(item),
+        )
+        for item in items
+    )
+    headers = ("INVITER", "INVITEE", "TO", "SINCE", "STATUS", "STATUS ON", "DAYS PENDING")
+    return render_table(headers, rows, empty="(no invitations)")
+
+
+def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
+    """The dyad's status on one line, then the facts behind it with their weights."""
+    dyad = "-".join(explained.get("dyad") or ())
+    facts = explained.get("facts") or []
+    if "tone" in explained:
+        yield (
+            f"{dyad}: {explained['tone']} (score {_cell(explained.get('score'))}) as of "
+            f"{explained.get('as_of')}, {len(facts)} facts\n"
+        )
+    rows = (
+        (
+            fact.get("occurred_on"),
+            fact.get("type"),
+            f"{party_label(fact.get('actor'))} -> {party_label(fact.get('target'))}",
+            fact.get("tone"),
+            fact.get("value"),
+            fact.get("weight"),
+            fact.get("contribution"),
+            len(fact.get("sources") or ()),
+        )
+        for fact in facts
+    )
+    headers = ("DATE", "TYPE", "ACTOR -> TARGET", "TONE", "VALUE", "WEIGHT", "CONTRIBUTION", "SOURCES")
+    yield from render_table(headers, rows, empty=f"(no facts for {dyad} as of {explained.get('as_of')})")
+
+
+def history_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """A dyad's timeline: each event, and the tone after it (marked where it changed)."""
+    rows = (
+        (
+            item.get("occurred_on"),
+            event_type_label(item),
+            f"{party_label(item.get('actor'))} -> {party_label(item.get('target'))}",
+            item.get("score"),
+            _tone_change(item),
+        )
+        for item in items
+    )
+    return render_table(("DATE", "TYPE", "ACTOR -> TARGET", "SCORE", "TONE"), rows, empty="(no events)")
+
+
+def _tone_change(item: Mapping[str, Any]) -> str:
+    tone = item.get("tone") or ""
+    if item.get("tone_changed") and item.get("previous_tone"):
+        return f"{item['previous_tone']} -> {tone}"
+    return tone
+

@@ -1,0 +1,397 @@
+"""Corroboration: reports of the same happening folded into one Fact with all its sources.
+
+News repeats itself, so the projections count facts, not reports. Two reports are the
+same fact when all of these hold:
+
+* the same type; RelationsCharacterized also needs the same ``payload["tone"]``;
+* the same sides: the same unordered pair of countries for symmetric types (a meeting, a
+  call, an agreement), the same actor and target countries for the others;
+* no contradicting people: on each side either report leaves the person out, or both
+  name the same person ("Modi" and "Narendra Modi" agree, "Blinken" and "Austin" do not);
+* close dates, by the coarser precision of the two: within 3 days (day), the same week
+  with 3 days of slack (week), the same month (month), the same year (year);
+* both are ``reported``: planned and negated events are not facts.
+
+A visit counts once, not as a visit plus a hosting: a MeetingHeld between the visitor's
+and the host's countries, within the visit's date window, whose person on the visitor's
+side is the visitor (or unnamed), is a source of the VisitMade fact, whichever is read
+first. The fact keeps the earliest date of its finest precision, the earliest date it was
+reported (``payload["published"]`` where the extractor set it, else ``recorded_at``), its
+sources in reading order and the union of their sectors.
+
+The fold's state is a JSON-able dict partitioned by the pair of countries involved (see
+:mod:`timeline.projections.ordering`); each partition keeps its facts and its watermark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from timeline.domain.events import Event, Party
+from timeline.domain.vocabulary import event_types
+from timeline.projections import parties
+from timeline.projections.ordering import sort_key
+
+State = dict[str, Any]
+
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+DAY_WINDOW = 3  # days either side for two day-precision reports of the same happening
+#: How far back a fact can have been opened and still take a report, by the coarsest precision
+#: the partition has seen (a month-precision fact opened on the 1st takes reports until the 31st).
+REACH_DAYS = {0: DAY_WINDOW + 1, 1: 7 + DAY_WINDOW, 2: 32, 3: 367}
+NOT_FACTS = frozenset({"EventRetracted"})
+
+
+def initial_state() -> State:
+    return {"groups": {}}
+
+
+def is_fact_report(event: Event) -> bool:
+    """Only reported happenings become facts; planned and negated ones do not."""
+    return event.modality == "reported" and event.type not in NOT_FACTS
+
+
+def group_key(event: Event) -> str:
+    """The partition of an event: its two countries, sorted ("-" for an unknown side)."""
+    a, b = event.actor.country or "-", event.target.country or "-"
+    return f"{a}|{b}" if a <= b else f"{b}|{a}"
+
+
+def partition_of(event: Event) -> str | None:
+    """The partition an event is folded into, or None when it is no fact."""
+    return group_key(event) if is_fact_report(event) else None
+
+
+def watermark(state: State, partition: str) -> list[Any] | None:
+    """The sort key of the last event folded into ``partition``."""
+    group = state["groups"].get(partition)
+    return group["through"] if group else None
+
+
+def rebuild_partition(state: State, partition: str, events: Iterable[Event]) -> State:
+    """Replace one partition by a fold of its events (all of them, in valid-time order)."""
+    fresh = fold(events)
+    if partition in fresh["groups"]:
+        state["groups"][partition] = fresh["groups"][partition]
+    else:
+        state["groups"].pop(partition, None)
+    return state
+
+
+def dates_match(d1: date, p1: str, d2: date, p2: str) -> bool:
+    """Could two reported dates name the same day, given their precisions."""
+    r1, r2 = PRECISION_RANK.get(p1, 0), PRECISION_RANK.get(p2, 0)
+    coarse = max(r1, r2)
+    if coarse == PRECISION_RANK["year"]:
+        return d1.year == d2.year
+    if coarse == PRECISION_RANK["month"]:
+        return (d1.year, d1.month) == (d2.year, d2.month)
+    if coarse == PRECISION_RANK["week"]:
+        if r1 == r2:
+            return d1 == d2
+        monday, other = (d1, d2) if r1 > r2 else (d2, d1)
+        return monday - timedelta(days=DAY_WINDOW) <= other <= monday + timedelta(days=6 + DAY_WINDOW)
+    return abs((d1 - d2).days) <= DAY_WINDOW
+
+
+def reported_on(event: Event) -> str | None:
+    """When the world first read of it: the article's date where known, else when it was stored."""
+    published = event.payload.get("published") if event.payload else None
+    if published:
+        return str(published)
+    return event.recorded_at.isoformat() if event.recorded_at else None
+
+
+def _goldstein(event: Event) -> float | None:
+    if event.goldstein is not None:
+        return event.goldstein
+    spec = event_types().get(event.type)
+    return spec.goldstein if spec else None
+
+
+def _family(type_name: str) -> str:
+    spec = event_types().get(type_name)
+    return spec.family if spec else "statements"
+
+
+def _symmetric(type_name: str) -> bool:
+    spec = event_types().get(type_name)
+    return bool(spec and spec.symmetric)
+
+
+def _sectors(event: Event) -> list[str]:
+    raw = (event.payload or {}).get("sectors") or []
+    return sorted({str(s) for s in raw if s})
+
+
+def _tone(event: Event) -> str | None:
+    if event.type != "RelationsCharacterized":
+        return None
+    tone = (event.payload or {}).get("tone")
+    return str(tone) if tone else None
+
+
+def _open(event: Event) -> dict[str, Any]:
+    on = event.occurred_on.isoformat()
+    return {
+        "fact_id": event.event_id,
+        "type": event.type,
+        "family": _family(event.type),
+        "actor": event.actor.to_dict(),
+        "target": event.target.to_dict(),
+        "dyad": list(event.dyad) if event.dyad else None,
+        "occurred_on": on,
+        "date_precision": event.date_precision,
+        "opened_on": on,
+        "first_reported": reported_on(event),
+        "sources": [event.event_id],
+        "sectors": _sectors(event),
+        "goldstein": _goldstein(event),
+        "tone": _tone(event),
+    }
+
+
+def _aligned(fact: Mapping[str, Any], actor: Party, target: Party, symmetric: bool) -> bool | None:
+    """True/False: the event's sides line up with the fact's as given/swapped; None: they do not."""
+    fa, ft = fact["actor"]["country"], fact["target"]["country"]
+    if (fa, ft) == (actor.country, target.country):
+        return True
+    if symmetric and (fa, ft) == (target.country, actor.country):
+        return False
+    return None
+
+
+def _people_agree(fact: Mapping[str, Any], actor: Party, target: Party, straight: bool) -> bool:
+    first, second = (actor, target) if straight else (target, actor)
+    return parties.compatible_person(fact["actor"]["name"], first.name) and parties.compatible_person(
+        fact["target"]["name"], second.name
+    )
+
+
+def _same_dates(fact: Mapping[str, Any], event: Event) -> bool:
+    return dates_match(
+        date.fromisoformat(fact["occurred_on"]),
+        fact["date_precision"],
+        event.occurred_on,
+        event.date_precision,
+    )
+
+
+def _same_happening(fact: Mapping[str, Any], event: Event) -> bool:
+    if fact["type"] != event.type or fact["tone"] != _tone(event):
+        return False
+    symmetric = _symmetric(event.type)
+    straight = _aligned(fact, event.actor, event.target, symmetric)
+    if straight is None:
+        return False
+    if not _people_agree(fact, event.actor, event.target, straight):
+        # Symmetric types between one country's own people can line up either way round.
+        if not (symmetric and event.actor.country == event.target.country):
+            return False
+        if not _people_agree(fact, event.actor, event.target, not straight):
+            return False
+    return _same_dates(fact, event)
+
+
+def _hosting_of(visit: Mapping[str, Any], meeting_actor: Party, meeting_target: Party) -> bool:
+    """A meeting between the visit's two countries whose person on the visitor's side is the visitor."""
+    visitor, host = visit["actor"], visit["target"]
+    pair = {meeting_actor.country, meeting_target.country}
+    if pair != {visitor["country"], host["country"]} or visitor["country"] == host["country"]:
+        return False
+    on_visitor_side = meeting_actor if meeting_actor.country == visitor["country"] else meeting_target
+    return parties.compatible_person(visitor["name"], on_visitor_side.name)
+
+
+def _meeting_is_hosting(visit: Mapping[str, Any], event: Event) -> bool:
+    return (
+        visit["type"] == "VisitMade"
+        and event.type == "MeetingHeld"
+        and _hosting_of(visit, event.actor, event.target)
+        and _same_dates(visit, event)
+    )
+
+
+def _absorb(fact: dict[str, Any], event: Event) -> None:
+    """Add one more report of the same happening to ``fact``."""
+    fact["sources"].append(event.event_id)
+    if fact["type"] == event.type:
+        fact["actor"] = parties.merge_party(fact["actor"], event.actor.to_dict())
+        fact["target"] = parties.merge_party(fact["target"], event.target.to_dict())
+        rank_fact = PRECISION_RANK.get(fact["date_precision"], 0)
+        rank_event = PRECISION_RANK.get(event.date_precision, 0)
+        on = event.occurred_on.isoformat()
+        if rank_event < rank_fact or (rank_event == rank_fact and on < fact["occurred_on"]):
+            fact["occurred_on"], fact["date_precision"] = on, event.date_precision
+    if event.payload and event.payload.get("sectors"):
+        fact["sectors"] = sorted(set(fact["sectors"]) | set(_sectors(event)))
+    reported = reported_on(event)
+    if reported and (fact["first_reported"] is None or reported < fact["first_reported"]):
+        fact["first_reported"] = reported
+
+
+def _merge_meeting_into_visit(visit: dict[str, Any], meeting: Mapping[str, Any]) -> None:
+    visit["sources"].extend(meeting["sources"])
+    visit["sectors"] = sorted(set(visit["sectors"]) | set(meeting["sectors"]))
+    if meeting["first_reported"] and (
+        visit["first_reported"] is None or meeting["first_reported"] < visit["first_reported"]
+    ):
+        visit["first_reported"] = meeting["first_reported"]
+
+
+def _candidates(group: Mapping[str, Any], event: Event) -> Iterable[dict[str, Any]]:
+    """Facts of the partition that could still take this report, most recently opened first."""
+    coarsest = max(group["coarsest"], PRECISION_RANK.get(event.date_precision, 0))
+    horizon = (event.occurred_on - timedelta(days=REACH_DAYS[coarsest])).isoformat()
+    for fact in reversed(group["facts"]):
+        if fact["opened_on"] < horizon:
+            break  # facts are opened in valid-time order, so every earlier one is older still
+        yield fact
+
+
+def _find(group: Mapping[str, Any], event: Event) -> dict[str, Any] | None:
+    hosting = None
+    for fact in _candidates(group, event):
+        if _same_happening(fact, event):
+            return fact
+        if hosting is None and _meeting_is_hosting(fact, event):
+            hosting = fact
+    return hosting
+
+
+def _absorb_earlier_meetings(group: dict[str, Any], visit: dict[str, Any], event: Event) -> None:
+    """A visit read after the meetings of the same trip takes them in as its sources."""
+    hosted = [
+        fact
+        for fact in _candidates(group, event)
+        if fact is not visit
+        and fact["type"] == "MeetingHeld"
+        and _hosting_of(visit, Party.from_dict(fact["actor"]), Party.from_dict(fact["target"]))
+        and dates_match(
+            date.fromisoformat(fact["occurred_on"]),
+            fact["date_precision"],
+            event.occurred_on,
+            event.date_precision,
+        )
+    ]
+    if not hosted:
+        return
+    for fact in reversed(hosted):  # back in reading order
+        _merge_meeting_into_visit(visit, fact)
+    gone = {id(f) for f in hosted}
+    group["facts"] = [f for f in group["facts"] if id(f) not in gone]
+
+
+def fold_one(state: State, event: Event) -> dict[str, Any] | None:
+    """Fold one event and return the fact (state dict) it joined or opened, None if it is no fact."""
+    if not is_fact_report(event):
+        return None
+    group = state["groups"].setdefault(group_key(event), {"facts": [], "through": None, "coarsest": 0})
+    fact = _find(group, event)
+    if fact is not None:
+        _absorb(fact, event)
+    else:
+        fact = _open(event)
+        group["facts"].append(fact)
+        if event.type == "VisitMade":
+            _absorb_earlier_meetings(group, fact, event)
+    group["through"] = list(sort_key(event))
+    group["coarsest"] = max(group["coarsest"], PRECISION_RANK.get(event.date_precision, 0))
+    return fact
+
+
+def apply(state: State, event: Event) -> State:
+    """Fold one event (in valid-time order). Updates ``state`` in place and returns it."""
+    fold_one(state, event)
+    return state
+
+
+def fold(events: Iterable[Event], state: State | None = None) -> State:
+    state = initial_state() if state is None else state
+    for event in events:
+        apply(state, event)
+    return state
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One happening, however many reports tell of it."""
+
+    fact_id: str
+    type: str
+    family: str
+    actor: Party
+    target: Party
+    occurred_on: date
+    date_precision: str
+    first_reported: str | None
+    sources: tuple[str, ...]
+    sectors: tuple[str, ...]
+    goldstein: float | None
+    tone: str | None
+
+    @property
+    def source_count(self) -> int:
+        return len(self.sources)
+
+    @property
+    def dyad(self) -> tuple[str, str] | None:
+        a, b = self.actor.country, self.target.country
+        if not a or not b or a == b:
+            return None
+        return (a, b) if a <= b else (b, a)
+
+    @classmethod
+    def from_state(cls, data: Mapping[str, Any]) -> Fact:
+        return cls(
+            fact_id=data["fact_id"],
+            type=data["type"],
+            family=data["family"],
+            actor=Party.from_dict(data["actor"]),
+            target=Party.from_dict(data["target"]),
+            occurred_on=date.fromisoformat(data["occurred_on"]),
+            date_precision=data["date_precision"],
+            first_reported=data["first_reported"],
+            sources=tuple(data["sources"]),
+            sectors=tuple(data["sectors"]),
+            goldstein=data["goldstein"],
+            tone=data["tone"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fact_id": self.fact_id,
+            "type": self.type,
+            "family": self.family,
+            "actor": self.actor.to_dict(),
+            "target": self.target.to_dict(),
+            "dyad": list(self.dyad) if self.dyad else None,
+            "occurred_on": self.occurred_on.isoformat(),
+            "date_precision": self.date_precision,
+            "first_reported": self.first_reported,
+            "sources": list(self.sources),
+            "source_count": self.source_count,
+            "sectors": list(self.sectors),
+            "goldstein": self.goldstein,
+            "tone": self.tone,
+        }
+
+
+def facts_of(state: Mapping[str, Any], group: str | None = None) -> list[Fact]:
+    """The facts of one partition (or all), ordered by date then by the order they were opened."""
+    keys = [group] if group else sorted(state["groups"])
+    found = [
+        (f["occurred_on"], key, i, f)
+        for key in keys
+        for i, f in enumerate(state["groups"].get(key, {"facts": []})["facts"])
+    ]
+    found.sort(key=lambda t: t[:3])
+    return [Fact.from_state(t[3]) for t in found]
+
+
+def run(events: Iterable[Event]) -> list[Fact]:
+    """Every fact the events tell of."""
+    return facts_of(fold(events))

@@ -1,0 +1,238 @@
+"""The application layer: what each command does, tying the store, the extractor and the projections.
+
+No click here and no SQL: the command line parses options and formats answers around these calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from timeline.clock import today
+from timeline.domain.events import Event, event_id_for
+from timeline.query import EventQuery
+
+RETRACTIONS_STREAM = "retractions"
+RETRACTED = "EventRetracted"
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out; the message says what is wrong and what to do."""
+
+
+# --- reading the stream ------------------------------------------------------------------------
+
+
+def country_code(text: str) -> str:
+    """An ISO 3166-1 alpha-3 code from a code or a country name ("pak", "Pakistan" -> "PAK")."""
+    code = _country(text)
+    if code is None:
+        raise ServiceError(f"unknown country {text!r}; use an ISO 3166 alpha-3 code such as PAK")
+    return code
+
+
+def _country(text: str) -> str | None:
+    """Through the extractor's lexicon (names, demonyms, capitals), then ISO 3166 itself."""
+    import pycountry
+
+    text = text.strip()
+    lexicon = _lexicon()
+    if lexicon is not None:
+        if text.upper() in lexicon.iso3_codes:
+            return text.upper()
+        found = lexicon.country_for(text)
+        if found:
+            return found
+    try:
+        return pycountry.countries.lookup(text).alpha_3
+    except LookupError:
+        return None
+
+
+def _lexicon() -> Any:
+    try:
+        from timeline.extract.lexicon import Lexicon
+    except ModuleNotFoundError:
+        return None
+    return Lexicon.default()
+
+
+def party_filter(text: str | None) -> str | None:
+    """An actor/target filter: a country (code or name) becomes its ISO3 code; anything else is a person."""
+    if text is None:
+        return None
+    return _country(text) or text.strip()
+
+
+def events_query(
+    *,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    types: Sequence[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+    article_id: str | None = None,
+    limit: int | None = None,
+    include_retracted: bool = False,
+) -> EventQuery:
+    """The read behind `timeline events`: record order, retracted events left out unless asked for."""
+    if since and until and since > until:
+        raise ServiceError(f"--since {since} is after --until {until}")
+    return EventQuery(
+        as_of=as_of,
+        known_at=known_at,
+        actor=party_filter(actor),
+        target=party_filter(target),
+        types=tuple(types) or None,
+        since=since,
+        until=until,
+        article_id=article_id,
+        limit=limit,
+        exclude_retracted=not include_retracted,
+        order="position",
+    )
+
+
+def list_events(store: Any, query: EventQuery) -> Iterator[Event]:
+    return store.read(query)
+
+
+def state_events(
+    store: Any, as_of: date, known_at: datetime | None, dyad: tuple[str, str] | None = None
+) -> list[Event]:
+    """The events a projection folds: valid up to ``as_of``, known at ``known_at``, retractions applied."""
+    query = EventQuery(as_of=as_of, known_at=known_at, dyad=dyad, exclude_retracted=True, order="valid")
+    return list(store.read(query))
+
+
+# --- projections -------------------------------------------------------------------------------
+
+
+def _records(result: Any, key: str) -> list[dict[str, Any]]:
+    from timeline.output import records
+
+    return records(result, key)
+
+
+def relations(
+    store: Any, as_of: date | None = None, known_at: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The status of every dyad as of a date (today by default)."""
+    from timeline import projections
+
+    as_of = as_of or today()
+    return _records(projections.relations(state_events(store, as_of, known_at), as_of), "relations")
+
+
+def dyad_of(a: str, b: str) -> tuple[str, str]:
+    first, second = country_code(a), country_code(b)
+    if first == second:
+        raise ServiceError("a dyad needs two different countries")
+    return (first, second) if first <= second else (second, first)
+
+
+def explain(
+    store: Any, a: str, b: str, as_of: date | None = None, known_at: datetime | None = None
+) -> dict[str, Any]:
+    """One dyad's status and the facts behind it, with their weights (``facts`` empty when none)."""
+    from timeline import projections
+
+    as_of = as_of or today()
+    dyad = dyad_of(a, b)
+    found = projections.explain(state_events(store, as_of, known_at, dyad), dyad, as_of)
+    if found is None:
+        return {"dyad": list(dyad), "as_of": as_of.isoformat(), "facts": []}
+    return found.to_json()
+
+
+def history(
+    store: Any, a: str, b: str, as_of: date | None = None, known_at: datetime | None = None
+) -> list[dict[str, Any]]:
+    """One dyad's timeline, event by event, with each change of tone."""
+    from timeline import projections
+
+    as_of = as_of or today()
+    dyad = dyad_of(a, b)
+    return _records(projections.history(state_events(store, as_of, known_at, dyad), dyad), "history")
+
+
+INVITATION_STATUSES = ("pending", "accepted", "declined", "withdrawn", "fulfilled")
+
+
+def invitations(
+    store: Any, as_of: date | None = None, known_at: datetime | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Invitations and where each stands as of a date (today by default), optionally of one status."""
+    from timeline import projections
+
+    as_of = as_of or today()
+    found = projections.invitations(state_events(store, as_of, known_at), as_of, status)
+    return _records(found, "invitations")
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaySummary:
+    events: int
+    relations: int
+    invitations: int
+    pending: int
+    as_of: date
+
+    def line(self) -> str:
+        return (
+            f"replayed {self.events} events as of {self.as_of}: {self.relations} relations, "
+            f"{self.invitations} invitations ({self.pending} pending)"
+        )
+
+
+def replay(store: Any, as_of: date | None = None, known_at: datetime | None = None) -> ReplaySummary:
+    """Recompute every projection from the stream (the persisted projection tables are not there yet)."""
+    from timeline import projections
+
+    as_of = as_of or today()
+    events = state_events(store, as_of, known_at)
+    rels = _records(projections.relations(events, as_of), "relations")
+    invs = _records(projections.invitations(events, as_of), "invitations")
+    pending = sum(1 for item in invs if item.get("status") == "pending")
+    return ReplaySummary(len(events), len(rels), len(invs), pending, as_of)
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+
+def retract(store: Any, event_id: str, reason: str, on: date | None = None) -> Event:
+    """Append an EventRetracted for an event; the event itself stays, projections leave it out."""
+    from timeline.store import ConcurrencyError
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError("a retraction needs a reason: --reason TEXT")
+    event_id = event_id.strip()
+    target = store.get_event(event_id)
+    if target is None:
+        raise ServiceError(f"no event with id {event_id}; `timeline events --format json` lists the ids")
+    if target.type == RETRACTED:
+        raise ServiceError(f"event {event_id} is itself a retraction and cannot be retracted")
+    for _attempt in range(3):  # another writer may take the next version first: read again and retry
+        stream = list(store.read(EventQuery(stream_id=RETRACTIONS_STREAM)))
+        if any(e.payload.get("retracted_event_id") == event_id for e in stream):
+            raise ServiceError(f"event {event_id} is already retracted")
+        version = max((e.stream_version for e in stream), default=0) + 1
+        event = Event(
+            event_id=event_id_for(RETRACTIONS_STREAM, event_id, version),
+            stream_id=RETRACTIONS_STREAM,
+            stream_version=version,
+            type=RETRACTED,
+            occurred_on=on or today(),
+            date_basis="recorded",
+            payload={"retracted_event_id": event_id, "reason": reason},
+        )
+        try:
+            return store.append([event]).events[0]
+        except ConcurrencyError:
+            continue
+    raise ServiceError("the retractions stream is busy; try again")

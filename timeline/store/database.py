@@ -1,0 +1,102 @@
+"""Which database, its engine, and bringing its schema to the latest Alembic revision."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection, make_url
+
+from alembic import command
+
+from .dialects import READ_ONLY, dialect_for
+
+ENV_VAR = "TIMELINE_DATABASE_URL"
+DEFAULT_FILE = "timeline.db"
+MIGRATIONS = Path(__file__).resolve().parent / "alembic"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The explicit URL, else $TIMELINE_DATABASE_URL, else a SQLite file timeline.db in the current folder."""
+    if url:
+        return url
+    from_env = os.environ.get(ENV_VAR)
+    if from_env:
+        return from_env
+    return f"sqlite:///{Path.cwd() / DEFAULT_FILE}"
+
+
+def create_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine set up for the store (SQLite: WAL, busy timeout, foreign keys, BEGIN IMMEDIATE writes)."""
+    resolved = make_url(resolve_url(url))
+    dialect = dialect_for(resolved.get_backend_name())
+    engine = sqlalchemy.create_engine(resolved, **kwargs)
+    dialect.configure(engine)
+    return engine
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration for the migrations shipped in the package, without an ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> str | None:
+    """Bring the database to the latest revision, if it is not there yet; returns the revision."""
+    head = head_revision()
+    with engine.connect() as conn, conn.begin():
+        dialect_for(engine.dialect.name).lock_for_migration(conn)
+        # Checked under the lock: another process may have migrated while we waited.
+        if _revision(conn) != head:
+            command.upgrade(alembic_config(conn), "head")
+    return head
+
+
+def _run(url: str | None, action: str, revision: str) -> str | None:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            dialect_for(engine.dialect.name).lock_for_migration(conn)
+            getattr(command, action)(alembic_config(conn), revision)
+        with engine.connect() as conn:
+            return _revision(conn)
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> str | None:
+    """`timeline db upgrade`: migrate up to ``revision``; returns the revision now current."""
+    return _run(url, "upgrade", revision)
+
+
+def downgrade(url: str | None, revision: str) -> str | None:
+    """`timeline db downgrade REV`: migrate down to ``revision`` ("base" drops everything)."""
+    return _run(url, "downgrade", revision)
+
+
+def current(url: str | None = None) -> str | None:
+    """`timeline db current`: the database's revision (None for an empty database)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
+            return _revision(conn)
+    finally:
+        engine.dispose()

@@ -1,0 +1,145 @@
+"""What differs between SQLite and PostgreSQL, side by side: connection set-up, locks, JSON, triggers.
+
+Everything else in the store is dialect-neutral SQLAlchemy Core; it asks ``dialect_for(name)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, Engine, cast, event, func, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from .errors import UnsupportedDatabaseError
+
+#: Execution option that marks a connection's transactions as read-only (SQLite: deferred BEGIN).
+READ_ONLY = "timeline_read_only"
+
+#: Advisory lock keys (PostgreSQL); arbitrary constants, chosen once, never reused for anything else.
+APPEND_LOCK_KEY = 7_346_101
+MIGRATE_LOCK_KEY = 7_346_102
+
+#: Seconds a SQLite connection waits for another writer before giving up.
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class SQLiteDialect:
+    """SQLite: one writer at a time, so writes start with BEGIN IMMEDIATE and need no other lock."""
+
+    name: str = "sqlite"
+
+    def configure(self, engine: Engine) -> None:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event (below) issue BEGIN instead of the driver's own
+            # implicit, deferred transactions.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # A deferred transaction that later writes cannot wait for the write lock (SQLite
+            # returns "database is locked" at once, busy_timeout or not); taking the write lock
+            # up front makes concurrent writers queue instead. Reads stay deferred so they never
+            # wait for a writer (WAL readers see a snapshot).
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    def lock_for_append(self, conn: Connection) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already serialises writers."""
+
+    def lock_for_migration(self, conn: Connection) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already serialises writers."""
+
+    def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
+        return func.json_extract(column, f"$.{key}")
+
+    def append_only_ddl(self, table: str) -> list[str]:
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END",
+        ]
+
+    def drop_append_only_ddl(self, table: str) -> list[str]:
+        return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+
+    def refuse_function_ddl(self) -> list[str]:
+        return []
+
+    def drop_refuse_function_ddl(self) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True)
+class PostgreSQLDialect:
+    """PostgreSQL: appends are serialised by a transaction-scoped advisory lock."""
+
+    name: str = "postgresql"
+
+    def configure(self, engine: Engine) -> None:
+        """Nothing to do: PostgreSQL's defaults (READ COMMITTED, server-side timestamps) suit the store."""
+
+    def lock_for_append(self, conn: Connection) -> None:
+        # Positions come from a sequence, drawn at INSERT time but visible only at COMMIT, so
+        # two concurrent appenders can commit out of position order: a follower reading
+        # "after position N" would skip the smaller position that commits a moment later.
+        # Holding one lock from before the INSERT until COMMIT makes position order equal
+        # commit order (the eventsourcing library does the same). Released at commit/rollback.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+
+    def lock_for_migration(self, conn: Connection) -> None:
+        # Two processes opening a new database at once must not both create the tables.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK_KEY})
+
+    def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
+        return cast(column, JSON)[key].as_string()
+
+    def append_only_ddl(self, table: str) -> list[str]:
+        return [
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION timeline_refuse_change()",
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION timeline_refuse_change()",
+        ]
+
+    def drop_append_only_ddl(self, table: str) -> list[str]:
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+        ]
+
+    def refuse_function_ddl(self) -> list[str]:
+        return [
+            "CREATE OR REPLACE FUNCTION timeline_refuse_change() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP "
+            "USING ERRCODE = 'restrict_violation'; "
+            "END $$"
+        ]
+
+    def drop_refuse_function_ddl(self) -> list[str]:
+        return ["DROP FUNCTION IF EXISTS timeline_refuse_change()"]
+
+
+Dialect = SQLiteDialect | PostgreSQLDialect
+
+_DIALECTS: dict[str, Dialect] = {"sqlite": SQLiteDialect(), "postgresql": PostgreSQLDialect()}
+
+
+def dialect_for(name: str) -> Dialect:
+    """The store's support for the SQLAlchemy dialect called ``name``."""
+    try:
+        return _DIALECTS[name]
+    except KeyError:
+        supported = ", ".join(sorted(_DIALECTS))
+        message = f"database {name!r} is not supported (use one of: {supported})"
+        raise UnsupportedDatabaseError(message) from None

@@ -1,0 +1,309 @@
+"""The append-only event store: atomic, checked-idempotent appends and streaming, filtered reads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, Select, func, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from timeline.domain.articles import Article
+from timeline.domain.events import Event
+from timeline.query import EventQuery
+
+from . import filters
+from .dialects import READ_ONLY, dialect_for
+from .errors import ConcurrencyError, EventConflictError, StoreError
+from .rows import (
+    ARTICLE_COLUMNS,
+    EVENT_COLUMNS,
+    article_from_row,
+    article_row,
+    dump_payload,
+    event_from_row,
+    event_row,
+)
+from .tables import articles, events
+from .upcasters import UPCASTERS, Upcasters
+
+#: Rows fetched per round trip when streaming, and ids per "IN (...)" lookup.
+BATCH_SIZE = 1000
+
+_TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What an append did: the events as stored (in the order given), and whether anything was new."""
+
+    events: tuple[Event, ...]
+    appended: int  # rows this call inserted
+    new: bool  # False when the call stored nothing (a known article, or only known events)
+
+
+def _comparable(event: Event) -> Any:
+    # Through JSON and back, so that a tuple in a payload equals the list read back from the table.
+    return json.loads(dump_payload(event.content()))
+
+
+def _unique(batch: Sequence[Event]) -> list[Event]:
+    """The batch without repeats; a repeated event id must repeat the same content."""
+    seen: dict[str, Event] = {}
+    slots: dict[tuple[str, int], str] = {}
+    for event in batch:
+        earlier = seen.get(event.event_id)
+        if earlier is not None:
+            if _comparable(earlier) != _comparable(event):
+                raise EventConflictError(
+                    f"event {event.event_id} appears twice in one batch with different content"
+                )
+            continue
+        slot = (event.stream_id, event.stream_version)
+        if slot in slots:
+            raise ConcurrencyError(
+                f"stream {slot[0]} version {slot[1]} is given to two events in one batch "
+                f"({slots[slot]} and {event.event_id})"
+            )
+        seen[event.event_id] = event
+        slots[slot] = event.event_id
+    return list(seen.values())
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class EventStore:
+    """Append and read the event stream of one database (any engine the store has a dialect for)."""
+
+    def __init__(self, engine: Engine, *, upcasters: Upcasters = UPCASTERS, batch_size: int = BATCH_SIZE):
+        self.engine = engine
+        self.dialect = dialect_for(engine.dialect.name)
+        self.dialect_name = self.dialect.name
+        self.upcasters = upcasters
+        self.batch_size = batch_size
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            self.dialect.lock_for_append(conn)
+            yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                yield conn
+
+    # -- append -------------------------------------------------------------------------------
+
+    def append(self, batch: Sequence[Event], article: Article | None = None) -> AppendResult:
+        """Store ``article`` (if given) and ``batch`` in one transaction: all of it, or nothing.
+
+        An article already stored makes the whole call a no-op that returns that article's
+        events. An event id already stored returns the stored event if the content is the
+        same, and raises EventConflictError if not. A (stream, version) already taken by
+        another event raises ConcurrencyError.
+        """
+        unique = _unique(batch)
+        if not unique and article is None:
+            return AppendResult((), 0, False)
+        try:
+            return self._append(batch, unique, article)
+        except IntegrityError as exc:
+            raise self._explain(exc, unique) from exc
+
+    def _append(self, batch: Sequence[Event], unique: list[Event], article: Article | None) -> AppendResult:
+        with self._writing() as conn:
+            if article is not None and self._article_stored(conn, article.article_id):
+                cited = select(*EVENT_COLUMNS).where(events.c.article_id == article.article_id)
+                return AppendResult(tuple(self._select(conn, cited)), 0, False)
+            recorded_at = self._recorded_at(conn)
+            if article is not None:
+                conn.execute(insert(articles), [article_row(article, recorded_at)])
+            stored = self._stored(conn, [e.event_id for e in unique])
+            fresh = []
+            for event in unique:
+                earlier = stored.get(event.event_id)
+                if earlier is None:
+                    fresh.append(event)
+                elif self._same(earlier, event):
+                    stored[event.event_id] = self._upcast(earlier)
+                else:
+                    raise EventConflictError(
+                        f"event {event.event_id} is already stored (position {earlier.position}) "
+                        "with different content; an event cannot be changed, append a retraction instead"
+                    )
+            if fresh:
+                result = conn.execute(
+                    insert(events).returning(events.c.event_id, events.c.position),
+                    [event_row(e, recorded_at) for e in fresh],
+                )
+                positions = dict(result.all())
+                for event in fresh:
+                    stored[event.event_id] = event.stored(positions[event.event_id], recorded_at)
+        return AppendResult(
+            tuple(stored[e.event_id] for e in batch),
+            len(fresh),
+            bool(fresh) or article is not None,
+        )
+
+    def _same(self, stored: Event, event: Event) -> bool:
+        """Same content as the stored row, either as written or as upcast to today's shape."""
+        wanted = _comparable(event)
+        return _comparable(stored) == wanted or _comparable(self._upcast(stored)) == wanted
+
+    def _recorded_at(self, conn: Connection) -> datetime:
+        """Now (UTC), but never before the last recorded time: record time follows position order."""
+        now = datetime.now(UTC)
+        last = conn.execute(select(func.max(events.c.recorded_at))).scalar()
+        return last + _TICK if last is not None and last >= now else now
+
+    def _stored(self, conn: Connection, event_ids: list[str]) -> dict[str, Event]:
+        """The stored events with these ids, as written (not upcast), by id."""
+        found: dict[str, Event] = {}
+        for ids in _chunks(event_ids, self.batch_size):
+            for row in conn.execute(select(*EVENT_COLUMNS).where(events.c.event_id.in_(ids))):
+                event = event_from_row(row)
+                found[event.event_id] = event
+        return found
+
+    def _explain(self, exc: IntegrityError, unique: list[Event]) -> StoreError:
+        """A clear error for a refused insert (read after the failed transaction rolled back)."""
+        streams = sorted({e.stream_id for e in unique})
+        taken: dict[tuple[str, int], str] = {}
+        with self._reading() as conn:
+            for ids in _chunks(streams, self.batch_size):
+                rows = conn.execute(
+                    select(events.c.stream_id, events.c.stream_version, events.c.event_id).where(
+                        events.c.stream_id.in_(ids)
+                    )
+                )
+                taken.update({(s, v): eid for s, v, eid in rows})
+            for event in unique:
+                holder = taken.get((event.stream_id, event.stream_version))
+                if holder is not None and holder != event.event_id:
+                    return ConcurrencyError(
+                        f"stream {event.stream_id} version {event.stream_version} already taken by event "
+                        f"{holder}; event {event.event_id} cannot be appended there "
+                        "(read the stream's version and retry)"
+                    )
+            cited = sorted({e.provenance.article_id for e in unique if e.provenance})
+            for article_id in cited:
+                if not self._article_stored(conn, article_id):
+                    return StoreError(
+                        f"events cite article {article_id}, which is not stored; append it with its events"
+                    )
+        return StoreError(f"the database refused the append: {exc.orig}")
+
+    # -- read ---------------------------------------------------------------------------------
+
+    def _event(self, row: Sequence[Any]) -> Event:
+        return self._upcast(event_from_row(row))
+
+    def _upcast(self, event: Event) -> Event:
+        if self.upcasters:
+            version, payload = self.upcasters.upcast(event.type, event.schema_version, event.payload)
+            if version != event.schema_version:
+                return replace(event, schema_version=version, payload=dict(payload))
+        return event
+
+    def _select(self, conn: Connection, stmt: Select[Any]) -> list[Event]:
+        return [self._event(row) for row in conn.execute(stmt.order_by(events.c.position))]
+
+    def _query(self, query: EventQuery) -> Select[Any]:
+        stmt = select(*EVENT_COLUMNS).where(*filters.conditions(query, self.dialect))
+        stmt = stmt.order_by(*filters.order_by(query))
+        if query.limit is not None:
+            stmt = stmt.limit(query.limit)
+        return stmt
+
+    def read(self, query: EventQuery | None = None) -> Iterator[Event]:
+        """The events ``query`` selects, in its order, streamed in batches (bounded memory)."""
+        return self._stream(self._query(query or EventQuery()))
+
+    def _stream(self, stmt: Select[Any]) -> Iterator[Event]:
+        load = self._event
+        with self._reading() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=self.batch_size).execute(stmt)
+            for rows in result.partitions():
+                for row in rows:
+                    yield load(row)
+
+    def follow(self, after_position: int, batch_size: int = BATCH_SIZE) -> list[Event]:
+        """The next events after ``after_position``, in position order (at most ``batch_size``).
+
+        Safe for tail-following: a position is visible only once every smaller one is,
+        because appends are serialised (see dialects.lock_for_append).
+        """
+        stmt = self._query(EventQuery(after_position=after_position, limit=batch_size))
+        with self._reading() as conn:
+            return [self._event(row) for row in conn.execute(stmt)]
+
+    def count(self, query: EventQuery | None = None) -> int:
+        """How many events ``query`` selects (its limit included)."""
+        query = query or EventQuery()
+        inner = select(events.c.position).where(*filters.conditions(query, self.dialect))
+        if query.limit is not None:
+            inner = inner.order_by(*filters.order_by(query)).limit(query.limit)
+        with self._reading() as conn:
+            return int(conn.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
+
+    def get_event(self, event_id: str) -> Event | None:
+        with self._reading() as conn:
+            found = self._select(conn, select(*EVENT_COLUMNS).where(events.c.event_id == event_id))
+        return found[0] if found else None
+
+    def last_position(self) -> int:
+        """The highest position stored (0 for an empty stream)."""
+        with self._reading() as conn:
+            return int(conn.execute(select(func.max(events.c.position))).scalar() or 0)
+
+    def stream_version(self, stream_id: str) -> int:
+        """The highest version taken in ``stream_id`` (0 for a stream with no events)."""
+        with self._reading() as conn:
+            stmt = select(func.max(events.c.stream_version)).where(events.c.stream_id == stream_id)
+            return int(conn.execute(stmt).scalar() or 0)
+
+    # -- articles -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _article_stored(conn: Connection, article_id: str) -> bool:
+        stmt = select(articles.c.article_id).where(articles.c.article_id == article_id)
+        return conn.execute(stmt).first() is not None
+
+    def has_article(self, article_id: str) -> bool:
+        with self._reading() as conn:
+            return self._article_stored(conn, article_id)
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._reading() as conn:
+            row = conn.execute(select(*ARTICLE_COLUMNS).where(articles.c.article_id == article_id)).first()
+        return article_from_row(row) if row is not None else None
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article, in the order they were recorded, streamed."""
+        stmt = select(*ARTICLE_COLUMNS).order_by(articles.c.recorded_at, articles.c.article_id)
+        with self._reading() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=self.batch_size).execute(stmt)
+            for row in result:
+                yield article_from_row(row)
