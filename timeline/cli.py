@@ -40,8 +40,11 @@ def one_line(exc: BaseException) -> str:
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
-    from timeline.store import StoreError
-
+    """Errors whose message is enough on its own (no exception class name needed)."""
+    try:  # the error handler must not fail itself, whatever state the store package is in
+        from timeline.store.errors import StoreError
+    except ImportError:
+        return (service.ServiceError, IngestError)
     return (service.ServiceError, IngestError, StoreError)
 
 
@@ -243,18 +246,22 @@ def _event_types() -> list[str]:
 @click.option("--article", "article_id", metavar="ID", help="Only events of this article.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--include-retracted", is_flag=True, help="Also show events that were retracted.")
+@click.option("--facts", "as_facts", is_flag=True, help="Group reports of one happening into facts.")
 @format_option(output.FORMATS)
 @click.pass_obj
 def events(
     session: Session, as_of: date | None, known_at: datetime | None, actor: str | None, target: str | None,
     types: tuple[str, ...], since: date | None, until: date | None, article_id: str | None,
-    limit: int | None, include_retracted: bool, fmt: str,
+    limit: int | None, include_retracted: bool, as_facts: bool, fmt: str,
 ) -> None:
-    """List events in the order they were recorded."""
+    """List events in the order they were recorded (or, with --facts, the facts they report)."""
     query = service.events_query(
         as_of=as_of, known_at=known_at, actor=actor, target=target, types=types, since=since,
         until=until, article_id=article_id, limit=limit, include_retracted=include_retracted,
     )
+    if as_facts:
+        emit(_render(service.facts(session.store, query), fmt, output.facts_table))
+        return
     found = (output.event_record(event) for event in service.list_events(session.store, query))
     emit(_render(found, fmt, output.events_table, columns=output.EVENT_FIELDS))
 

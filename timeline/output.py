@@ -171,6 +171,22 @@ def _payload_note(item: Mapping[str, Any]) -> str:
     return ""
 
 
+def facts_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    rows = (
+        (
+            item.get("occurred_on"),
+            item.get("type"),
+            f"{party_label(item.get('actor'))} -> {party_label(item.get('target'))}",
+            item.get("source_count"),
+            item.get("first_reported"),
+            item.get("sectors"),
+        )
+        for item in items
+    )
+    headers = ("DATE", "TYPE", "ACTOR -> TARGET", "SOURCES", "FIRST REPORTED", "SECTORS")
+    return render_table(headers, rows, empty="(no facts)")
+
+
 def relations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     rows = (
         (

@@ -101,6 +101,17 @@ def list_events(store: Any, query: EventQuery) -> Iterator[Event]:
     return store.read(query)
 
 
+def facts(store: Any, query: EventQuery) -> list[dict[str, Any]]:
+    """Reports of the same happening grouped into facts, over the events ``query`` selects."""
+    from dataclasses import replace
+
+    from timeline import projections
+
+    events = list(store.read(replace(query, order="valid", limit=None)))
+    found = _records(projections.facts(events), "facts")
+    return found[: query.limit] if query.limit else found
+
+
 def state_events(
     store: Any, as_of: date, known_at: datetime | None, dyad: tuple[str, str] | None = None
 ) -> list[Event]:

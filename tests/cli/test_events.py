@@ -124,3 +124,27 @@ def test_since_after_until_is_an_error(timeline: Timeline) -> None:
     result = timeline("events", "--since", "2024-05-02", "--until", "2024-05-01")
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: --since 2024-05-02 is after --until 2024-05-01"
+
+
+def test_facts_group_reports_of_one_happening(timeline: Timeline, tmp_path) -> None:
+    (tmp_path / "one.txt").write_text(
+        " date 2024-06-12 (Wire One) Ghanaian Foreign Minister Samuel Okudzeto Ablakwa met Norwegian "
+        "Foreign Minister Espen Barth Eide in Oslo on Tuesday.",
+        "utf-8",
+    )
+    (tmp_path / "two.txt").write_text(
+        " date 2024-06-13 (Wire Two) Norway and Ghana held talks in Oslo on Tuesday, when Espen Barth "
+        "Eide met his Ghanaian counterpart.",
+        "utf-8",
+    )
+    timeline.ok("ingest", str(tmp_path / "one.txt"), str(tmp_path / "two.txt"))
+    events = {e["event_id"]: e for e in timeline.events()}
+    facts = timeline.json("events", "--facts")
+    meetings = [f for f in facts if f["type"] == "MeetingHeld" and f["dyad"] == ["GHA", "NOR"]]
+    assert len(meetings) == 1
+    [meeting] = meetings
+    assert meeting["source_count"] == len(meeting["sources"]) >= 2
+    assert len({events[s]["article_id"] for s in meeting["sources"]}) == 2
+    assert meeting["first_reported"] == "2024-06-12"
+    table = timeline.ok("events", "--facts").stdout.splitlines()
+    assert table[0].split()[:2] == ["DATE", "TYPE"] and len(table) == 2 + len(facts)

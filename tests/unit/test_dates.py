@@ -435,3 +435,11 @@ def test_sentence_without_any_tense_cue_takes_the_nearest_year():
 def test_leading_day_after_phrase_dates_the_main_clause():
     m = sentence_date("A day after the vote, the two sides issued a statement.", SUNDAY)
     assert m is not None and m.needs_anchor and m.future is False
+
+
+def test_participles_used_as_adjectives_are_not_past_cues():
+    # "fixed" describes the commitments; nothing in the sentence is told in the past.
+    m = find_dates("A slot in June is under study, when he is free of fixed commitments.", date(2024, 2, 1))[
+        0
+    ]
+    assert m.value == date(2024, 6, 1)

@@ -45,6 +45,12 @@ _BOTH = re.compile(
     r"|prime ministers|ministers|states)|both\b)",
     re.I,
 )
+# An institution named without its country speaks for the last country whose institution was named.
+_BARE_INSTITUTION = re.compile(
+    r"\bthe (?:foreign |external affairs )?(?:ministry|government|administration|presidency|embassy|mission"
+    r"|high commission|cabinet|spokes(?:man|woman|person))\b",
+    re.I,
+)
 _HEAD_KINDS = frozenset({"head_of_state", "head_of_government", "royal"})
 
 
@@ -78,6 +84,7 @@ class ArticleContext:
     recent_roles: list[Party] = field(default_factory=list)  # most recent last
     countries: Counter[str] = field(default_factory=Counter)
     last_subject: Party | None = None
+    last_institution: str | None = None  # the country of the last ministry, office or agency named
     dateline_country: str | None = None  # where the article was filed from
     anchor: date | None = None  # the date of the statement the text is reported from
 
@@ -205,6 +212,12 @@ class ActorFinder:
             if iso3:
                 found.append(self._mention(sentence, org.start, org.end, Party(country=iso3), "organisation"))
                 taken.append((org.start, org.end))
+                self.ctx.last_institution = iso3
+        for match in _BARE_INSTITUTION.finditer(sentence):
+            if self.ctx.last_institution and free(match.start(), match.end()):
+                party = Party(country=self.ctx.last_institution)
+                found.append(self._mention(sentence, match.start(), match.end(), party, "organisation"))
+                taken.append((match.start(), match.end()))
         for country in countries:
             if not free(country.start, country.end):
                 continue
@@ -308,8 +321,9 @@ class ActorFinder:
         """A person's full record: the text's country and role, else the context's, else the lexicon's."""
         known = self.ctx.by_token(name) if len(name.split()) == 1 else self.ctx.people.get(name)
         if known and (not iso3 or known.country == iso3):
+            # The first, fullest title stays: "Prince Mohammed" later is still the Crown Prince.
             return self.ctx.register(
-                Party(country=known.country or iso3, name=known.name, role=role or known.role)
+                Party(country=known.country or iso3, name=known.name, role=known.role or role)
             )
         candidates = self.lexicon.people_named(name, self.ctx.published)
         if not candidates and len(name.split()) == 1:

@@ -17,13 +17,13 @@ The rules, in short:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from timeline.domain.events import Party
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
-from timeline.extract.dates import DateMention, find_dates
+from timeline.extract.dates import DateMention, find_dates, resolve_relative
 from timeline.extract.lexicon import Lexicon
 from timeline.extract.triggers import Trigger, TriggerBook
 
@@ -37,11 +37,18 @@ _ACTIONS = frozenset(
 _SYMMETRIC = frozenset({"MeetingHeld", "PhoneCallHeld", "AgreementSigned"})
 # Types that describe the pair rather than one side acting on the other.
 _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned"})
-_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and then|saying|adding|calling)\b|\s+while\s+|,\s+which\b|,\s+who\b|\s+after\s+|\s+before\s+|\s+when\s+")
+_CLAUSE_BREAK = re.compile(r";|,\s+and\s+(?=(?:the|he|she|it|they|his|her|its|their)\b)|,\s+(?:while|whereas|but|and then|saying|adding|calling)\b|\s+while\s+|,\s+which\b|,\s+who\b|\s+after\s+|\s+before\s+|\s+when\s+")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?$|\s*,\s*$")
 _RECIPROCAL = re.compile(r"\b(?:each|both|one another|each other)\b", re.I)
 _OPENING_PREPOSITIONS = frozenset({"during", "after", "at", "in", "on", "following", "amid", "with", "before"})
 # Phrases that date a statement by the one reported just before it.
+_CO_ACTOR = re.compile(r"\b(?:along with|together with|as did|joined by)\s+", re.I)
+# Openers that carry the previous statement's day: "During that visit", "In that conversation".
+_ANAPHORIC = re.compile(
+    r"^\s*(?:during|in|at|on|after|throughout)\s+(?:that|the|this|those|these)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:visit|trip|talks|meeting|call|conversation|occasion|ceremony|summit|stay|exchange)\b",
+    re.I,
+)
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
     r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
@@ -76,9 +83,6 @@ class SentenceCoder:
         self.last_date: DateMention | None = None
         self.narrative: tuple[date, str] | None = None
 
-    def new_paragraph(self) -> None:
-        self.narrative = None
-
     def set_anchor(self, sentences: list[str]) -> None:
         """Date the lede by the release it reports, when the next lines name its day."""
         for sentence in sentences:
@@ -92,24 +96,38 @@ class SentenceCoder:
         for m in mentions:
             if m.party.country:
                 self.ctx.countries[m.party.country] += 1
-        dates = find_dates(sentence, self.ctx.published)
-        triggers = _without_invitation_complements(sentence, self.triggers.find(sentence))
+        dates = [d for d in find_dates(sentence, self.ctx.published) if _dates_an_event(sentence, d)]
+        dates = [self._anchored(d) for d in dates]
+        triggers = _without_references(sentence, _without_invitation_complements(sentence, self.triggers.find(sentence)), dates)
         owners = _assign_dates(sentence, dates, triggers)
         reported = self._reporting_date(sentence, dates)
+        if reported is None and self.narrative and _ANAPHORIC.match(sentence):
+            reported = (self.narrative[0], self.narrative[1], "narrative")
+        own_dates = [[d for d, o in owners if o == index] for index in range(len(triggers))]
+        # The sentence's main date: that of its first dated verb that is not a nominal happening;
+        # verbs without a date of their own share it ("asked X ... when they met on Monday").
+        main = next(
+            (own[0] for own, t in zip(own_dates, triggers, strict=True)
+             if own and not t.nominal and own[0].value <= self.ctx.published
+             and own[0].precision in ("day", "week")),
+            None,
+        )
         statements: list[Statement] = []
-        main: DateMention | None = None  # the date of the sentence's first dated verb
-        for index, trigger in enumerate(triggers):
-            own = [d for d, o in owners if o == index]
+        for trigger, own in zip(triggers, own_dates, strict=True):
             if not own and main is not None:
                 own = [main]
-            coded = self._code_trigger(sentence, trigger, mentions, own, reported)
-            statements.extend(coded)
-            if main is None and own and not trigger.nominal and coded:
-                main = own[0]
+            statements.extend(self._code_trigger(sentence, trigger, mentions, own, reported))
         if not statements:
             statements.append(self._plain_statement(sentence, mentions, dates, reported))
         self._remember(sentence, mentions, statements, dates)
         return _dedupe(statements)
+
+    def _anchored(self, mention: DateMention) -> DateMention:
+        """ "A day earlier", "hours before": counted from the statement told just before."""
+        if not mention.needs_anchor or self.narrative is None:
+            return mention
+        value = resolve_relative(mention.text, self.narrative[0])
+        return replace(mention, value=value, basis="relative") if value else mention
 
     # -- one trigger ------------------------------------------------------------------
 
@@ -122,7 +140,9 @@ class SentenceCoder:
         reported: tuple[date, str, str] | None,
     ) -> list[Statement]:
         clause_start, clause_end = _clause(sentence, trigger.start, trigger.end)
-        actor, target_list, reverse = self._parties(sentence, trigger, mentions, clause_start, clause_end)
+        cue = _CO_ACTOR.search(sentence, trigger.end, clause_end)
+        target_end = cue.start() if cue else clause_end
+        actor, target_list, reverse = self._parties(sentence, trigger, mentions, clause_start, target_end)
         modality = self._modality(sentence, trigger, actor, clause_start)
         when = self._when(trigger, own_dates, reported, modality)
         kind = trigger.type
@@ -140,6 +160,12 @@ class SentenceCoder:
         if kind == "RelationsCharacterized":
             payload["tone"] = trigger.tone or self.triggers.tone_of(sentence[clause_start:clause_end])
         out: list[Statement] = []
+        partners = self._partners(sentence, trigger, mentions, clause_start, actor, cue)
+        for partner in partners:
+            for target in target_list:
+                if target.country != partner.country:
+                    out.append(Statement(kind, partner, target, when[0], when[1], when[2], modality,
+                                         trigger.start, trigger.end, dict(payload)))
         for target in target_list or [Party()]:
             if kind != "AttackOccurred" and target.country and target.country == actor_country and target.name is None:
                 continue
@@ -167,20 +193,29 @@ class SentenceCoder:
         clause_end: int,
     ) -> tuple[Party | None, list[Party], bool]:
         before = [m for m in mentions if clause_start <= m.start and m.end <= trigger.start]
-        after = [m for m in mentions if trigger.end <= m.start and m.end <= clause_end]
+        after = [m for m in mentions if trigger.start < m.start and m.end <= clause_end]
         reverse = False
         actor: Mention | None = None
         if trigger.nominal:
             # "the attack in Moscow": the perpetrator is rarely named; the place is the target.
             by = [m for m in after if m.prep == "by" and m.is_agent]
             actor = by[0] if by else None
-            places = [m for m in after[:3]]
+            places = [m for m in after[:3] if m.party.country]
+            if not places:
+                # "X, a Canadian citizen, was shot dead": the nearest country named before it.
+                places = [m for m in before if m.party.country][-1:]
             target = [places[0].party] if places else []
             return (actor.party if actor else None), target, False
         between = re.match(r"\s*(?:between|among)\b", sentence[trigger.end:trigger.end + 12]) or re.search(
             r"\bbetween\s*$", trigger.text
         )
         subjects = [m for m in before if m.is_agent and m.prep is None and not m.possessive]
+        if re.match(r"\s*(?:also\s+)?\w+ing\b", sentence[clause_start:]) and clause_start > 0:
+            # "..., after summoning Wheeler": a participle's subject is the main clause's.
+            main = [m for m in mentions if m.end <= clause_start and m.is_agent and m.prep is None
+                    and not m.possessive]
+            if main:
+                subjects = [main[0]]
         possessors = [m for m in before if m.possessive and m.is_agent]
         pair = [m for m in after if m.is_agent]
         if between and len(pair) >= 2 and pair[0].kind != "both" and pair[1].kind != "both":
@@ -188,6 +223,13 @@ class SentenceCoder:
         opener = _participial_subject(sentence, trigger, mentions)
         if opener is not None:
             subjects = [opener]
+        if trigger.voice == "object":
+            # "the summit that brought Biden to New Delhi": the one brought is the visitor.
+            inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end and m.is_agent]
+            places = [m for m in mentions if m.start >= trigger.end and m.end <= clause_end and m.party.country]
+            if inside and places and places[0].party.country != inside[0].party.country:
+                return inside[0].party, [places[0].party], False
+            return None, [], False
         if trigger.voice == "passive":
             # "received an invitation from X", "was invited by X": X acts on the subject.
             agents = [m for m in after if m.prep in ("by", "from") and m.is_agent and m.party.country]
@@ -221,6 +263,7 @@ class SentenceCoder:
         coordinated = [
             m for m in before
             if m.start > actor.end and m.is_agent and re.fullmatch(r"\s+and\s+", sentence[actor.end:m.start])
+            and m.party.country and m.party.country != actor.party.country
         ]
         targets: list[Mention] = []
         if coordinated:
@@ -235,8 +278,8 @@ class SentenceCoder:
             agents = [m for m in candidates if m.is_agent]
             first = agents[0] if agents else (candidates[0] if candidates else None)
             if trigger.type == "VisitMade":
-                places = [m for m in candidates if m.kind == "place" or m.prep in ("to", "in", "into")]
-                first = places[0] if places else first
+                places = [m for m in candidates if m.kind in ("place", "country")]
+                first = places[0] if places else None
             if first is not None:
                 targets = _list_from(sentence, first, candidates)
             else:
@@ -259,6 +302,30 @@ class SentenceCoder:
                 if other:
                     target_parties = [Party(country=other)]
         return actor.party, target_parties, reverse
+
+    def _partners(
+        self,
+        sentence: str,
+        trigger: Trigger,
+        mentions: list[Mention],
+        clause_start: int,
+        actor: Party | None,
+        cue: re.Match[str] | None,
+    ) -> list[Party]:
+        """Others who did the same: a list of subjects ("A, B and C were there") or "..., along with A and B"."""
+        if actor is None:
+            return []
+        people = [m for m in mentions if m.kind in ("person", "role", "country") and m.party.country]
+        chosen: list[Mention] = []
+        subjects = [m for m in people if clause_start <= m.start and m.end <= trigger.start and m.party == actor]
+        if subjects and subjects[0].prep is None:
+            listed = [m for m in people if m.start > subjects[0].start and m.end <= trigger.start]
+            chosen += _list_from(sentence, subjects[0], listed)[1:]
+        if cue is not None:
+            listed = [m for m in people if m.start >= cue.end()]
+            if listed and listed[0].start - cue.end() <= 4:
+                chosen += _list_from(sentence, listed[0], listed)
+        return [m.party for m in chosen if m.party.country != actor.country]
 
     def _destination(self, sentence: str, trigger: Trigger, clause_end: int) -> str | None:
         """Where an invitee is asked to go: the place named after 'visit'/'to' in the invitation."""
@@ -320,7 +387,8 @@ class SentenceCoder:
             actor = subjects[0].party
             others = [m.party for m in targets if m.party.country != actor.country]
             target = others[0] if others else Party(country=self.ctx.counterpart(actor.country))
-            when = (dates[0].value, dates[0].precision, dates[0].basis) if dates else self._when(
+            past = [d for d in dates if d.value <= self.ctx.published]
+            when = (past[0].value, past[0].precision, past[0].basis) if past else self._when(
                 Trigger("StatementRecorded", 0, 0, ""), [], reported
             )
         else:
@@ -336,10 +404,12 @@ class SentenceCoder:
         """The date of the statement this sentence reports ("said on Saturday", "a statement ... on Sunday")."""
         for mention in dates:
             lead = sentence[max(0, mention.start - 80):mention.start]
-            if self.triggers.reporting.search(lead) and mention.precision == "day":
+            if self.triggers.reporting.search(lead) and mention.precision == "day" and (
+                mention.value <= self.ctx.published
+            ):
                 return mention.value, mention.precision, "reported-statement"
-        if _SAME_DAY.search(sentence) and self.last_date:
-            return self.last_date.value, self.last_date.precision, "relative"
+        if _SAME_DAY.search(sentence) and self.narrative:
+            return self.narrative[0], self.narrative[1], "relative"
         return None
 
     def _remember(
@@ -349,7 +419,8 @@ class SentenceCoder:
             self.last_date = dates[-1]
         for statement in statements:
             if statement.date_basis not in ("article", "reported-statement", "narrative") and (
-                statement.modality == "reported" and statement.type != "AttackOccurred"
+                statement.modality == "reported" and statement.type not in ("AttackOccurred", "StatementRecorded")
+                and statement.occurred_on <= self.ctx.published
             ):
                 self.narrative = (statement.occurred_on, statement.date_precision)
         for statement in statements:
@@ -359,6 +430,48 @@ class SentenceCoder:
         subjects = [m for m in mentions if m.kind in ("person", "role") and m.prep is None]
         if subjects:
             self.ctx.last_subject = subjects[0].party
+
+
+_VISIT_NOUN = re.compile(r"(?:\w+[ -])?(?:visit|trip|tour|journey)$", re.I)
+_DETERMINER = re.compile(
+    r"\b(?:the|a|an|this|that|such|his|her|their|its|whose|next|first|second|previous|whose|[\w]+['’]s)\s+"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+
+
+def _without_references(sentence: str, triggers: list[Trigger], dates: list[DateMention]) -> list[Trigger]:
+    """"The visit is seen as ...", "a state visit is an honour": a visit named, not told.
+
+    A noun after a determiner names a visit reported elsewhere; it is kept only when the
+    clause dates it ("his visit to the Maldives on November 11") and nothing else in the
+    sentence tells of a visit.
+    """
+    visits = [t for t in triggers if t.type == "VisitMade"]
+    kept: list[Trigger] = []
+    for trigger in triggers:
+        if trigger.type == "VisitMade" and _VISIT_NOUN.search(trigger.text) and _DETERMINER.search(
+            sentence[max(0, trigger.start - 40):trigger.start]
+        ):
+            start, end = _clause(sentence, trigger.start, trigger.end)
+            dated = any(
+                start <= d.start < end and d.start > trigger.end and d.precision == "day" for d in dates
+            )
+            if len(visits) > 1 or not dated:
+                continue
+        kept.append(trigger)
+    return kept
+
+
+def _dates_an_event(sentence: str, mention: DateMention) -> bool:
+    """Dates that can say when a statement's event happened: not "since 2008", "the accord of 1998",
+    "for Sunday's ceremony" (a day that names a thing rather than dates a verb)."""
+    prep = (mention.preposition or "").lower()
+    if prep in ("since", "until", "till", "of", "by", "through"):
+        return False
+    if sentence[mention.end:mention.end + 2] in ("'s", "’s") and prep not in ("at", "on", "during"):
+        return False
+    return not (mention.precision == "year" and prep not in ("in", "last", "this", "next", ""))
 
 
 def _sentence_pair(mentions: list[Mention]) -> tuple[Party, Party] | None:
@@ -452,7 +565,7 @@ def _dedupe(statements: list[Statement]) -> list[Statement]:
     seen: set[tuple] = set()
     out: list[Statement] = []
     for s in statements:
-        key = (s.type, s.actor.country, s.actor.name, s.target.country, s.target.name, s.occurred_on, s.modality)
+        key = (s.type, s.actor.country, s.actor.name, s.target.country, s.target.name, s.modality)
         if key in seen:
             continue
         seen.add(key)

@@ -45,6 +45,7 @@ class _Words:
     year_context: frozenset[str]
     count_nouns: frozenset[str]
     clause_openers: frozenset[str]
+    adjective_before: frozenset[str]
 
 
 @cache
@@ -71,6 +72,7 @@ def _words() -> _Words:
         year_context=frozenset(sections.get("year-context", set())),
         count_nouns=frozenset(sections.get("count-nouns", set())),
         clause_openers=frozenset(sections.get("clause-openers", set())),
+        adjective_before=frozenset(sections.get("adjective-before", set())),
     )
 
 
@@ -300,6 +302,7 @@ class _Tense:
                 and low.endswith("ed")
                 and not low.endswith("eed")
                 and low not in words.not_past
+                and (i == 0 or lows[i - 1] not in words.adjective_before)
             ):
                 kind = "past"
             if kind:

@@ -21,6 +21,10 @@ on top of the shipped data (the user's entry wins where both name the same surfa
       "sectors": {"energy": ["oil", "gas"]}
     }
 
+People's "end" is inclusive and null only for an office held at the time of writing; an optional
+"end_is_last_known": true marks an end that is only the last date the data can vouch for. Groups and
+blockers match nothing themselves but stop their words from matching a country ("Indian Ocean").
+
 Matching works on word tokens, so a phrase never matches inside a word; it is accent-insensitive
 ("Malé" = "Male", "Bogotá" = "Bogota") and, for countries, case-sensitive with an ALL-CAPS form also
 accepted for datelines ("NEW DELHI"). The longest phrase wins and matches never overlap.
@@ -306,7 +310,8 @@ class Lexicon:
             self._function_words.update(fold(w) for w in words)
 
     def _build_countries(self) -> None:
-        candidates: list[tuple[int, int, int, str, str | None, str]] = []  # kind, source, seq, surface, iso, kind
+        # (kind rank, source rank, sequence, surface, iso3, kind): sorted, the first claim on a surface wins.
+        candidates: list[tuple[int, int, int, str, str | None, str]] = []
         seq = 0
 
         def offer(kind: str, source: int, surface: str, iso3: str | None) -> None:
@@ -366,16 +371,19 @@ class Lexicon:
     def _build_titles(self) -> None:
         self._titles = _PhraseIndex()
         self._roles: dict[str, str] = {}  # lowercased phrase -> canonical role
+        self._title_count = 0
         for _, rows in self._values("titles"):
             for row in rows:
+                self._title_count += 1
                 phrase, role, kind = row["phrase"], row["role"], row["kind"]
                 payload = _Title(role, kind, bool(row.get("generic", False)))
                 self._titles.add(phrase, payload, case_sensitive=bool(row.get("case_sensitive", False)))
                 self._roles.setdefault(_person_key(phrase), role)
                 self._roles.setdefault(_person_key(role), role)
-        # Words that may follow a place without making it part of a longer name ("Moscow Mayor ...").
-        self._title_heads = {fold(_TOKEN.findall(row["phrase"])[0]) for _, rows in self._values("titles")
-                             for row in rows if row["phrase"][:1].isupper()}
+        # One-word titles may stand next to a place without making it part of a longer name ("Jordan King
+        # Abdullah"); the first word of a longer title may not ("Islamabad High Court").
+        self._title_heads = {fold(row["phrase"]) for _, rows in self._values("titles") for row in rows
+                             if row["phrase"][:1].isupper() and len(_TOKEN.findall(row["phrase"])) == 1}
 
     def _build_people(self) -> None:
         self._people: list[PersonRole] = []
@@ -410,7 +418,8 @@ class Lexicon:
         # An office named after a title ("the Prime Minister's Office") is no mention of that title.
         for _, rows in self._values("organisations"):
             for row in rows:
-                self._titles.add(_strip_the(row["phrase"]), _BLOCK, case_sensitive=bool(row.get("case_sensitive")))
+                phrase, case_sensitive = _strip_the(row["phrase"]), bool(row.get("case_sensitive"))
+                self._titles.add(phrase, _BLOCK, case_sensitive=case_sensitive)
         self._outlets: dict[str, tuple[str, str | None]] = {}
         self._outlets_lower: dict[str, tuple[str, str | None]] = {}
         for _, rows in self._values("outlets"):
@@ -498,7 +507,7 @@ class Lexicon:
         return out
 
     def organisations_in(self, text: str) -> list[CountryMention]:
-        """Bodies and outlets that speak for a country; iso3 is "" when neither data nor context says whose."""
+        """Bodies and outlets that speak for a country; iso3 is "" when nothing says whose."""
         toks = _tokenise(text)
         found = self._orgs.scan(toks)
         if not found:
@@ -513,7 +522,7 @@ class Lexicon:
 
     @staticmethod
     def _owner(text: str, start: int, end: int, countries: list[CountryMention]) -> str | None:
-        # "India's Ministry of External Affairs", "the Saudi Foreign Ministry", "the Foreign Office of Pakistan"
+        # "India's Ministry of External Affairs", "the Saudi Foreign Ministry", "the Foreign Office of Peru"
         for c in countries:
             # Both patterns end in \Z, so a match spans the whole gap between the two phrases.
             if c.end <= start and _POSSESSIVE_GAP.match(text, c.end, start):
@@ -568,6 +577,10 @@ class Lexicon:
                    and (_person_key(p.role) in wanted or (p.title and _person_key(p.title) in wanted))]
         return max(matches, key=lambda p: p.start or date.min) if matches else None
 
+    def people(self) -> tuple[PersonRole, ...]:
+        """Every known spell in office, in data order."""
+        return tuple(self._people)
+
     @staticmethod
     def _in_force(roles: list[PersonRole], on: date | None) -> list[PersonRole]:
         return list(roles) if on is None else [p for p in roles if p.in_force(on)]
@@ -581,7 +594,7 @@ class Lexicon:
         return {
             "countries": len(self._iso3),
             **{f"{kind}_surfaces": n for kind, n in self._counts.items()},
-            "title_phrases": len(self._titles),
+            "title_phrases": self._title_count,
             "people_roles": len(self._people),
             "people": len({p.name for p in self._people}),
             "organisation_phrases": len(self._orgs),

@@ -36,11 +36,7 @@ def extract_events(
         raise NoSentencesError("no sentences in the text")
     coder.set_anchor([s.text for s in sentences[:2]])
     events: list[Event] = []
-    previous_end = header.body_offset
     for sentence in sentences:
-        if "\n\n" in article.text[previous_end:sentence.start] or "\n \n" in article.text[previous_end:sentence.start]:
-            coder.new_paragraph()
-        previous_end = sentence.end
         for ordinal, statement in enumerate(coder.code(sentence.text)):
             events.append(_event(article, sentence.index, sentence.start, sentence.end, sentence.text,
                                  statement, ordinal, len(events) + 1))

@@ -5,10 +5,14 @@ Everything else in the store is dialect-neutral SQLAlchemy Core; it asks ``diale
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Engine, cast, event, func, text
+from sqlalchemy import ARRAY, JSON, Engine, Table, any_, bindparam, cast, event, func, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -61,6 +65,30 @@ class SQLiteDialect:
     def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
         return func.json_extract(column, f"$.{key}")
 
+    def one_of(self, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+        return column.in_(values)
+
+    def insert_rows(
+        self,
+        conn: Connection,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+        recorded_at: datetime,
+        after_position: int,
+    ) -> list[tuple[str, int]]:
+        """Insert ``rows`` (one executemany); returns (event_id, position) pairs in position order."""
+        # Text in the form SQLAlchemy's SQLite DateTime reads back (naive UTC, microseconds).
+        stamp = recorded_at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        conn.exec_driver_sql(_sqlite_insert(table.name, tuple(columns)), [(stamp, *row) for row in rows])
+        # This transaction holds SQLite's only write lock (BEGIN IMMEDIATE), so every row past the
+        # last position seen before the insert is one of ours.
+        found = conn.exec_driver_sql(
+            f"SELECT event_id, position FROM {table.name} WHERE position > ? ORDER BY position",
+            (after_position,),
+        )
+        return [(event_id, position) for event_id, position in found]
+
     def append_only_ddl(self, table: str) -> list[str]:
         return [
             f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
@@ -103,6 +131,25 @@ class PostgreSQLDialect:
     def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
         return cast(column, JSON)[key].as_string()
 
+    def one_of(self, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+        # One array parameter instead of an IN list of thousands of placeholders.
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+    def insert_rows(
+        self,
+        conn: Connection,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+        recorded_at: datetime,
+        after_position: int,
+    ) -> list[tuple[str, int]]:
+        """Insert ``rows`` in one statement (one array per column, unnested); returns (event_id, position)."""
+        params: dict[str, Any] = {"recorded_at": recorded_at}
+        params.update(zip(columns, (list(values) for values in zip(*rows, strict=True)), strict=True))
+        found = conn.exec_driver_sql(_postgres_insert(table, tuple(columns)), params)
+        return [(event_id, position) for event_id, position in found]
+
     def append_only_ddl(self, table: str) -> list[str]:
         return [
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -128,6 +175,26 @@ class PostgreSQLDialect:
 
     def drop_refuse_function_ddl(self) -> list[str]:
         return ["DROP FUNCTION IF EXISTS timeline_refuse_change()"]
+
+
+@cache
+def _sqlite_insert(table: str, columns: tuple[str, ...]) -> str:
+    marks = ", ".join("?" * (len(columns) + 1))
+    return f"INSERT INTO {table} (recorded_at, {', '.join(columns)}) VALUES ({marks})"
+
+
+@cache
+def _postgres_insert(table: Table, columns: tuple[str, ...]) -> str:
+    pg = postgresql.dialect()
+    arrays = ", ".join(f"%({name})s::{table.c[name].type.compile(dialect=pg)}[]" for name in columns)
+    names = ", ".join(columns)
+    # WITH ORDINALITY + ORDER BY: positions are drawn in the order the caller gave the events.
+    return (
+        f"INSERT INTO {table.name} (recorded_at, {names}) "
+        f"SELECT %(recorded_at)s::timestamptz, {names} "
+        f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, ordinality) ORDER BY ordinality "
+        "RETURNING event_id, position"
+    )
 
 
 Dialect = SQLiteDialect | PostgreSQLDialect

@@ -23,11 +23,13 @@ from .errors import ConcurrencyError, EventConflictError, StoreError
 from .rows import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
+    INSERT_COLUMNS,
     article_from_row,
     article_row,
     dump_payload,
-    event_from_row,
-    event_row,
+    event_values,
+    events_from_rows,
+    stored_copy,
 )
 from .tables import articles, events
 from .upcasters import UPCASTERS, Upcasters
@@ -137,7 +139,7 @@ class EventStore:
             if article is not None and self._article_stored(conn, article.article_id):
                 cited = select(*EVENT_COLUMNS).where(events.c.article_id == article.article_id)
                 return AppendResult(tuple(self._select(conn, cited)), 0, False)
-            recorded_at = self._recorded_at(conn)
+            last_position, recorded_at = self._next_record_time(conn)
             if article is not None:
                 conn.execute(insert(articles), [article_row(article, recorded_at)])
             stored = self._stored(conn, [e.event_id for e in unique])
@@ -154,13 +156,12 @@ class EventStore:
                         "with different content; an event cannot be changed, append a retraction instead"
                     )
             if fresh:
-                result = conn.execute(
-                    insert(events).returning(events.c.event_id, events.c.position),
-                    [event_row(e, recorded_at) for e in fresh],
+                values = [event_values(e) for e in fresh]
+                positions = dict(
+                    self.dialect.insert_rows(conn, events, INSERT_COLUMNS, values, recorded_at, last_position)
                 )
-                positions = dict(result.all())
                 for event in fresh:
-                    stored[event.event_id] = event.stored(positions[event.event_id], recorded_at)
+                    stored[event.event_id] = stored_copy(event, positions[event.event_id], recorded_at)
         return AppendResult(
             tuple(stored[e.event_id] for e in batch),
             len(fresh),
@@ -172,19 +173,26 @@ class EventStore:
         wanted = _comparable(event)
         return _comparable(stored) == wanted or _comparable(self._upcast(stored)) == wanted
 
-    def _recorded_at(self, conn: Connection) -> datetime:
-        """Now (UTC), but never before the last recorded time: record time follows position order."""
+    def _next_record_time(self, conn: Connection) -> tuple[int, datetime]:
+        """The last position, and now (UTC) but later than the last record time.
+
+        Record time then grows with position, so "known at T" is always a prefix of the stream.
+        """
         now = datetime.now(UTC)
-        last = conn.execute(select(func.max(events.c.recorded_at))).scalar()
-        return last + _TICK if last is not None and last >= now else now
+        last = conn.execute(
+            select(events.c.position, events.c.recorded_at).order_by(events.c.position.desc()).limit(1)
+        ).first()
+        if last is None:
+            return 0, now
+        position, recorded_at = last
+        return position, max(now, recorded_at + _TICK)
 
     def _stored(self, conn: Connection, event_ids: list[str]) -> dict[str, Event]:
         """The stored events with these ids, as written (not upcast), by id."""
         found: dict[str, Event] = {}
         for ids in _chunks(event_ids, self.batch_size):
-            for row in conn.execute(select(*EVENT_COLUMNS).where(events.c.event_id.in_(ids))):
-                event = event_from_row(row)
-                found[event.event_id] = event
+            rows = conn.execute(select(*EVENT_COLUMNS).where(self.dialect.one_of(events.c.event_id, ids)))
+            found.update((event.event_id, event) for event in events_from_rows(rows))
         return found
 
     def _explain(self, exc: IntegrityError, unique: list[Event]) -> StoreError:
@@ -217,9 +225,6 @@ class EventStore:
 
     # -- read ---------------------------------------------------------------------------------
 
-    def _event(self, row: Sequence[Any]) -> Event:
-        return self._upcast(event_from_row(row))
-
     def _upcast(self, event: Event) -> Event:
         if self.upcasters:
             version, payload = self.upcasters.upcast(event.type, event.schema_version, event.payload)
@@ -228,7 +233,7 @@ class EventStore:
         return event
 
     def _select(self, conn: Connection, stmt: Select[Any]) -> list[Event]:
-        return [self._event(row) for row in conn.execute(stmt.order_by(events.c.position))]
+        return [self._upcast(e) for e in events_from_rows(conn.execute(stmt.order_by(events.c.position)))]
 
     def _query(self, query: EventQuery) -> Select[Any]:
         stmt = select(*EVENT_COLUMNS).where(*filters.conditions(query, self.dialect))
@@ -242,12 +247,10 @@ class EventStore:
         return self._stream(self._query(query or EventQuery()))
 
     def _stream(self, stmt: Select[Any]) -> Iterator[Event]:
-        load = self._event
         with self._reading() as conn:
             result = conn.execution_options(stream_results=True, yield_per=self.batch_size).execute(stmt)
-            for rows in result.partitions():
-                for row in rows:
-                    yield load(row)
+            stream = events_from_rows(result)
+            yield from (map(self._upcast, stream) if self.upcasters else stream)
 
     def follow(self, after_position: int, batch_size: int = BATCH_SIZE) -> list[Event]:
         """The next events after ``after_position``, in position order (at most ``batch_size``).
@@ -257,7 +260,7 @@ class EventStore:
         """
         stmt = self._query(EventQuery(after_position=after_position, limit=batch_size))
         with self._reading() as conn:
-            return [self._event(row) for row in conn.execute(stmt)]
+            return [self._upcast(e) for e in events_from_rows(conn.execute(stmt))]
 
     def count(self, query: EventQuery | None = None) -> int:
         """How many events ``query`` selects (its limit included)."""

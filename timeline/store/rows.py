@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column
+from sqlalchemy import ColumnElement, type_coerce
+from sqlalchemy.types import NullType
 
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party, Provenance
 
 from .tables import articles, events
 
-#: The events columns in the order ``event_from_row`` unpacks them.
-EVENT_COLUMNS: tuple[Column[Any], ...] = tuple(
-    events.c[name]
-    for name in (
-        "position", "event_id", "stream_id", "stream_version", "type", "schema_version",
-        "occurred_on", "date_precision", "date_basis", "modality", "recorded_at",
-        "actor_country", "actor_name", "actor_role", "target_country", "target_name", "target_role",
-        "cameo", "goldstein", "article_id", "sentence_index", "char_start", "char_end", "sentence",
-        "extractor_version", "payload",
-    )
+#: Columns the caller's event fills, in the order of ``event_values`` (the store adds position
+#: and recorded_at).
+INSERT_COLUMNS: tuple[str, ...] = (
+    "event_id", "stream_id", "stream_version", "type", "schema_version",
+    "occurred_on", "date_precision", "date_basis", "modality",
+    "actor_country", "actor_name", "actor_role", "target_country", "target_name", "target_role",
+    "cameo", "goldstein", "article_id", "sentence_index", "char_start", "char_end", "sentence",
+    "extractor_version", "payload",
 )  # fmt: skip
 
-ARTICLE_COLUMNS: tuple[Column[Any], ...] = tuple(articles.c)
+_READ_ORDER = ("position", "recorded_at", *INSERT_COLUMNS)
+_AS_STORED = ("occurred_on", "recorded_at")  # converted in ``events_from_rows``, not by SQLAlchemy
+
+#: The columns to select for ``events_from_rows``, in its order.
+EVENT_COLUMNS: tuple[ColumnElement[Any], ...] = tuple(
+    type_coerce(events.c[name], NullType()).label(name) if name in _AS_STORED else events.c[name]
+    for name in _READ_ORDER
+)
+
+ARTICLE_COLUMNS: tuple[ColumnElement[Any], ...] = tuple(articles.c)
 
 
 def dump_payload(payload: Any) -> str:
@@ -35,37 +43,31 @@ def dump_payload(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def event_row(event: Event, recorded_at: datetime) -> dict[str, Any]:
-    """The row to insert for ``event`` (the database assigns the position)."""
+def event_values(event: Event) -> tuple[Any, ...]:
+    """The values of ``event`` in INSERT_COLUMNS order (dates as ISO text, payload as JSON text)."""
     prov = event.provenance
     actor, target = event.actor, event.target
-    return {
-        "event_id": event.event_id,
-        "stream_id": event.stream_id,
-        "stream_version": event.stream_version,
-        "type": event.type,
-        "schema_version": event.schema_version,
-        "occurred_on": event.occurred_on,
-        "date_precision": event.date_precision,
-        "date_basis": event.date_basis,
-        "modality": event.modality,
-        "recorded_at": recorded_at,
-        "actor_country": actor.country,
-        "actor_name": actor.name,
-        "actor_role": actor.role,
-        "target_country": target.country,
-        "target_name": target.name,
-        "target_role": target.role,
-        "cameo": event.cameo,
-        "goldstein": event.goldstein,
-        "article_id": prov.article_id if prov else None,
-        "sentence_index": prov.sentence_index if prov else None,
-        "char_start": prov.char_start if prov else None,
-        "char_end": prov.char_end if prov else None,
-        "sentence": prov.sentence if prov else None,
-        "extractor_version": prov.extractor_version if prov else None,
-        "payload": dump_payload(dict(event.payload)),
-    }
+    goldstein = event.goldstein
+    return (
+        event.event_id, event.stream_id, event.stream_version, event.type, event.schema_version,
+        event.occurred_on.isoformat(), event.date_precision, event.date_basis, event.modality,
+        actor.country, actor.name, actor.role, target.country, target.name, target.role,
+        event.cameo, None if goldstein is None else float(goldstein),
+        prov.article_id if prov else None, prov.sentence_index if prov else None,
+        prov.char_start if prov else None, prov.char_end if prov else None,
+        prov.sentence if prov else None, prov.extractor_version if prov else None,
+        dump_payload(dict(event.payload)),
+    )  # fmt: skip
+
+
+def stored_copy(event: Event, position: int, recorded_at: datetime) -> Event:
+    """``event`` with the store's fields set (as Event.stored, without dataclasses.replace's cost)."""
+    return Event(
+        event.event_id, event.stream_id, event.stream_version, event.type, event.occurred_on,
+        event.date_precision, event.date_basis, event.modality, event.actor, event.target,
+        event.cameo, event.goldstein, event.provenance, event.payload, event.schema_version,
+        position, recorded_at,
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -74,39 +76,49 @@ def _party(country: str | None, name: str | None, role: str | None) -> Party:
     return Party(country, name, role)
 
 
-def event_from_row(row: Sequence[Any]) -> Event:
-    """The Event stored in ``row`` (columns in EVENT_COLUMNS order), payload as stored (not upcast)."""
-    (
-        position, event_id, stream_id, stream_version, type_, schema_version,
-        occurred_on, date_precision, date_basis, modality, recorded_at,
-        actor_country, actor_name, actor_role, target_country, target_name, target_role,
-        cameo, goldstein, article_id, sentence_index, char_start, char_end, sentence,
-        extractor_version, payload,
-    ) = row  # fmt: skip
-    provenance = (
-        None
-        if article_id is None
-        else Provenance(article_id, sentence_index, char_start, char_end, sentence, extractor_version)
-    )
-    return Event(
-        event_id,
-        stream_id,
-        stream_version,
-        type_,
-        occurred_on,
-        date_precision,
-        date_basis,
-        modality,
-        _party(actor_country, actor_name, actor_role),
-        _party(target_country, target_name, target_role),
-        cameo,
-        goldstein,
-        provenance,
-        json.loads(payload),
-        schema_version,
-        position,
-        recorded_at,
-    )
+def _utc(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite keeps naive UTC text
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def events_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[Event]:
+    """The Events stored in ``rows`` (selected as EVENT_COLUMNS), payloads as stored (not upcast)."""
+    loads = json.loads
+    from_iso = date.fromisoformat
+    last_stamp: Any = None
+    recorded: datetime | None = None
+    for row in rows:
+        (
+            position, stamp, event_id, stream_id, stream_version, type_, schema_version,
+            occurred_on, date_precision, date_basis, modality,
+            actor_country, actor_name, actor_role, target_country, target_name, target_role,
+            cameo, goldstein, article_id, sentence_index, char_start, char_end, sentence,
+            extractor_version, payload,
+        ) = row  # fmt: skip
+        if stamp != last_stamp:  # one record time per append, so consecutive rows share it
+            last_stamp, recorded = stamp, _utc(stamp)
+        yield Event(
+            event_id,
+            stream_id,
+            stream_version,
+            type_,
+            from_iso(occurred_on) if isinstance(occurred_on, str) else occurred_on,
+            date_precision,
+            date_basis,
+            modality,
+            _party(actor_country, actor_name, actor_role),
+            _party(target_country, target_name, target_role),
+            cameo,
+            goldstein,
+            None
+            if article_id is None
+            else Provenance(article_id, sentence_index, char_start, char_end, sentence, extractor_version),
+            loads(payload),
+            schema_version,
+            position,
+            recorded,
+        )
 
 
 def article_row(article: Article, recorded_at: datetime) -> dict[str, Any]:
