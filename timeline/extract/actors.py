@@ -84,6 +84,7 @@ class ArticleContext:
     recent_roles: list[Party] = field(default_factory=list)  # most recent last
     countries: Counter[str] = field(default_factory=Counter)
     last_subject: Party | None = None
+    invitations: list[tuple[Party, Party]] = field(default_factory=list)  # (inviter, invitee), oldest first
     last_institution: str | None = None  # the country of the last ministry, office or agency named
     dateline_country: str | None = None  # where the article was filed from
     anchor: date | None = None  # the date of the statement the text is reported from

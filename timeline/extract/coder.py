@@ -49,6 +49,7 @@ _ANAPHORIC = re.compile(
     r"(?:[\w-]+\s+){0,2}(?:visit|trip|talks|meeting|call|conversation|occasion|ceremony|summit|stay|exchange)\b",
     re.I,
 )
+_AT_INVITATION = re.compile(r"\b(?:at|on) (?:the )?(?:official |formal |personal )?invitation of\b|\bat [\w'’ -]+?['’]s invitation\b", re.I)
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
     r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
@@ -109,24 +110,83 @@ class SentenceCoder:
         main = next(
             (own[0] for own, t in zip(own_dates, triggers, strict=True)
              if own and not t.nominal and own[0].value <= self.ctx.published
-             and own[0].precision in ("day", "week")),
+             and own[0].precision in ("day", "week", "month")),
             None,
         )
         statements: list[Statement] = []
         for trigger, own in zip(triggers, own_dates, strict=True):
             if not own and main is not None:
                 own = [main]
-            statements.extend(self._code_trigger(sentence, trigger, mentions, own, reported))
+            coded = self._code_trigger(sentence, trigger, mentions, own, reported)
+            if trigger.type in ("InvitationAccepted", "InvitationDeclined"):
+                coded = self._answer_invitations(sentence, trigger, coded, statements)
+            statements.extend(coded)
+        self._note_invitations(sentence, mentions, statements)
         if not statements:
             statements.append(self._plain_statement(sentence, mentions, dates, reported))
         self._remember(sentence, mentions, statements, dates)
         return _dedupe(statements)
 
+    def _answer_invitations(
+        self, sentence: str, trigger: Trigger, coded: list[Statement], so_far: list[Statement]
+    ) -> list[Statement]:
+        """An answer goes to the invitation it answers: "all of whom will attend" (those just invited),
+        "the invitation has been accepted" (the last one told), "X accepted it" (X's)."""
+        if not coded and not self.ctx.invitations and not so_far:
+            return coded
+        template = coded[0] if coded else None
+        if re.match(r"(?:all|both|each) of whom", trigger.text, re.I):
+            invited = [s for s in so_far if s.type == "InvitationExtended"]
+            pairs = [(s.actor, s.target) for s in invited]
+        elif re.search(r"\bbeen (?:accepted|declined|turned down)", trigger.text, re.I) or template is None:
+            pairs = list(reversed(self.ctx.invitations))[:1]
+            if pairs and re.search(r"\b(?:both|all|the two) invitations\b", sentence, re.I):
+                invitee = pairs[0][1].country
+                pairs = [p for p in self.ctx.invitations if p[1].country == invitee]
+        else:
+            mentioned = {
+                m.party.country for m in self.actors.mentions(sentence[trigger.start:]) if m.party.country
+            }
+            answered = []
+            for statement in coded:
+                if statement.target.country in mentioned:
+                    answered.append(statement)
+                    continue
+                open_ = [p for p in self.ctx.invitations if p[1].country == statement.actor.country]
+                target = open_[-1][0] if open_ else statement.target
+                answered.append(replace(statement, target=target))
+            return answered
+        if not pairs:
+            return coded
+        when = (template.occurred_on, template.date_precision, template.date_basis) if template else (
+            self._when(trigger, [], None)
+        )
+        modality = template.modality if template else "reported"
+        return [
+            Statement(trigger.type, invitee, inviter, when[0], when[1], when[2], modality,
+                      trigger.start, trigger.end, {"trigger": trigger.text})
+            for inviter, invitee in pairs
+            if invitee.country and inviter.country and invitee.country != inviter.country
+        ]
+
+    def _note_invitations(self, sentence: str, mentions: list[Mention], statements: list[Statement]) -> None:
+        """Remember who invited whom, for the answers told later ("at the invitation of X" too)."""
+        for statement in statements:
+            if statement.type == "InvitationExtended" and statement.modality != "negated":
+                self.ctx.invitations.append((statement.actor, statement.target))
+        for match in _AT_INVITATION.finditer(sentence):
+            inviter = [m for m in mentions if match.start() <= m.start <= match.end() + 40 and m.party.country]
+            invitee = [m for m in mentions if m.end <= match.start() and m.is_agent and m.party.country]
+            guest = invitee[0].party if invitee else self.ctx.last_subject
+            if inviter and guest and inviter[0].party.country != guest.country:
+                self.ctx.invitations.append((inviter[0].party, guest))
+
     def _anchored(self, mention: DateMention) -> DateMention:
         """ "A day earlier", "hours before": counted from the statement told just before."""
-        if not mention.needs_anchor or self.narrative is None:
+        anchor = self.narrative[0] if self.narrative else None
+        if not mention.needs_anchor or anchor is None:
             return mention
-        value = resolve_relative(mention.text, self.narrative[0])
+        value = resolve_relative(mention.text, anchor)
         return replace(mention, value=value, basis="relative") if value else mention
 
     # -- one trigger ------------------------------------------------------------------
@@ -277,6 +337,11 @@ class SentenceCoder:
             ]
             agents = [m for m in candidates if m.is_agent]
             first = agents[0] if agents else (candidates[0] if candidates else None)
+            if candidates and candidates[0] is not first:
+                # "from Austria, Slovakia and Croatia": a place opening a list of countries leads it.
+                listed = _list_from(sentence, candidates[0], candidates)
+                if any(m.is_agent for m in listed):
+                    first = candidates[0]
             if trigger.type == "VisitMade":
                 places = [m for m in candidates if m.kind in ("place", "country")]
                 first = places[0] if places else None
@@ -415,8 +480,9 @@ class SentenceCoder:
     def _remember(
         self, sentence: str, mentions: list[Mention], statements: list[Statement], dates: list[DateMention]
     ) -> None:
-        if dates:
-            self.last_date = dates[-1]
+        past = [d for d in dates if d.value <= self.ctx.published and d.precision == "day"]
+        if past:
+            self.last_date = past[-1]
         for statement in statements:
             if statement.date_basis not in ("article", "reported-statement", "narrative") and (
                 statement.modality == "reported" and statement.type not in ("AttackOccurred", "StatementRecorded")
@@ -540,11 +606,18 @@ def _assign_dates(
         if preceding:
             owned.append((mention, preceding[-1]))
             continue
-        index = min(
-            range(len(triggers)),
-            key=lambda i: min(abs(mention.start - triggers[i].end), abs(triggers[i].start - mention.end)),
-        )
-        owned.append((mention, index))
+        # "On Monday, X met Y": a date opening a clause dates the clause's first verb.
+        following = [
+            i for i, t in enumerate(triggers)
+            if t.start >= mention.end and not _CLAUSE_BREAK.search(sentence[mention.end:t.start])
+        ]
+        if following:
+            owned.append((mention, following[0]))
+            continue
+        if not _CLAUSE_BREAK.search(sentence[:mention.start]):
+            # A date before any break, with the verb after one, still dates the main clause.
+            index = min(range(len(triggers)), key=lambda i: abs(triggers[i].start - mention.end))
+            owned.append((mention, index))
     return owned
 
 

@@ -43,6 +43,24 @@ def dump_payload(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def load_payload(text: str) -> Any:
+    """The payload of a row: JSON text as dump_payload wrote it.
+
+    ``raw_decode`` skips json.loads's checks for surrounding whitespace, which text written
+    by dump_payload never has; anything else falls back to json.loads (and its errors).
+    """
+    try:
+        value, end = _raw_decode(text)
+        if end == len(text):
+            return value
+    except ValueError:
+        pass
+    return json.loads(text)
+
+
 def event_values(event: Event) -> tuple[Any, ...]:
     """The values of ``event`` in INSERT_COLUMNS order (dates as ISO text, payload as JSON text)."""
     prov = event.provenance
@@ -84,7 +102,7 @@ def _utc(value: datetime | str) -> datetime:
 
 def events_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[Event]:
     """The Events stored in ``rows`` (selected as EVENT_COLUMNS), payloads as stored (not upcast)."""
-    loads = json.loads
+    loads = load_payload
     from_iso = date.fromisoformat
     last_stamp: Any = None
     recorded: datetime | None = None
