@@ -38,7 +38,12 @@ _PREPOSITIONS = frozenset(
     """in to at into from for with between by of on about against toward towards across via near
     inside outside within around over under among amid""".split()
 )
-_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)\b", re.I)
+_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)\b|^(?:his|her)\b", re.I)
+# Plural references to a list just named: "those governments", "them".
+_GROUP = re.compile(
+    r"\b(?:those|these|the(?: other)?) (?:governments|countries|nations|states|capitals|neighbours)\b|\bthem\b",
+    re.I,
+)
 _BOTH = re.compile(
     r"\b(?:both (?:sides|countries|nations|leaders|governments|capitals|men|presidents|ministers)"
     r"|the two (?:sides|countries|nations|leaders|governments|capitals|men|presidents|neighbours|neighbors"
@@ -84,6 +89,7 @@ class ArticleContext:
     recent_roles: list[Party] = field(default_factory=list)  # most recent last
     countries: Counter[str] = field(default_factory=Counter)
     last_subject: Party | None = None
+    last_targets: list[Party] = field(default_factory=list)  # the last list of several targets
     invitations: list[tuple[Party, Party]] = field(default_factory=list)  # (inviter, invitee), oldest first
     last_institution: str | None = None  # the country of the last ministry, office or agency named
     dateline_country: str | None = None  # where the article was filed from
@@ -233,6 +239,9 @@ class ActorFinder:
         for match in _BOTH.finditer(sentence):
             if free(match.start(), match.end()):
                 found.append(self._mention(sentence, match.start(), match.end(), Party(), "both"))
+        for match in _GROUP.finditer(sentence):
+            if free(match.start(), match.end()):
+                found.append(self._mention(sentence, match.start(), match.end(), Party(), "group"))
         # 6. A pronoun stands for the last person named as a subject in this sentence, else the last
         # subject of the sentences before.
         found.sort(key=lambda m: m.start)
@@ -244,7 +253,7 @@ class ActorFinder:
             if party is not None:
                 found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
         found.sort(key=lambda m: m.start)
-        return found
+        return _inherit_prepositions(sentence, found)
 
     # -- people -------------------------------------------------------------------------
 
@@ -394,6 +403,24 @@ class ActorFinder:
             prep = before[-2].lower()
         possessive = bool(re.match(r"['’]s\b", sentence[end:end + 2]))
         return Mention(start, end, sentence[start:end], party, kind, prep, possessive, head)
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?")
+
+
+def _inherit_prepositions(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """In "from Argentina, Chile and Peru" every country is governed by "from", not just the first."""
+    out: list[Mention] = []
+    for mention in mentions:
+        previous = out[-1] if out else None
+        if (
+            previous is not None and previous.prep and mention.prep is None
+            and _LIST_GAP.fullmatch(sentence[previous.end:mention.start])
+        ):
+            kind = "place" if previous.kind == "place" and mention.kind == "country" else mention.kind
+            mention = replace(mention, prep=previous.prep, kind=kind)
+        out.append(mention)
+    return out
 
 
 def _trim_name(sentence: str, start: int, end: int) -> tuple[int, int, str]:

@@ -37,11 +37,18 @@ _ACTIONS = frozenset(
 _SYMMETRIC = frozenset({"MeetingHeld", "PhoneCallHeld", "AgreementSigned"})
 # Types that describe the pair rather than one side acting on the other.
 _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned"})
-_CLAUSE_BREAK = re.compile(r";|,\s+and\s+(?=(?:the|he|she|it|they|his|her|its|their)\b)|,\s+(?:while|whereas|but|and then|saying|adding|calling)\b|\s+while\s+|,\s+which\b|,\s+who\b|\s+after\s+|\s+before\s+|\s+when\s+")
+_CLAUSE_BREAK = re.compile(
+    r";|,\s+and\s+(?=(?:the|he|she|it|they|his|her|its|their|all|both|each)\b)"
+    r"|,\s+(?:while|whereas|but|and then)\b|,\s+(?=(?:saying|adding|calling|describing|noting|stressing)\b)"
+    r"|\s+while\s+|,\s+which\b|,\s+(?=who\b)|\s+after\s+|\s+before\s+|\s+when\s+"
+    r"|\s+that\s+(?=(?:the|he|she|it|they|his|her|its|their|[A-Z])\b)"
+)
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?$|\s*,\s*$")
 _RECIPROCAL = re.compile(r"\b(?:each|both|one another|each other)\b", re.I)
 _OPENING_PREPOSITIONS = frozenset({"during", "after", "at", "in", "on", "following", "amid", "with", "before"})
 # Phrases that date a statement by the one reported just before it.
+# How far back a dated happening still sets the day of the undated ones told after it.
+_NARRATIVE_DAYS = 60
 _CO_ACTOR = re.compile(r"\b(?:along with|together with|as did|joined by)\s+", re.I)
 # Openers that carry the previous statement's day: "During that visit", "In that conversation".
 _ANAPHORIC = re.compile(
@@ -50,6 +57,7 @@ _ANAPHORIC = re.compile(
     re.I,
 )
 _AT_INVITATION = re.compile(r"\b(?:at|on) (?:the )?(?:official |formal |personal )?invitation of\b|\bat [\w'’ -]+?['’]s invitation\b", re.I)
+_SAME_AGAIN = re.compile(r"\b(?:did (?:the )?same|did likewise|followed suit|(?:did|said) so too)\b", re.I)
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
     r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
@@ -83,6 +91,7 @@ class SentenceCoder:
         self.actors = ActorFinder(lexicon, context)
         self.last_date: DateMention | None = None
         self.narrative: tuple[date, str] | None = None
+        self.previous: Statement | None = None  # the last coded statement, for "did the same"
 
     def set_anchor(self, sentences: list[str]) -> None:
         """Date the lede by the release it reports, when the next lines name its day."""
@@ -121,11 +130,28 @@ class SentenceCoder:
             if trigger.type in ("InvitationAccepted", "InvitationDeclined"):
                 coded = self._answer_invitations(sentence, trigger, coded, statements)
             statements.extend(coded)
+            listed = [s.target for s in coded if s.target.country]
+            if len({p.country for p in listed}) >= 2:
+                self.ctx.last_targets = listed
         self._note_invitations(sentence, mentions, statements)
         if not statements:
+            statements.extend(self._same_again(sentence, mentions, reported))
+        if not statements:
             statements.append(self._plain_statement(sentence, mentions, dates, reported))
+        coded = [s for s in statements if s.type != "StatementRecorded"]
+        if coded:
+            self.previous = coded[-1]
         self._remember(sentence, mentions, statements, dates)
         return _dedupe(statements)
+
+    def _same_again(self, sentence: str, mentions: list[Mention], reported: tuple[date, str, str] | None) -> list[Statement]:
+        """ "X did the same", "Y followed suit": the previous statement again, by another actor."""
+        if self.previous is None or not _SAME_AGAIN.search(sentence):
+            return []
+        subjects = [m for m in mentions if m.is_agent and m.prep is None and m.party.country]
+        if not subjects or subjects[0].party.country == self.previous.target.country:
+            return []
+        return [replace(self.previous, actor=subjects[0].party)]
 
     def _answer_invitations(
         self, sentence: str, trigger: Trigger, coded: list[Statement], so_far: list[Statement]
@@ -139,7 +165,8 @@ class SentenceCoder:
             invited = [s for s in so_far if s.type == "InvitationExtended"]
             pairs = [(s.actor, s.target) for s in invited]
         elif re.search(r"\bbeen (?:accepted|declined|turned down)", trigger.text, re.I) or template is None:
-            pairs = list(reversed(self.ctx.invitations))[:1]
+            told = self.ctx.invitations + [(s.actor, s.target) for s in so_far if s.type == "InvitationExtended"]
+            pairs = list(reversed(told))[:1]
             if pairs and re.search(r"\b(?:both|all|the two) invitations\b", sentence, re.I):
                 invitee = pairs[0][1].country
                 pairs = [p for p in self.ctx.invitations if p[1].country == invitee]
@@ -276,6 +303,10 @@ class SentenceCoder:
                     and not m.possessive]
             if main:
                 subjects = [main[0]]
+        if re.match(r"\s*who\b", sentence[clause_start:]):
+            antecedent = [m for m in mentions if m.end <= clause_start and m.kind in ("person", "role")]
+            if antecedent:
+                subjects = [antecedent[-1]]
         possessors = [m for m in before if m.possessive and m.is_agent]
         pair = [m for m in after if m.is_agent]
         if between and len(pair) >= 2 and pair[0].kind != "both" and pair[1].kind != "both":
@@ -298,6 +329,10 @@ class SentenceCoder:
             )
             if agents and subject is not None:
                 return agents[0].party, [subject.party], False
+        if not subjects and clause_start > 0 and not possessors:
+            # "Caracas announced that it was withdrawing ...": the main clause's subject.
+            subjects = [m for m in mentions if m.end <= clause_start and m.is_agent and m.prep is None
+                        and not m.possessive and m.kind != "both"][:1]
         if subjects:
             actor = subjects[0]
         elif possessors:
@@ -345,10 +380,14 @@ class SentenceCoder:
             if trigger.type == "VisitMade":
                 places = [m for m in candidates if m.kind in ("place", "country")]
                 first = places[0] if places else None
+            group = next((m for m in after if m.kind == "group"), None)
+            if group is not None and (first is None or group.start < first.start) and self.ctx.last_targets:
+                return actor.party, list(self.ctx.last_targets), reverse
             if first is not None:
                 targets = _list_from(sentence, first, candidates)
             else:
-                objects = [m for m in before if m is not actor and m.party.country and m.party.country != actor_country]
+                objects = [m for m in before if m is not actor and m.prep and m.party.country
+                           and m.party.country != actor_country]
                 if objects:
                     targets = [objects[-1]]
         if _RECIPROCAL.search(sentence[clause_start:trigger.start]) and trigger.type in _MUTUAL | {
@@ -418,9 +457,11 @@ class SentenceCoder:
             return best.value, best.precision, best.basis
         if reported:
             return reported
+        if self.narrative and trigger.type in _ACTIONS:
+            return self.narrative[0], self.narrative[1], "narrative"
         if self.ctx.anchor:
             return self.ctx.anchor, "day", "reported-statement"
-        if self.narrative and trigger.type in _ACTIONS:
+        if self.narrative:
             # An undated happening told in the same paragraph as a dated one shares its day.
             return self.narrative[0], self.narrative[1], "narrative"
         return self.ctx.published, "day", "article"
@@ -487,6 +528,7 @@ class SentenceCoder:
             if statement.date_basis not in ("article", "reported-statement", "narrative") and (
                 statement.modality == "reported" and statement.type not in ("AttackOccurred", "StatementRecorded")
                 and statement.occurred_on <= self.ctx.published
+                and (self.ctx.published - statement.occurred_on).days <= _NARRATIVE_DAYS
             ):
                 self.narrative = (statement.occurred_on, statement.date_precision)
         for statement in statements:
@@ -535,7 +577,8 @@ def _dates_an_event(sentence: str, mention: DateMention) -> bool:
     prep = (mention.preposition or "").lower()
     if prep in ("since", "until", "till", "of", "by", "through"):
         return False
-    if sentence[mention.end:mention.end + 2] in ("'s", "’s") and prep not in ("at", "on", "during"):
+    possessive = mention.text.endswith(("'s", "’s")) or sentence[mention.end:mention.end + 2] in ("'s", "’s")
+    if possessive and prep not in ("at", "on", "during"):
         return False
     return not (mention.precision == "year" and prep not in ("in", "last", "this", "next", ""))
 

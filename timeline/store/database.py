@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, make_url
 from alembic import command
 
 from .dialects import READ_ONLY, dialect_for
+from .errors import StoreError
 
 ENV_VAR = "TIMELINE_DATABASE_URL"
 DEFAULT_FILE = "timeline.db"
@@ -60,12 +61,20 @@ def _revision(conn: Connection) -> str | None:
 
 def migrate(engine: Engine) -> str | None:
     """Bring the database to the latest revision, if it is not there yet; returns the revision."""
-    head = head_revision()
+    scripts = ScriptDirectory.from_config(alembic_config())
+    head = scripts.get_current_head()
     with engine.connect() as conn, conn.begin():
         dialect_for(engine.dialect.name).lock_for_migration(conn)
         # Checked under the lock: another process may have migrated while we waited.
-        if _revision(conn) != head:
-            command.upgrade(alembic_config(conn), "head")
+        found = _revision(conn)
+        if found == head:
+            return head
+        if found is not None and found not in {s.revision for s in scripts.walk_revisions()}:
+            raise StoreError(
+                f"the database is at schema revision {found}, which this version of timeline does not "
+                f"know (its latest is {head}); install the newer timeline that wrote it"
+            )
+        command.upgrade(alembic_config(conn), "head")
     return head
 
 

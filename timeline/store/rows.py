@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -36,6 +37,16 @@ EVENT_COLUMNS: tuple[ColumnElement[Any], ...] = tuple(
 )
 
 ARTICLE_COLUMNS: tuple[ColumnElement[Any], ...] = tuple(articles.c)
+
+# Events are built positionally below (it is the read path's hot loop); fail loudly at import,
+# not with shifted fields, if the domain's Event changes shape.
+_EVENT_FIELDS = (
+    "event_id", "stream_id", "stream_version", "type", "occurred_on", "date_precision", "date_basis",
+    "modality", "actor", "target", "cameo", "goldstein", "provenance", "payload", "schema_version",
+    "position", "recorded_at",
+)  # fmt: skip
+if tuple(f.name for f in fields(Event)) != _EVENT_FIELDS:
+    raise RuntimeError("timeline.domain.events.Event changed its fields: update timeline/store/rows.py")
 
 
 def dump_payload(payload: Any) -> str:
