@@ -248,8 +248,10 @@ class ActorFinder:
         for match in _PRONOUN_SUBJECT.finditer(sentence):
             if not free(match.start(), match.end()):
                 continue
-            earlier = [m for m in found if m.end <= match.start() and m.kind in ("person", "role") and m.prep is None]
-            party = earlier[-1].party if earlier else self.ctx.last_subject
+            # Subject continuity: "A thanked B and said he ..." -- "he" is A, the sentence's subject.
+            earlier = [m for m in found if m.end <= match.start() and m.kind in ("person", "role") and m.prep is None
+                       and not m.possessive]
+            party = earlier[0].party if earlier else self.ctx.last_subject
             if party is not None:
                 found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
         found.sort(key=lambda m: m.start)
@@ -415,6 +417,7 @@ def _inherit_prepositions(sentence: str, mentions: list[Mention]) -> list[Mentio
         previous = out[-1] if out else None
         if (
             previous is not None and previous.prep and mention.prep is None
+            and (previous.kind in ("person", "role")) == (mention.kind in ("person", "role"))
             and _LIST_GAP.fullmatch(sentence[previous.end:mention.start])
         ):
             kind = "place" if previous.kind == "place" and mention.kind == "country" else mention.kind

@@ -40,7 +40,7 @@ _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "Ag
 _CLAUSE_BREAK = re.compile(
     r";|,\s+and\s+(?=(?:the|he|she|it|they|his|her|its|their|all|both|each)\b)"
     r"|,\s+(?:while|whereas|but|and then)\b|,\s+(?=(?:saying|adding|calling|describing|noting|stressing)\b)"
-    r"|\s+while\s+|,\s+which\b|,\s+(?=who\b)|\s+after\s+|\s+before\s+|\s+when\s+"
+    r"|,\s+(?=(?:said|says|told|added|announced)\b)|\s+while\s+|,\s+which\b|,\s+(?=who\b)|\s+after\s+|\s+before\s+|\s+when\s+"
     r"|\s+that\s+(?=(?:the|he|she|it|they|his|her|its|their|[A-Z])\b)"
 )
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?$|\s*,\s*$")
@@ -57,6 +57,11 @@ _ANAPHORIC = re.compile(
     re.I,
 )
 _AT_INVITATION = re.compile(r"\b(?:at|on) (?:the )?(?:official |formal |personal )?invitation of\b|\bat [\w'’ -]+?['’]s invitation\b", re.I)
+_RELATIVE_DATE = re.compile(r"(?:\s+\S+){0,4}?,\s+(?:which|that)\s+(?:\S+\s+){0,3}?(?:on|in)\s+", re.I)
+_VERB_FIRST = re.compile(
+    r"\s*(?:also\s+)?(?:\w+ing|said|says|told|added|announced|warned|noted|stressed|insisted|\w+ed)\b"
+)
+_THANKED = re.compile(r"\bthank(?:ed|s|ing)?\s+$", re.I)
 _SAME_AGAIN = re.compile(r"\b(?:did (?:the )?same|did likewise|followed suit|(?:did|said) so too)\b", re.I)
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
@@ -297,8 +302,9 @@ class SentenceCoder:
             r"\bbetween\s*$", trigger.text
         )
         subjects = [m for m in before if m.is_agent and m.prep is None and not m.possessive]
-        if re.match(r"\s*(?:also\s+)?\w+ing\b", sentence[clause_start:]) and clause_start > 0:
-            # "..., after summoning Wheeler": a participle's subject is the main clause's.
+        if _VERB_FIRST.match(sentence[clause_start:]) and clause_start > 0:
+            # "..., after summoning Wheeler", "..., said Ottawa had failed": a clause opening on its
+            # verb shares the main clause's subject.
             main = [m for m in mentions if m.end <= clause_start and m.is_agent and m.prep is None
                     and not m.possessive]
             if main:
@@ -314,6 +320,11 @@ class SentenceCoder:
         opener = _participial_subject(sentence, trigger, mentions)
         if opener is not None:
             subjects = [opener]
+        thanked = [m for m in before if m.is_agent and _THANKED.search(sentence[max(0, m.start - 12):m.start])
+                   and re.fullmatch(r"\s+for\s+", sentence[m.end:trigger.start])]
+        if thanked and subjects:
+            # "A thanked B for standing by A": B is the one who acted.
+            return thanked[0].party, [subjects[0].party], False
         if trigger.voice == "object":
             # "the summit that brought Biden to New Delhi": the one brought is the visitor.
             inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end and m.is_agent]
@@ -365,10 +376,11 @@ class SentenceCoder:
             targets = coordinated[:1]
             reverse = True
         else:
+            own_by = trigger.text.lower().endswith(" by")
             candidates = [
                 m for m in after
                 if m is not actor and m.kind != "both" and m.party.country and m.party.country != actor_country
-                and m.prep != "by"
+                and (m.prep != "by" or own_by)
             ]
             agents = [m for m in candidates if m.is_agent]
             first = agents[0] if agents else (candidates[0] if candidates else None)
@@ -509,6 +521,8 @@ class SentenceCoder:
     def _reporting_date(self, sentence: str, dates: list[DateMention]) -> tuple[date, str, str] | None:
         """The date of the statement this sentence reports ("said on Saturday", "a statement ... on Sunday")."""
         for mention in dates:
+            if mention.needs_anchor and mention.basis != "relative":
+                continue
             lead = sentence[max(0, mention.start - 80):mention.start]
             if self.triggers.reporting.search(lead) and mention.precision == "day" and (
                 mention.value <= self.ctx.published
@@ -642,9 +656,13 @@ def _assign_dates(
     for mention in dates:
         if not triggers:
             break
+        # "the attack in Moscow, which occurred on March 22": a relative clause dates its noun.
         preceding = [
             i for i, t in enumerate(triggers)
-            if t.end <= mention.start and not _CLAUSE_BREAK.search(sentence[t.end:mention.start])
+            if t.end <= mention.start and (
+                not _CLAUSE_BREAK.search(sentence[t.end:mention.start])
+                or _RELATIVE_DATE.fullmatch(sentence[t.end:mention.start])
+            )
         ]
         if preceding:
             owned.append((mention, preceding[-1]))
