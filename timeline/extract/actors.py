@@ -140,6 +140,13 @@ class ArticleContext:
                 return iso3
         return None
 
+    def focal(self, iso3: str) -> Party | None:
+        """The person who speaks for a country in this article: its most recently named leader."""
+        for person in reversed(self.recent_roles):
+            if person.country == iso3 and person.role and _is_head_role(person.role):
+                return person
+        return None
+
     def dyad(self) -> tuple[Party, Party] | None:
         """The two countries the article is about, each with its most recent person where one was named."""
         common = [iso3 for iso3, _ in self.countries.most_common(2)]
@@ -304,7 +311,8 @@ class ActorFinder:
         roles = self.lexicon.people_named(name, on)
         if roles:
             role = roles[0]
-            party = self.ctx.register(Party(country=role.country, name=role.name, role=role.role))
+            spelled = name if len(name.split()) > 1 else role.name
+            party = self.ctx.register(Party(country=role.country, name=spelled, role=role.role))
             return self._mention(sentence, start, end, party, "person", head=_is_head_role(role.role))
         if len(name.split()) == 1:
             roles = self.lexicon.people_by_surname(name, on)
@@ -343,7 +351,9 @@ class ActorFinder:
         candidates = [c for c in candidates if not iso3 or c.country == iso3]
         if candidates:
             best = candidates[0]
-            return self.ctx.register(Party(country=best.country, name=best.name, role=role or best.role))
+            # A full name keeps the article's own spelling ("Lopez Obrador", not the lexicon's accents).
+            spelled = name if len(name.split()) > 1 else best.name
+            return self.ctx.register(Party(country=best.country, name=spelled, role=role or best.role))
         if len(name.split()) == 1 and iso3 and role:
             holder = self.lexicon.holder(iso3, role, self.ctx.published)
             if holder and name in holder.name.split():
@@ -387,7 +397,11 @@ class ActorFinder:
                 if re.fullmatch(r"['’]s\s+", between):
                     return country.iso3, country.start
                 return None
-            if re.fullmatch(r"(?:['’]s)?\s+(?:(?:former|then|new|own|acting|deputy|visiting|chief|top)\s+)?", between):
+            if re.fullmatch(
+                r"(?:['’]s)?\s+(?:(?:former|then|new|own|acting|deputy|visiting|chief|top)\s+)?"
+                r"(?:(?-i:[A-Z])[\w-]*\s+){0,3}",  # "Chinese Foreign Ministry spokesman"
+                between,
+            ):
                 return country.iso3, country.start
             return None
         return None

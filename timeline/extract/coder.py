@@ -147,7 +147,27 @@ class SentenceCoder:
         if coded:
             self.previous = coded[-1]
         self._remember(sentence, mentions, statements, dates)
-        return _dedupe(statements)
+        return [self._with_people(s) for s in _dedupe(statements)]
+
+    def _with_people(self, statement: Statement) -> Statement:
+        """A country acting through no named person is taken to act through its leader named in the
+        article ("India's foreign ministry said it had invited ..." -> Modi's invitation); the payload
+        says which names were inferred this way."""
+        if statement.type == "StatementRecorded":
+            return statement
+        inferred: list[str] = []
+        sides = {}
+        for side in ("actor", "target"):
+            party: Party = getattr(statement, side)
+            if party.country and not party.name:
+                leader = self.ctx.focal(party.country)
+                if leader is not None:
+                    sides[side] = leader
+                    inferred.append(side)
+        if not inferred:
+            return statement
+        payload = {**statement.payload, "inferred_persons": inferred}
+        return replace(statement, payload=payload, **sides)
 
     def _same_again(self, sentence: str, mentions: list[Mention], reported: tuple[date, str, str] | None) -> list[Statement]:
         """ "X did the same", "Y followed suit": the previous statement again, by another actor."""
