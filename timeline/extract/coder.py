@@ -84,6 +84,7 @@ class Statement:
     start: int  # of the trigger, in the sentence
     end: int
     payload: dict[str, Any] = field(default_factory=dict)
+    clause: int = 0  # where the trigger's clause starts in the sentence
 
 
 class SentenceCoder:
@@ -271,13 +272,13 @@ class SentenceCoder:
             payload["sectors"] = sectors
         if kind == "RelationsCharacterized":
             payload["tone"] = trigger.tone or self.triggers.tone_of(sentence[clause_start:clause_end])
+        def statement(who: Party, whom: Party, extra: dict[str, Any]) -> Statement:
+            return Statement(kind, who, whom, when[0], when[1], when[2], modality,
+                             trigger.start, trigger.end, extra, clause_start)
+
         out: list[Statement] = []
-        partners = self._partners(sentence, trigger, mentions, clause_start, actor, cue)
-        for partner in partners:
-            for target in target_list:
-                if target.country != partner.country:
-                    out.append(Statement(kind, partner, target, when[0], when[1], when[2], modality,
-                                         trigger.start, trigger.end, dict(payload)))
+        for partner in self._partners(sentence, trigger, mentions, clause_start, actor, cue):
+            out.extend(statement(partner, t, dict(payload)) for t in target_list if t.country != partner.country)
         for target in target_list or [Party()]:
             if kind != "AttackOccurred" and target.country and target.country == actor_country and target.name is None:
                 continue
@@ -285,15 +286,9 @@ class SentenceCoder:
             if kind == "InvitationExtended":
                 extra["invitee"] = target.to_dict()
                 extra["destination"] = self._destination(sentence, trigger, clause_end) or actor_country
-            out.append(
-                Statement(kind, actor or Party(), target, when[0], when[1], when[2], modality,
-                          trigger.start, trigger.end, extra)
-            )
+            out.append(statement(actor or Party(), target, extra))
             if reverse and target.country and kind in _MUTUAL | {"DiplomatExpelled", "RelationsDowngraded"}:
-                out.append(
-                    Statement(kind, target, actor or Party(), when[0], when[1], when[2], modality,
-                              trigger.start, trigger.end, dict(payload))
-                )
+                out.append(statement(target, actor or Party(), dict(payload)))
         return out
 
     def _parties(
@@ -414,7 +409,8 @@ class SentenceCoder:
                 first = places[0] if places else None
             group = next((m for m in after if m.kind == "group"), None)
             if group is not None and (first is None or group.start < first.start) and self.ctx.last_targets:
-                return actor.party, list(self.ctx.last_targets), reverse
+                group_targets = [p for p in self.ctx.last_targets if p.country != actor_country]
+                return actor.party, group_targets, reverse
             if first is not None:
                 targets = _list_from(sentence, first, candidates)
             else:
@@ -485,7 +481,8 @@ class SentenceCoder:
             # What is reported as done cannot have happened after the paper went out.
             own = [d for d in own if d.value <= self.ctx.published]
         if own:
-            best = min(own, key=lambda d: (d.start < trigger.start, abs(d.start - trigger.end)))
+            # An explicit day beats "a day after the talks", which dates the talks, not this verb.
+            best = min(own, key=lambda d: (d.basis == "relative", d.start < trigger.start, abs(d.start - trigger.end)))
             return best.value, best.precision, best.basis
         if reported:
             return reported
@@ -575,6 +572,7 @@ class SentenceCoder:
 
 
 _VISIT_NOUN = re.compile(r"(?:\w+[ -])?(?:visit|trip|tour|journey)$", re.I)
+_MEETING_NOUN = re.compile(r"^(?:the |a |their |his |her |its |after |for |during )?(?:talks|meeting|summit|discussions)$", re.I)
 _DETERMINER = re.compile(
     r"\b(?:the|a|an|this|that|such|his|her|their|its|whose|next|first|second|previous|whose|[\w]+['’]s)\s+"
     r"(?:[\w-]+\s+){0,3}$",
@@ -592,6 +590,12 @@ def _without_references(sentence: str, triggers: list[Trigger], dates: list[Date
     visits = [t for t in triggers if t.type == "VisitMade"]
     kept: list[Trigger] = []
     for trigger in triggers:
+        if trigger.type == "MeetingHeld" and _MEETING_NOUN.match(trigger.text) and _DETERMINER.search(
+            sentence[max(0, trigger.start - 40):trigger.end - len(trigger.text.split()[-1])]
+        ):
+            start, end = _clause(sentence, trigger.start, trigger.end)
+            if not any(start <= d.start < end for d in dates):
+                continue
         if trigger.type == "VisitMade" and _VISIT_NOUN.search(trigger.text) and _DETERMINER.search(
             sentence[max(0, trigger.start - 40):trigger.start]
         ):
@@ -719,6 +723,11 @@ def _dedupe(statements: list[Statement]) -> list[Statement]:
     seen: set[tuple] = set()
     out: list[Statement] = []
     for s in statements:
+        # Two triggers of one type for one actor in one clause tell one statement ("accused X of
+        # showing a lack of respect towards Y"): the first trigger's parties stand.
+        if any(o.type == s.type and o.actor == s.actor and o.start != s.start and o.clause == s.clause
+               for o in out):
+            continue
         key = (s.type, s.actor.country, s.actor.name, s.target.country, s.target.name, s.modality)
         if key in seen:
             continue

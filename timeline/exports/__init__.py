@@ -1,0 +1,48 @@
+"""Exports of the event stream for other tools: CSV, JSON lines and CAMEO rows in GDELT's layout.
+
+Each writer takes an iterable of events and a text stream and writes one row per event as it
+reads it, so an export of any size runs in constant memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from timeline.domain.articles import Article
+from timeline.domain.events import Event
+from timeline.exports.cameo import GDELT_COLUMNS, cameo_row, write_cameo
+from timeline.exports.tabular import CSV_COLUMNS, csv_row, write_csv, write_jsonl
+
+FORMATS = ("csv", "jsonl", "cameo")
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "GDELT_COLUMNS",
+    "cameo_row",
+    "csv_row",
+    "write",
+    "write_cameo",
+    "write_csv",
+    "write_jsonl",
+]
+
+
+def write(
+    events: Iterable[Event],
+    fmt: str,
+    out: TextIO,
+    article: Callable[[str], Article | None] | None = None,
+) -> int:
+    """Write ``events`` to ``out`` in ``fmt``; returns the number of rows written.
+
+    ``article`` looks an article up by id (the CAMEO format takes its SOURCEURL from it).
+    """
+    if fmt == "csv":
+        return write_csv(events, out)
+    if fmt == "jsonl":
+        return write_jsonl(events, out)
+    if fmt == "cameo":
+        return write_cameo(events, out, article)
+    raise ValueError(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")

@@ -1,0 +1,60 @@
+"""CSV and JSON lines exports: every field of the event contract, one event per row."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from timeline.domain.events import Event
+from timeline.output import event_record
+
+#: CSV columns: the JSON contract's fields in its order (``timeline events``), then the store's
+#: extras; actor and target are flattened to ``actor_country``, ``actor_name``, ``actor_role``, ...
+CSV_COLUMNS: tuple[str, ...] = (
+    "position", "event_id", "type", "modality", "occurred_on", "date_precision",
+    "actor_country", "actor_name", "actor_role", "target_country", "target_name", "target_role",
+    "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
+    "stream_id", "stream_version", "schema_version", "date_basis", "char_start", "char_end",
+    "extractor_version",
+)  # fmt: skip
+
+PARTIES = ("actor", "target")
+PARTY_FIELDS = ("country", "name", "role")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def csv_row(event: Event) -> list[Any]:
+    """One CSV row in CSV_COLUMNS order: null is the empty cell, the payload is JSON text."""
+    data = event.to_json()
+    for side in PARTIES:
+        party = data.pop(side) or {}
+        for key in PARTY_FIELDS:
+            data[f"{side}_{key}"] = party.get(key)
+    data["payload"] = _dumps(data["payload"])
+    return ["" if data[column] is None else data[column] for column in CSV_COLUMNS]
+
+
+def write_csv(events: Iterable[Event], out: TextIO) -> int:
+    """A header row, then one row per event (RFC 4180 quoting, "\\n" line ends)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for event in events:
+        writer.writerow(csv_row(event))
+        count += 1
+    return count
+
+
+def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
+    """One JSON object per line, the fields of ``timeline events --format jsonl``."""
+    count = 0
+    for event in events:
+        out.write(json.dumps(event_record(event), ensure_ascii=False))
+        out.write("\n")
+        count += 1
+    return count
