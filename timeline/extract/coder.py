@@ -240,7 +240,7 @@ class SentenceCoder:
         if not mention.needs_anchor or anchor is None:
             return mention
         value = resolve_relative(mention.text, anchor)
-        return replace(mention, value=value, basis="relative") if value else mention
+        return replace(mention, value=value, basis="relative", needs_anchor=False) if value else mention
 
     # -- one trigger ------------------------------------------------------------------
 
@@ -538,7 +538,7 @@ class SentenceCoder:
     def _reporting_date(self, sentence: str, dates: list[DateMention]) -> tuple[date, str, str] | None:
         """The date of the statement this sentence reports ("said on Saturday", "a statement ... on Sunday")."""
         for mention in dates:
-            if mention.needs_anchor and mention.basis != "relative":
+            if mention.needs_anchor:  # "earlier in the day" with nothing to count from
                 continue
             lead = sentence[max(0, mention.start - 80):mention.start]
             if self.triggers.reporting.search(lead) and mention.precision == "day" and (
