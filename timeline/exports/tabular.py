@@ -25,7 +25,7 @@ PARTY_FIELDS = ("country", "name", "role")
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def csv_row(event: Event) -> list[Any]:

@@ -38,7 +38,7 @@ _SYMMETRIC = frozenset({"MeetingHeld", "PhoneCallHeld", "AgreementSigned"})
 # Types that describe the pair rather than one side acting on the other.
 _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned"})
 _CLAUSE_BREAK = re.compile(
-    r";|,\s+and\s+(?=(?:the|he|she|it|they|his|her|its|their|all|both|each)\b)"
+    r";|:\s+|,\s+and\s+(?=(?:the|he|she|it|they|his|her|its|their|all|both|each)\b)"
     r"|,\s+(?:while|whereas|but|and then)\b|,\s+(?=(?:saying|adding|calling|describing|noting|stressing)\b)"
     r"|,\s+(?=(?:said|says|told|added|announced)\b)|\s+while\s+|,\s+which\b|,\s+(?=who\b)|\s+after\s+|\s+before\s+|\s+when\s+"
     r"|\s+that\s+(?=(?:the|he|she|it|they|his|her|its|their|[A-Z])\b)"
@@ -148,9 +148,10 @@ class SentenceCoder:
         if coded:
             self.previous = coded[-1]
         self._remember(sentence, mentions, statements, dates)
-        return [self._with_people(s) for s in _dedupe(statements)]
+        speakers = [m.party for m in mentions if m.kind == "person" and m.party.country]
+        return [self._with_people(s, speakers) for s in _dedupe(statements)]
 
-    def _with_people(self, statement: Statement) -> Statement:
+    def _with_people(self, statement: Statement, speakers: list[Party]) -> Statement:
         """A country acting through no named person is taken to act through its leader named in the
         article ("India's foreign ministry said it had invited ..." -> Modi's invitation); the payload
         says which names were inferred this way."""
@@ -161,7 +162,8 @@ class SentenceCoder:
         for side in ("actor", "target"):
             party: Party = getattr(statement, side)
             if party.country and not party.name:
-                leader = self.ctx.focal(party.country)
+                named = [p for p in speakers if p.country == party.country]
+                leader = named[0] if named else self.ctx.focal(party.country)
                 if leader is not None:
                     sides[side] = leader
                     inferred.append(side)
