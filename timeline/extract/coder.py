@@ -41,7 +41,7 @@ _CLAUSE_BREAK = re.compile(
     r";|:\s+|,\s+and\s+(?=(?:the|he|she|it|they|his|her|its|their|all|both|each)\b)"
     r"|,\s+(?:while|whereas|but|and then)\b|,\s+(?=(?:saying|adding|calling|describing|noting|stressing)\b)"
     r"|,\s+(?=(?:said|says|told|added|announced)\b)|\s+while\s+|,\s+which\b|,\s+(?=who\b)|\s+after\s+|\s+before\s+|\s+when\s+"
-    r"|\s+that\s+(?=(?:the|he|she|it|they|his|her|its|their|[A-Z])\b)"
+    r"|\s+that\s+(?=(?:the|he|she|it|they|his|her|its|their|[A-Z]\w*)\b)"
 )
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?$|\s*,\s*$")
 _RECIPROCAL = re.compile(r"\b(?:each|both|one another|each other)\b", re.I)
@@ -53,7 +53,7 @@ _CO_ACTOR = re.compile(r"\b(?:along with|together with|as did|joined by)\s+", re
 # Openers that carry the previous statement's day: "During that visit", "In that conversation".
 _ANAPHORIC = re.compile(
     r"^\s*(?:during|in|at|on|after|throughout)\s+(?:that|the|this|those|these)\s+"
-    r"(?:[\w-]+\s+){0,2}(?:visit|trip|talks|meeting|call|conversation|occasion|ceremony|summit|stay|exchange)\b",
+    r"(?:[\w-]+\s+){0,2}(?P<noun>visit|trip|talks|meeting|call|conversation|occasion|ceremony|summit|stay|exchange)\b",
     re.I,
 )
 _AT_INVITATION = re.compile(r"\b(?:at|on) (?:the )?(?:official |formal |personal )?invitation of\b|\bat [\w'’ -]+?['’]s invitation\b", re.I)
@@ -63,6 +63,11 @@ _VERB_FIRST = re.compile(
 )
 _THANKED = re.compile(r"\bthank(?:ed|s|ing)?\s+$", re.I)
 _SAME_AGAIN = re.compile(r"\b(?:did (?:the )?same|did likewise|followed suit|(?:did|said) so too)\b", re.I)
+_ANAPHORIC_KINDS = {
+    "MeetingHeld": ("talks", "meeting", "summit"),
+    "VisitMade": ("visit", "trip", "stay"),
+    "PhoneCallHeld": ("call", "conversation"),
+}
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
     r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
@@ -97,7 +102,8 @@ class SentenceCoder:
         self.actors = ActorFinder(lexicon, context)
         self.last_date: DateMention | None = None
         self.narrative: tuple[date, str] | None = None
-        self.previous: Statement | None = None  # the last coded statement, for "did the same"
+        self.previous: Statement | None = None
+        self.told: dict[str, tuple[date, str]] = {}  # the day of the last happening of each type  # the last coded statement, for "did the same"
 
     def set_anchor(self, sentences: list[str]) -> None:
         """Date the lede by the release it reports, when the next lines name its day."""
@@ -117,8 +123,14 @@ class SentenceCoder:
         triggers = _without_references(sentence, _without_invitation_complements(sentence, self.triggers.find(sentence)), dates)
         owners = _assign_dates(sentence, dates, triggers)
         reported = self._reporting_date(sentence, dates)
-        if reported is None and self.narrative and _ANAPHORIC.match(sentence):
-            reported = (self.narrative[0], self.narrative[1], "narrative")
+        anaphora = _ANAPHORIC.match(sentence)
+        if reported is None and anaphora:
+            noun = anaphora.group("noun").lower()
+            kind = next((k for k, nouns in _ANAPHORIC_KINDS.items() if noun in nouns), None)
+            told = self.told.get(kind) if kind else None
+            if told or self.narrative:
+                day = told or self.narrative
+                reported = (day[0], day[1], "anaphora")
         own_dates = [[d for d, o in owners if o == index] for index in range(len(triggers))]
         # The sentence's main date: that of its first dated verb that is not a nominal happening;
         # verbs without a date of their own share it ("asked X ... when they met on Monday").
@@ -333,6 +345,8 @@ class SentenceCoder:
         possessors = [m for m in before if m.possessive and m.is_agent]
         pair = [m for m in after if m.is_agent]
         if between and len(pair) >= 2 and pair[0].kind != "both" and pair[1].kind != "both":
+            if trigger.type == "RelationsCharacterized" and not subjects:
+                return None, [], False  # the writer's own description of the pair: commentary
             return pair[0].party, [pair[1].party], False
         opener = _participial_subject(sentence, trigger, mentions)
         if opener is not None:
@@ -416,8 +430,9 @@ class SentenceCoder:
             if first is not None:
                 targets = _list_from(sentence, first, candidates)
             else:
-                objects = [m for m in before if m is not actor and m.prep and m.party.country
-                           and m.party.country != actor_country]
+                # "A called B a cherished friend": the object between the subject and the trigger.
+                objects = [m for m in before if m is not actor and m.party.country and m.party.country != actor_country
+                           and (m.prep or (m.start > actor.end and not _LIST_GAP.fullmatch(sentence[actor.end:m.start])))]
                 if objects:
                     targets = [objects[-1]]
         if _RECIPROCAL.search(sentence[clause_start:trigger.start]) and trigger.type in _MUTUAL | {
@@ -564,6 +579,7 @@ class SentenceCoder:
                 and (self.ctx.published - statement.occurred_on).days <= _NARRATIVE_DAYS
             ):
                 self.narrative = (statement.occurred_on, statement.date_precision)
+                self.told[statement.type] = self.narrative
         for statement in statements:
             if statement.actor.country and statement.actor.role != "outlet":
                 self.ctx.last_subject = statement.actor
@@ -574,7 +590,11 @@ class SentenceCoder:
 
 
 _VISIT_NOUN = re.compile(r"(?:\w+[ -])?(?:visit|trip|tour|journey)$", re.I)
-_MEETING_NOUN = re.compile(r"^(?:the |a |their |his |her |its |after |for |during )?(?:talks|meeting|summit|discussions)$", re.I)
+_MEETING_NOUN = re.compile(
+    r"^(?:(?:after|for|during|at|in) )?(?:the |a |their |his |her |its )?(?:talks|meeting|summit|discussions)$", re.I
+)
+# "his visit to the Maldives on": only a destination between a visit and its date.
+_VISIT_TAIL = re.compile(r"(?:\s+(?:to|in)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?\s*,?\s*(?:on|from)?\s*")
 _DETERMINER = re.compile(
     r"\b(?:the|a|an|this|that|such|his|her|their|its|whose|next|first|second|previous|whose|[\w]+['’]s)\s+"
     r"(?:[\w-]+\s+){0,3}$",
@@ -603,7 +623,8 @@ def _without_references(sentence: str, triggers: list[Trigger], dates: list[Date
         ):
             start, end = _clause(sentence, trigger.start, trigger.end)
             dated = any(
-                start <= d.start < end and d.start > trigger.end and d.precision == "day" for d in dates
+                start <= d.start < end and d.start > trigger.end and d.precision == "day"
+                and _VISIT_TAIL.fullmatch(sentence[trigger.end:d.start]) for d in dates
             )
             if len(visits) > 1 or not dated:
                 continue

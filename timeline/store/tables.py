@@ -83,3 +83,25 @@ events = Table(
     Column("extractor_version", String(64)),
     Column("payload", Text, nullable=False),
 )
+
+#: The hash chain (see chain.py): one row per event, written in the event's own transaction.
+event_chain = Table(
+    "event_chain",
+    metadata,
+    Column("position", BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("events.position"),
+           primary_key=True),
+    Column("sentence_sha256", String(64)),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+#: Legal erasures: the authorisation an erase leaves behind, and what it removed.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.article_id"), primary_key=True),
+    Column("tombstone_event_id", String(36), ForeignKey("events.event_id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("erased_at", UTCDateTime, nullable=False),
+)

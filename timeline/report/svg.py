@@ -1,0 +1,291 @@
+"""The dyad chart as inline SVG: tone over time, event markers by family, invitation bars, a time axis.
+
+Every piece of text is escaped; every link points inside the page.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import escape
+from typing import Any
+
+from timeline.domain.events import Event
+from timeline.domain.vocabulary import event_types
+from timeline.output import party_label
+from timeline.projections.tone import DEFAULT_RULE, TONE_VALUES, ToneRule
+from timeline.report.model import DyadView
+from timeline.report.series import TonePoint
+
+FAMILIES = ("contact", "cooperation", "conflict", "statements")
+WIDTH = 1000
+LEFT = 118  # room for the lane labels
+RIGHT = 24
+TONE_HEIGHT = 150
+SCORE_LIMIT = max(abs(v) for v in TONE_VALUES.values())  # the strongest characterization: +-8
+MARKER_RADIUS = 6
+MARKER_STEP = 14
+MAX_STACK = 8  # markers piled on one day in one lane before they start to overlap
+INVITATION_ROW = 24
+AXIS_HEIGHT = 34
+GAP = 14
+MAX_TICKS = 10
+
+
+def family_of(event_type: str) -> str:
+    spec = event_types().get(event_type)
+    return spec.family if spec else "statements"
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """Days to x coordinates over [start, end]."""
+
+    start: date
+    end: date
+
+    @property
+    def span(self) -> int:
+        return max((self.end - self.start).days, 1)
+
+    def x(self, day: date) -> float:
+        return round(LEFT + (day - self.start).days / self.span * (WIDTH - LEFT - RIGHT), 2)
+
+
+def time_range(view: DyadView, as_of: date) -> Scale:
+    """From a little before the first thing shown to a little after ``as_of`` (or the last thing)."""
+    days = [e.occurred_on for e, _ in view.timeline()] + [p.day for p in view.series]
+    days += [date.fromisoformat(str(i["extended_on"])[:10]) for i in view.invitations]
+    first = min(days, default=as_of)
+    last = max([*days, as_of])
+    pad = max(1, (last - first).days // 30)
+    return Scale(first - timedelta(days=pad), last + timedelta(days=pad))
+
+
+# --- the time axis ------------------------------------------------------------------------------
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def ticks(start: date, end: date) -> list[tuple[date, str]]:
+    """At most MAX_TICKS labelled ticks at days, weeks, months or years, whichever fits."""
+    span = (end - start).days
+    for step in (1, 2, 7, 14):
+        if span / step <= MAX_TICKS:
+            first = start if step < 7 else start + timedelta(days=(7 - start.weekday()) % 7)
+            days = [first + timedelta(days=n * step) for n in range(span // step + 2)]
+            return [(d, f"{d.day} {calendar.month_abbr[d.month]} {d.year}") for d in days if d <= end]
+    for months in (1, 2, 3, 6, 12, 24, 60, 120):
+        if span / (30.44 * months) <= MAX_TICKS:
+            day = _add_months(start, 1) if start.day > 1 else start
+            while (day.month - 1) % months:
+                day = _add_months(day, 1)
+            found = []
+            while day <= end:
+                label = str(day.year) if months >= 12 else f"{calendar.month_abbr[day.month]} {day.year}"
+                found.append((day, label))
+                day = _add_months(day, months)
+            return found
+    return [(start, str(start.year)), (end, str(end.year))]
+
+
+# --- pieces -------------------------------------------------------------------------------------
+
+
+def _text(x: float, y: float, text: str, cls: str, anchor: str = "start") -> str:
+    return f'<text x="{x}" y="{y}" class="{cls}" text-anchor="{anchor}">{escape(text)}</text>'
+
+
+def _score_y(score: float, top: float) -> float:
+    clipped = max(-SCORE_LIMIT, min(SCORE_LIMIT, score))
+    return round(top + (SCORE_LIMIT - clipped) / (2 * SCORE_LIMIT) * TONE_HEIGHT, 2)
+
+
+def tone_bands(rule: ToneRule = DEFAULT_RULE) -> list[tuple[str, float, float]]:
+    """The tone bands as (tone, low score, high score), strongest first."""
+    return [
+        ("close", rule.close_from, SCORE_LIMIT),
+        ("cooperative", rule.cooperative_from, rule.close_from),
+        ("neutral", -rule.strained_below, rule.cooperative_from),
+        ("strained", -SCORE_LIMIT, -rule.strained_below),
+    ]
+
+
+def _tone_panel(points: Iterable[TonePoint], scale: Scale, top: float) -> list[str]:
+    parts = ['<g class="tone-panel">']
+    right = WIDTH - RIGHT
+    for tone, low, high in tone_bands():
+        y1, y2 = _score_y(high, top), _score_y(low, top)
+        parts.append(
+            f'<rect class="band band-{tone}" x="{LEFT}" y="{y1}" width="{right - LEFT}" '
+            f'height="{round(y2 - y1, 2)}"><title>{tone}</title></rect>'
+        )
+        label = "strained / hostile" if tone == "strained" else tone
+        parts.append(_text(LEFT - 8, round((y1 + y2) / 2 + 4, 2), label, "band-label", "end"))
+    zero = _score_y(0.0, top)
+    parts.append(f'<line class="zero" x1="{LEFT}" y1="{zero}" x2="{right}" y2="{zero}"/>')
+    points = list(points)
+    if points:
+        coords = " ".join(f"{scale.x(p.day)},{_score_y(p.score, top)}" for p in points)
+        area = f"{scale.x(points[0].day)},{zero} {coords} {scale.x(points[-1].day)},{zero}"
+        parts.append(f'<polygon class="tone-area" points="{area}"/>')
+        parts.append(f'<polyline class="tone-line" points="{coords}"/>')
+        for p in points:
+            if p.event_day:
+                parts.append(
+                    f'<circle class="tone-point tone-{escape(p.tone)}" cx="{scale.x(p.day)}" '
+                    f'cy="{_score_y(p.score, top)}" r="3.5"><title>{escape(_point_title(p))}</title></circle>'
+                )
+    else:
+        parts.append(_text((LEFT + right) / 2, zero - 8, "no fact links the two countries yet", "empty", "middle"))
+    parts.append(_text(LEFT + 4, top + 12, "tone (score)", "panel-title"))
+    parts.append("</g>")
+    return parts
+
+
+def _point_title(point: TonePoint) -> str:
+    return f"{point.day.isoformat()}: {point.tone}, score {point.score:.2f}"
+
+
+def event_title(event: Event, context: bool) -> str:
+    """The tooltip of a marker: date, type, actor -> target."""
+    kind = event.type if event.modality == "reported" else f"{event.type} ({event.modality})"
+    note = " (context)" if context else ""
+    return (
+        f"{event.occurred_on.isoformat()} {kind}: {party_label(event.actor.to_dict())} -> "
+        f"{party_label(event.target.to_dict())}{note}"
+    )
+
+
+def _lanes(view: DyadView, scale: Scale, top: float, anchor: Any) -> tuple[list[str], float]:
+    """One lane per family; events of one day in one lane are stacked upwards."""
+    by_lane: dict[str, dict[date, list[tuple[Event, bool]]]] = {f: {} for f in FAMILIES}
+    for event, context in view.timeline():
+        lane = by_lane.setdefault(family_of(event.type), {})
+        lane.setdefault(event.occurred_on, []).append((event, context))
+    parts = ['<g class="lanes">']
+    y = top
+    for family, days in by_lane.items():
+        stack = max((len(v) for v in days.values()), default=0)
+        height = max(2 * MARKER_STEP, min(stack, MAX_STACK) * MARKER_STEP + 8)
+        step = MARKER_STEP if stack <= MAX_STACK else (MAX_STACK * MARKER_STEP - MARKER_STEP) / (stack - 1)
+        parts.append(
+            f'<rect class="lane lane-{escape(family)}" x="{LEFT}" y="{y}" width="{WIDTH - RIGHT - LEFT}" '
+            f'height="{height}"/>'
+        )
+        parts.append(_text(LEFT - 8, round(y + height / 2 + 4, 2), family, "lane-label", "end"))
+        base = y + height - MARKER_STEP / 2 - 4
+        for day, items in sorted(days.items()):
+            for n, (event, context) in enumerate(items):
+                classes = ["marker", f"fam-{family}"]
+                if context:
+                    classes.append("context")
+                if event.modality != "reported":
+                    classes.append("unreported")
+                parts.append(
+                    f'<a href="#{escape(anchor(event))}" class="marker-link">'
+                    f'<circle class="{escape(" ".join(classes))}" cx="{scale.x(day)}" '
+                    f'cy="{round(base - n * step, 2)}" r="{MARKER_RADIUS}" data-event="{escape(event.event_id)}">'
+                    f"<title>{escape(event_title(event, context))}</title></circle></a>"
+                )
+        y += height + 4
+    parts.append("</g>")
+    return parts, y
+
+
+def invitation_end(invitation: dict[str, Any], as_of: date) -> date:
+    """Where an invitation's bar ends: when it was resolved, or ``as_of`` while it is still open."""
+    if invitation.get("status") in ("pending", "accepted"):
+        return as_of
+    return date.fromisoformat(str(invitation["status_on"])[:10])
+
+
+def invitation_label(invitation: dict[str, Any], as_of: date) -> str:
+    inviter = party_label(invitation.get("inviter"))
+    invitee = party_label(invitation.get("invitee"))
+    extended = str(invitation.get("extended_on"))[:10]
+    status = invitation.get("status")
+    if status == "pending":
+        days = (as_of - date.fromisoformat(extended)).days
+        when = f"pending since {extended} ({days} days)"
+    else:
+        when = f"extended {extended}, {status} {str(invitation.get('status_on'))[:10]}"
+    to = invitation.get("destination")
+    return f"{inviter} invited {invitee}" + (f" to {to}" if to else "") + f": {when}"
+
+
+def _invitations(invitations: Iterable[dict[str, Any]], scale: Scale, top: float, as_of: date) -> tuple[list[str], float]:
+    parts = ['<g class="invitations">']
+    y = top
+    found = list(invitations)
+    if found:
+        parts.append(_text(LEFT - 8, y + 15, "invitations", "lane-label", "end"))
+    for invitation in found:
+        start = date.fromisoformat(str(invitation["extended_on"])[:10])
+        x1, x2 = scale.x(start), scale.x(invitation_end(invitation, as_of))
+        width = max(round(x2 - x1, 2), 4)
+        status = str(invitation.get("status"))
+        label = invitation_label(invitation, as_of)
+        parts.append(
+            f'<rect class="invitation inv-{escape(status)}" x="{x1}" y="{y + 4}" width="{width}" '
+            f'height="{INVITATION_ROW - 8}" rx="3"><title>{escape(label)}</title></rect>'
+        )
+        # The label goes where there is room: right of the bar, or left of it near the edge.
+        room_right = WIDTH - RIGHT - (x1 + width)
+        if room_right > 320:
+            parts.append(_text(x1 + width + 6, y + 16, label, "inv-label"))
+        else:
+            parts.append(_text(x1 - 6, y + 16, label, "inv-label", "end"))
+        y += INVITATION_ROW
+    parts.append("</g>")
+    return parts, y
+
+
+def _grid(scale: Scale, top: float, bottom: float) -> list[str]:
+    """Vertical lines at the ticks, drawn first so that everything else sits on them."""
+    lines = (
+        f'<line class="grid" x1="{scale.x(day)}" y1="{top}" x2="{scale.x(day)}" y2="{bottom + 5}"/>'
+        for day, _ in ticks(scale.start, scale.end)
+    )
+    return ['<g class="grid-lines">', *lines, "</g>"]
+
+
+def _axis(scale: Scale, top: float, bottom: float, as_of: date) -> list[str]:
+    parts = ['<g class="axis">']
+    parts.append(f'<line class="axis-line" x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"/>')
+    for day, label in ticks(scale.start, scale.end):
+        parts.append(_text(scale.x(day), bottom + 18, label, "tick", "middle"))
+    x = scale.x(as_of)
+    parts.append(f'<line class="as-of" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/>')
+    parts.append(_text(x - 4, top + 12, f"as of {as_of.isoformat()}", "as-of-label", "end"))
+    parts.append("</g>")
+    return parts
+
+
+def chart(view: DyadView, as_of: date, anchor: Any) -> str:
+    """The dyad's SVG; ``anchor(event)`` gives the id of the event's row in the page's event list."""
+    scale = time_range(view, as_of)
+    top = 8.0
+    tone = _tone_panel(view.series, scale, top)
+    lanes, y = _lanes(view, scale, top + TONE_HEIGHT + GAP, anchor)
+    bars, y = _invitations(view.invitations, scale, y + 6, as_of)
+    axis_top = y + 4
+    height = round(axis_top + AXIS_HEIGHT, 2)
+    label = f"Tone, events and invitations of {view.key} up to {as_of.isoformat()}"
+    return "\n".join(
+        [
+            f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+            f'role="img" aria-label="{escape(label)}">',
+            *_grid(scale, top, axis_top),
+            *tone,
+            *lanes,
+            *bars,
+            *_axis(scale, top, axis_top, as_of),
+            "</svg>",
+        ]
+    )
