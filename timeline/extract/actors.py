@@ -19,7 +19,7 @@ from timeline.domain.events import Party
 from timeline.extract.lexicon import CountryMention, Lexicon, TitleMention
 
 # A capitalised word, an initial ("P."), or a name particle between capitalised words.
-_WORD = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.?)"
+_WORD = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.?|(?:al|el|bin|ibn|ben|abu)-[A-Z][\w'’\-]*[\w])"
 _PARTICLE = r"(?:bin|bint|ibn|al|el|de|da|del|della|van|von|der|den|la|le|du|dos|y)"
 _NAME = re.compile(
     rf"{_WORD}(?:(?:\s+|-)(?:{_PARTICLE}\s+)?(?:{_WORD}))*(?:\s+'[A-Z][\w]+')?"

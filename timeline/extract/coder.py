@@ -68,6 +68,7 @@ _ANAPHORIC_KINDS = {
     "VisitMade": ("visit", "trip", "stay"),
     "PhoneCallHeld": ("call", "conversation"),
 }
+_OCCASION = re.compile(r"^[^,;]*\bto (?:attend|visit|be|pay|join|take part|come|witness|travel)\b[^,;]*$", re.I)
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
     r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
@@ -102,6 +103,7 @@ class SentenceCoder:
         self.actors = ActorFinder(lexicon, context)
         self.last_date: DateMention | None = None
         self.narrative: tuple[date, str] | None = None
+        self._sentence = ""  # the sentence being coded
         self.previous: Statement | None = None
         self.told: dict[str, tuple[date, str]] = {}  # the day of the last happening of each type  # the last coded statement, for "did the same"
 
@@ -114,12 +116,15 @@ class SentenceCoder:
                 return
 
     def code(self, sentence: str) -> list[Statement]:
+        self._sentence = sentence
+        self._dates: list[DateMention] = []
         mentions = self.actors.mentions(sentence)
         for m in mentions:
             if m.party.country:
                 self.ctx.countries[m.party.country] += 1
         dates = [d for d in find_dates(sentence, self.ctx.published) if _dates_an_event(sentence, d)]
         dates = [self._anchored(d) for d in dates]
+        self._dates = dates
         triggers = _without_references(sentence, _without_invitation_complements(sentence, self.triggers.find(sentence)), dates)
         owners = _assign_dates(sentence, dates, triggers)
         reported = self._reporting_date(sentence, dates)
@@ -137,7 +142,7 @@ class SentenceCoder:
         main = next(
             (own[0] for own, t in zip(own_dates, triggers, strict=True)
              if own and not t.nominal and own[0].value <= self.ctx.published
-             and own[0].precision in ("day", "week", "month")),
+             and own[0].precision in ("day", "week", "month") and not self._dates_occasion(t, own[0])),
             None,
         )
         statements: list[Statement] = []
@@ -375,6 +380,10 @@ class SentenceCoder:
             # "Caracas announced that it was withdrawing ...": the main clause's subject.
             subjects = [m for m in mentions if m.end <= clause_start and m.is_agent and m.prep is None
                         and not m.possessive and m.kind != "both"][:1]
+        late = [m for m in subjects if re.search(r",\s+and\s+$", sentence[max(0, m.start - 8):m.start])
+                and not re.search(r"[,;]", sentence[m.end:trigger.start])]
+        if late:
+            subjects = late  # "..., and Scholz accepted the invitation"
         if subjects:
             actor = subjects[0]
         elif possessors:
@@ -497,6 +506,10 @@ class SentenceCoder:
         if modality != "planned":
             # What is reported as done cannot have happened after the paper went out.
             own = [d for d in own if d.value <= self.ctx.published]
+        own = [d for d in own if not self._dates_occasion(trigger, d)]
+        if not own and modality == "planned":
+            # "will travel to Cairo next week for talks": the talks share the trip's future day.
+            own = [d for d in self._dates if d.value > self.ctx.published]
         if own:
             # An explicit day beats "a day after the talks", which dates the talks, not this verb.
             best = min(own, key=lambda d: (d.basis == "relative", d.start < trigger.start, abs(d.start - trigger.end)))
@@ -511,6 +524,13 @@ class SentenceCoder:
             # An undated happening told in the same paragraph as a dated one shares its day.
             return self.narrative[0], self.narrative[1], "narrative"
         return self.ctx.published, "day", "article"
+
+    def _dates_occasion(self, trigger: Trigger, mention: DateMention) -> bool:
+        """ "invited X to attend the summit in November": a date after an invitation belongs to the occasion."""
+        return (
+            trigger.type.startswith("Invitation") and mention.start > trigger.start
+            and bool(_OCCASION.search(self._sentence[trigger.end:mention.start]))
+        )
 
     def _modality(self, sentence: str, trigger: Trigger, actor: Party | None, clause_start: int) -> str:
         if trigger.modality:
