@@ -21,7 +21,7 @@ from timeline.ingest import (
     IngestReport,
     collect_sources,
     ingest_sources,
-    load_lexicon,
+    load_extractor,
 )
 
 
@@ -197,11 +197,11 @@ def ingest(
     `-` for stdin. Each article is one transaction; an article already stored is left alone.
     """
     options = IngestOptions(published, max_bytes, max_events, lexicons, debug=session.debug)
-    lexicon = load_lexicon(options.lexicons)
+    extractor = load_extractor(options.lexicons)
     stdin = sys.stdin.buffer if "-" in paths else None
     sources = collect_sources(paths, stdin, max_bytes)
     total = sum(source.count for source in sources)
-    outcomes = ingest_sources(session.store, sources, options, lexicon)
+    outcomes = ingest_sources(session.store, sources, options, extractor)
     report = IngestReport()
     if not quiet and total > PROGRESS_THRESHOLD:
         with click.progressbar(outcomes, length=total, label="ingesting", file=sys.stderr) as bar:
@@ -343,6 +343,77 @@ def replay(session: Session, as_of: date | None, known_at: datetime | None) -> N
     click.echo(service.replay(session.store, as_of=as_of, known_at=known_at).line())
 
 
+# --- report and exports ------------------------------------------------------------------------
+
+
+output_file_option = click.option(
+    "-o", "--output", "output_path", metavar="FILE", default="-", show_default=True,
+    help="Write here (written whole or not at all); `-` is stdout.",
+)
+
+
+def _open_output(path: str) -> Any:
+    return click.open_file(path, "w", encoding="utf-8", atomic=path != "-")
+
+
+@cli.command()
+@click.argument("countries", nargs=-1, metavar="[A B]")
+@as_of_option("The world as of this date (default: today).")
+@known_at_option
+@output_file_option
+@click.pass_obj
+def report(
+    session: Session, countries: tuple[str, ...], as_of: date | None, known_at: datetime | None,
+    output_path: str,
+) -> None:
+    """A self-contained HTML report of the dyad A-B (or of every dyad): tone, events, invitations, sources.
+
+    The page opens offline: inline CSS and SVG, no fonts, scripts or images from elsewhere.
+    """
+    if len(countries) not in (0, 2):
+        raise click.UsageError("give two countries (A B) for one dyad, or none for every dyad")
+    page = service.report(session.store, countries, as_of=as_of, known_at=known_at)
+    with _open_output(output_path) as out:
+        out.write(page)
+    if output_path != "-":
+        click.echo(f"wrote {output_path}", err=True)
+
+
+@cli.command("export")
+@as_of_option("Only events that occurred on or before this date.")
+@known_at_option
+@click.option("--actor", metavar="C", help="Actor: ISO3 country code, country name, or a person's name.")
+@click.option("--target", metavar="C", help="Target: ISO3 country code, country name, or a person's name.")
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(_event_types(), case_sensitive=False),
+    metavar="TYPE", help=EVENT_TYPES_HELP,
+)
+@click.option("--since", type=DAY, help="Only events that occurred on or after this date.")
+@click.option("--until", type=DAY, help="Only events that occurred on or before this date.")
+@click.option("--article", "article_id", metavar="ID", help="Only events of this article.")
+@click.option("--include-retracted", is_flag=True, help="Also export events that were retracted.")
+@click.option(
+    "--format", "fmt", type=click.Choice(("csv", "jsonl", "cameo")), default="csv", show_default=True,
+    help="csv/jsonl: every field of the event; cameo: GDELT-style tab-separated rows (docs/cameo-mapping.md).",
+)
+@output_file_option
+@click.pass_obj
+def export(
+    session: Session, as_of: date | None, known_at: datetime | None, actor: str | None, target: str | None,
+    types: tuple[str, ...], since: date | None, until: date | None, article_id: str | None,
+    include_retracted: bool, fmt: str, output_path: str,
+) -> None:
+    """Export events for other tools, streamed in record order (constant memory at any size)."""
+    query = service.events_query(
+        as_of=as_of, known_at=known_at, actor=actor, target=target, types=types, since=since,
+        until=until, article_id=article_id, include_retracted=include_retracted,
+    )
+    with _open_output(output_path) as out:
+        count = service.export_events(session.store, query, fmt, out)
+    if output_path != "-":
+        click.echo(f"exported {count} rows to {output_path}", err=True)
+
+
 # --- corrections -------------------------------------------------------------------------------
 
 
@@ -357,6 +428,40 @@ def retract(session: Session, event_id: str, reason: str) -> None:
     """
     done = service.retract(session.store, event_id, reason)
     click.echo(f"retracted {event_id} (EventRetracted {done.event_id} at position {done.position})")
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--reason", required=True, help="The legal ground (kept with the tombstone).")
+@click.pass_obj
+def erase(session: Session, article_id: str, reason: str) -> None:
+    """Remove an article's text and its events' sentences, for a legal reason.
+
+    The events stay (projections do not change); an ArticleErased tombstone records what was
+    erased, when and why; the hash chain still verifies.
+    """
+    done = service.erase(session.store, article_id, reason)
+    click.echo(
+        f"erased article {article_id}: its text and {done.sentences} event sentences "
+        f"(ArticleErased {done.tombstone.event_id} at position {done.tombstone.position})"
+    )
+
+
+@cli.command()
+@click.pass_obj
+def verify(session: Session) -> None:
+    """Check the store for tampering: hash chain, positions, stream versions, provenance.
+
+    Exits 0 with a one-line summary when all holds; otherwise lists the problems on stderr and
+    exits 1, naming the first broken position.
+    """
+    found = service.verify(session.store)
+    if found.ok:
+        click.echo(found.line())
+        return
+    for problem in found.problems:
+        click.echo(problem.line(), err=True)
+    raise Failure(found.line())
 
 
 # --- the schema --------------------------------------------------------------------------------

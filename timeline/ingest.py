@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Literal
 from timeline.clock import TimeValueError, parse_day
 from timeline.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS
 from timeline.domain.articles import Article, article_id_for
+from timeline.extract.pipeline import Extractor, NoSentencesError
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -283,35 +284,25 @@ def _str(value: object) -> str | None:
 # --- extraction and storage --------------------------------------------------------------------
 
 
-def load_lexicon(extra: Sequence[Path] = ()) -> object | None:
-    """The extractor's lexicon, with the user's files added; None while the lexicon module is absent."""
+def load_extractor(extra: Sequence[Path] = ()) -> Extractor:
+    """The extractor with the user's lexicon files (countries, people, titles, triggers ...) added."""
     try:
-        from timeline.extract.lexicon import Lexicon
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("timeline.extract.lexicon", "timeline.extract"):
-            raise
-        if extra:
-            raise IngestError("--lexicon is not available: timeline.extract.lexicon is missing") from None
-        return None
-    try:
-        return Lexicon.load(extra=[Path(p) for p in extra])
+        return Extractor.load(extra=[Path(p) for p in extra])
     except (OSError, ValueError) as exc:
         message = str(exc)
         raise IngestError(message if message.startswith("lexicon") else f"lexicon: {message}") from None
 
 
-def ingest_article(store: Any, article: Article, lexicon: object | None, options: IngestOptions) -> Outcome:
+def ingest_article(store: Any, article: Article, extractor: Extractor, options: IngestOptions) -> Outcome:
     """Extract one article and append its events in one transaction; a re-ingest appends nothing."""
-    from timeline.extract import pipeline
     from timeline.store import StoreError
 
-    no_sentences: Any = getattr(pipeline, "NoSentencesError", ())
     name = article.source_name or article.article_id
     if store.has_article(article.article_id):
         return Outcome(name, "present", article.article_id)
     try:
-        events = pipeline.extract_events(article, lexicon)
-    except no_sentences:
+        events = extractor.extract(article)
+    except NoSentencesError:
         return Outcome(name, "failed", article.article_id, message="no sentences in the text")
     except Exception as exc:  # one article's extractor failure must not stop the others
         if options.debug:
@@ -336,7 +327,7 @@ def ingest_article(store: Any, article: Article, lexicon: object | None, options
 
 
 def ingest_sources(
-    store: Any, sources: Iterable[Source], options: IngestOptions, lexicon: object | None = None
+    store: Any, sources: Iterable[Source], options: IngestOptions, extractor: Extractor | None = None
 ) -> Iterator[Outcome]:
     """Ingest every article of the sources, in order, yielding one outcome per article."""
     for source in sources:
@@ -346,7 +337,7 @@ def ingest_sources(
             except IngestError as exc:
                 yield Outcome(item.name, "failed", message=str(exc))
                 continue
-            yield ingest_article(store, article, lexicon, options)
+            yield ingest_article(store, article, extractor or Extractor.default(), options)
 
 
 def ingest_paths(
@@ -358,9 +349,10 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files, folders and stdin (`-`) into the store; the report counts new, present, failed."""
     options = options or IngestOptions()
-    lexicon = load_lexicon(options.lexicons)
+    extractor = load_extractor(options.lexicons)
     report = IngestReport()
-    for outcome in ingest_sources(store, collect_sources(paths, stdin, options.max_bytes), options, lexicon):
+    sources = collect_sources(paths, stdin, options.max_bytes)
+    for outcome in ingest_sources(store, sources, options, extractor):
         report.add(outcome)
         if on_outcome:
             on_outcome(outcome)

@@ -111,3 +111,40 @@ def test_commentary_is_a_statement_by_the_outlet() -> None:
 )
 def test_vocabulary_types(sentence: str, kind: str) -> None:
     assert kind in {e.type for e in code(sentence)}
+
+
+def test_user_file_adds_a_trigger_phrase_and_a_person(tmp_path) -> None:
+    import json
+
+    from timeline.extract.pipeline import Extractor
+
+    user = tmp_path / "mine.json"
+    user.write_text(json.dumps({
+        "triggers": [{"type": "CondolencesExpressed", "pattern": "bowed (?:his|her) head for"}],
+        "people": [{"name": "Ilse Varga", "country": "HUN", "role": "Foreign Minister",
+                    "start": "2024-01-01", "end": None}],
+    }))
+    text = " date 2025-05-18 (TST) Ilse Varga bowed her head for the victims of the flood in Romania on Friday."
+    article = Article(article_id_for(text), date(2025, 5, 18), text)
+    shipped = {e.type for e in extract_events(article)}
+    assert "CondolencesExpressed" not in shipped
+    events = Extractor.load([user]).extract(article)
+    condolence = next(e for e in events if e.type == "CondolencesExpressed")
+    assert condolence.actor.country == "HUN" and condolence.actor.name == "Ilse Varga"
+    assert condolence.target.country == "ROU" and condolence.occurred_on == date(2025, 5, 16)
+
+
+def test_answers_go_to_the_invitation_they_answer() -> None:
+    events = code(
+        "Mongolian President Batu Erdene invited Japanese Prime Minister Kenji Sato to visit Ulaanbaatar. "
+        "The invitation has been accepted, a Japanese spokesman said on Friday."
+    )
+    accepted = [e for e in events if e.type == "InvitationAccepted"]
+    assert accepted and accepted[0].actor.country == "JPN" and accepted[0].target.country == "MNG"
+    invitation = next(e for e in events if e.type == "InvitationExtended")
+    assert invitation.payload["destination"] == "MNG"
+
+
+def test_a_visit_asked_for_is_not_a_visit_made() -> None:
+    events = code("Fiji's Prime Minister Jone Ravu invited Tonga's King to visit Suva next year.")
+    assert not [e for e in events if e.type == "VisitMade" and e.modality == "reported"]

