@@ -103,7 +103,8 @@ class SentenceCoder:
         self.actors = ActorFinder(lexicon, context)
         self.last_date: DateMention | None = None
         self.narrative: tuple[date, str] | None = None
-        self._sentence = ""  # the sentence being coded
+        self._sentence = ""  # the sentence being coded, its actors and dates
+        self._mentions: list[Mention] = []
         self.previous: Statement | None = None
         self.told: dict[str, tuple[date, str]] = {}  # the day of the last happening of each type  # the last coded statement, for "did the same"
 
@@ -119,6 +120,7 @@ class SentenceCoder:
         self._sentence = sentence
         self._dates: list[DateMention] = []
         mentions = self.actors.mentions(sentence)
+        self._mentions = mentions
         for m in mentions:
             if m.party.country:
                 self.ctx.countries[m.party.country] += 1
@@ -152,6 +154,8 @@ class SentenceCoder:
             coded = self._code_trigger(sentence, trigger, mentions, own, reported)
             if trigger.type in ("InvitationAccepted", "InvitationDeclined"):
                 coded = self._answer_invitations(sentence, trigger, coded, statements)
+            elif trigger.type == "InvitationExtended" and re.search(r"\bthe invitation\b", trigger.text, re.I):
+                coded = [self._same_invitation(trigger, s) for s in coded]
             statements.extend(coded)
             listed = [s.target for s in coded if s.target.country]
             if len({p.country for p in listed}) >= 2:
@@ -217,7 +221,7 @@ class SentenceCoder:
                 pairs = [p for p in self.ctx.invitations if p[1].country == invitee]
         else:
             mentioned = {
-                m.party.country for m in self.actors.mentions(sentence[trigger.start:]) if m.party.country
+                m.party.country for m in self._mentions if m.start >= trigger.start and m.party.country
             }
             answered = []
             for statement in coded:
@@ -240,6 +244,17 @@ class SentenceCoder:
             for inviter, invitee in pairs
             if invitee.country and inviter.country and invitee.country != inviter.country
         ]
+
+    def _same_invitation(self, trigger: Trigger, statement: Statement) -> Statement:
+        """ "X had extended the invitation": the one already told, unless the sentence names its guest."""
+        named = {m.party.country for m in self._mentions if m.start >= trigger.end and m.party.country}
+        if statement.target.country in named:
+            return statement
+        for inviter, invitee in reversed(self.ctx.invitations):
+            if inviter.country == statement.actor.country:
+                payload = {**statement.payload, "invitee": invitee.to_dict()}
+                return replace(statement, target=invitee, payload=payload)
+        return statement
 
     def _note_invitations(self, sentence: str, mentions: list[Mention], statements: list[Statement]) -> None:
         """Remember who invited whom, for the answers told later ("at the invitation of X" too)."""
@@ -361,6 +376,11 @@ class SentenceCoder:
         if thanked and subjects:
             # "A thanked B for standing by A": B is the one who acted.
             return thanked[0].party, [subjects[0].party], False
+        if trigger.voice == "inner":
+            # "the two agreed that the Chinese leader would come": the one inside the clause answers.
+            inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end and m.party.country]
+            if inside:
+                return inside[0].party, [], False
         if trigger.voice == "object":
             # "the summit that brought Biden to New Delhi": the one brought is the visitor.
             inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end and m.is_agent]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from re import _constants, _parser  # to read a pattern's leading words; stable since Python 3.11
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,7 +35,7 @@ class _Rule:
     tone: str | None
     nominal: bool
     rank: int
-
+    cues: frozenset[str] | None  # one of these begins every match; None when that cannot be told
 
 class TriggerBook:
     """The trigger rules, the modality cues and the tone words, from triggers.json and user files."""
@@ -45,6 +46,10 @@ class TriggerBook:
         for rank, spec in enumerate(data["triggers"]):
             if spec["type"] not in known:
                 raise ValueError(f"trigger for unknown event type {spec['type']!r}")
+            try:
+                cues = _first_literals(list(_parser.parse(spec["pattern"], re.IGNORECASE)))
+            except re.error as exc:
+                raise ValueError(f"trigger pattern for {spec['type']} is not a valid expression: {exc}") from None
             self.rules.append(
                 _Rule(
                     spec["type"],
@@ -54,6 +59,7 @@ class TriggerBook:
                     spec.get("tone"),
                     bool(spec.get("nominal", False)),
                     rank,
+                    frozenset(c.lower() for c in cues) if cues else None,
                 )
             )
         self.tones: dict[str, list[str]] = {
@@ -77,7 +83,12 @@ class TriggerBook:
     def find(self, sentence: str) -> list[Trigger]:
         """Non-overlapping triggers in reading order; the longer match wins, then the earlier rule."""
         hits: list[tuple[int, int, _Rule]] = []
+        low = sentence.lower()
         for rule in self.rules:
+            # A rule whose every match starts with one of a few words is skipped at once when none
+            # of them is in the sentence: most rules, most sentences; a third of the extractor's time.
+            if rule.cues is not None and not any(cue in low for cue in rule.cues):
+                continue
             for match in rule.pattern.finditer(sentence):
                 if match.end() > match.start():
                     hits.append((match.start(), match.end(), rule))
@@ -99,6 +110,39 @@ class TriggerBook:
             if any(re.search(rf"\b{re.escape(word)}", low) for word in self.tones.get(tone, ())):
                 return tone
         return default
+
+
+def _first_literals(items: list) -> set[str] | None:
+    """The literal prefixes one of which every match of a parsed pattern starts with, or None."""
+    if not items:
+        return None
+    op, arg = items[0]
+    if op == _constants.LITERAL:
+        prefix = ""
+        for code, value in items:
+            if code != _constants.LITERAL:
+                break
+            prefix += chr(value)
+        return {prefix}
+    if op == _constants.SUBPATTERN:
+        return _first_literals(list(arg[3]))
+    if op == _constants.BRANCH:
+        found: set[str] = set()
+        for alternative in arg[1]:
+            inner = _first_literals(list(alternative))
+            if inner is None:
+                return None
+            found |= inner
+        return found
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+        low, _high, sub = arg
+        if low >= 1:
+            return _first_literals(list(sub))
+        optional, rest = _first_literals(list(sub)), _first_literals(items[1:])
+        return None if optional is None or rest is None else optional | rest
+    if op in (_constants.ASSERT, _constants.ASSERT_NOT, _constants.AT):
+        return _first_literals(items[1:])
+    return None
 
 
 def _cue_pattern(words: Sequence[str]) -> re.Pattern[str]:
