@@ -39,6 +39,7 @@ _PREPOSITIONS = frozenset(
     inside outside within around over under among amid""".split()
 )
 _PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)\b|^(?:his|her)\b", re.I)
+_PRONOUN_OBJECT = re.compile(r"\b(?:him|her)\b(?=\s+(?:to|for|on|with|as|at|in)\b|\s*[,.;])", re.I)
 # Plural references to a list just named: "those governments", "them".
 _GROUP = re.compile(
     r"\b(?:those|these|the(?: other)?) (?:governments|countries|nations|states|capitals|neighbours)\b|\bthem\b",
@@ -89,6 +90,7 @@ class ArticleContext:
     recent_roles: list[Party] = field(default_factory=list)  # most recent last
     countries: Counter[str] = field(default_factory=Counter)
     last_subject: Party | None = None
+    previous_people: list[Party] = field(default_factory=list)  # people named in the sentence before
     last_targets: list[Party] = field(default_factory=list)  # the last list of several targets
     invitations: list[tuple[Party, Party]] = field(default_factory=list)  # (inviter, invitee), oldest first
     last_institution: str | None = None  # the country of the last ministry, office or agency named
@@ -261,7 +263,20 @@ class ActorFinder:
             party = earlier[0].party if earlier else self.ctx.last_subject
             if party is not None:
                 found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
+        # An object pronoun ("invited him to ...") is another person of this sentence, else one of the
+        # sentence before from another country, else the subject itself ("his trip took him to China").
+        subject = next((m.party for m in found if m.kind in ("person", "role", "pronoun") and m.prep is None), None)
+        for match in _PRONOUN_OBJECT.finditer(sentence):
+            if not free(match.start(), match.end()):
+                continue
+            here = [m.party for m in found if m.end <= match.start() and m.kind in ("person", "role")
+                    and m.party != subject]
+            before = [p for p in self.ctx.previous_people if subject is None or p.country != subject.country]
+            party = (here or before or [subject])[-1]
+            if party is not None:
+                found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
         found.sort(key=lambda m: m.start)
+        self.ctx.previous_people = [m.party for m in found if m.kind in ("person", "role")]
         return _inherit_prepositions(sentence, found)
 
     # -- people -------------------------------------------------------------------------

@@ -228,7 +228,8 @@ class SentenceCoder:
                 if statement.target.country in mentioned:
                     answered.append(statement)
                     continue
-                open_ = [p for p in self.ctx.invitations if p[1].country == statement.actor.country]
+                told = self.ctx.invitations + [(s.actor, s.target) for s in so_far if s.type == "InvitationExtended"]
+                open_ = [p for p in told if p[1].country == statement.actor.country]
                 target = open_[-1][0] if open_ else statement.target
                 answered.append(replace(statement, target=target))
             return answered
@@ -247,7 +248,8 @@ class SentenceCoder:
 
     def _same_invitation(self, trigger: Trigger, statement: Statement) -> Statement:
         """ "X had extended the invitation": the one already told, unless the sentence names its guest."""
-        named = {m.party.country for m in self._mentions if m.start >= trigger.end and m.party.country}
+        named = {m.party.country for m in self._mentions
+                 if m.start >= trigger.end and m.party.country and m.kind in ("person", "role", "country")}
         if statement.target.country in named:
             return statement
         for inviter, invitee in reversed(self.ctx.invitations):
