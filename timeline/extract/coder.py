@@ -414,7 +414,8 @@ class SentenceCoder:
             passive = [m for m in after if m.prep == "by" and m.is_agent]
             if passive:
                 actor = passive[0]
-            elif self.ctx.last_subject is not None:
+            elif self.ctx.last_subject is not None and trigger.type != "RelationsCharacterized":
+                # (a description of relations with no speaker named is the writer's own: commentary)
                 actor = Mention(0, 0, "", self.ctx.last_subject, "context")
             else:
                 agents = [m for m in after if m.is_agent and m.prep is None]
@@ -478,10 +479,17 @@ class SentenceCoder:
                 if host and host != actor_country:
                     target_parties = [Party(country=host)]
             else:
-                other = self.ctx.counterpart(actor_country)
+                other = self._answered(actor_country) or self.ctx.counterpart(actor_country)
                 if other:
                     target_parties = [Party(country=other)]
         return actor.party, target_parties, reverse
+
+    def _answered(self, country: str | None) -> str | None:
+        """A reply goes to whoever just acted on the replier: "Iran condemned the move" after US sanctions."""
+        previous = self.previous
+        if previous and previous.target.country == country and previous.actor.country not in (None, country):
+            return previous.actor.country
+        return None
 
     def _partners(
         self,
