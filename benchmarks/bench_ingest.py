@@ -72,12 +72,17 @@ def article_texts(count: int, seed: int) -> list[tuple[date, str]]:
     for _ in range(count):
         (a, ia, na, _), (b, ib, nb, _) = rng.sample(cast, 2)
         fields = {
-            "a": a, "b": b, "A": na, "B": nb,
-            "ca": capitals.get(ia) or na, "cb": capitals.get(ib) or nb, "day": rng.choice(WEEKDAYS),
+            "a": a,
+            "b": b,
+            "A": na,
+            "B": nb,
+            "ca": capitals.get(ia) or na,
+            "cb": capitals.get(ib) or nb,
+            "day": rng.choice(WEEKDAYS),
         }
         published = start + timedelta(days=rng.randrange(730))
         body = [s.format(**fields) for s in rng.choices(SENTENCES, k=22)] + [rng.choice(COMMENTARY)]
-        paragraphs = "\n\n".join(" ".join(body[i:i + 3]) for i in range(0, len(body), 3))
+        paragraphs = "\n\n".join(" ".join(body[i : i + 3]) for i in range(0, len(body), 3))
         texts.append((published, f" date {published.isoformat()} ({rng.choice(OUTLETS)}) {paragraphs}\n"))
     return texts
 
@@ -127,14 +132,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         elapsed, events = end_to_end(texts, folder)
-        print(f"end to end (JSONL feed -> SQLite): {len(texts) / elapsed:,.0f} articles/s, "
-              f"{events / elapsed:,.0f} events/s ({elapsed:.1f} s, {events} events)")
+        print(
+            f"end to end (JSONL feed -> SQLite): {len(texts) / elapsed:,.0f} articles/s, "
+            f"{events / elapsed:,.0f} events/s ({elapsed:.1f} s, {events} events)"
+        )
         extracting, storing, events = by_stage(texts, folder)
         total = extracting + storing
-        print(f"by stage: extraction {extracting:.1f} s ({extracting / total:.0%}), "
-              f"storage {storing:.1f} s ({storing / total:.0%}); "
-              f"extraction alone {len(texts) / extracting:,.0f} articles/s, "
-              f"storage alone {events / storing:,.0f} events/s")
+        print(
+            f"by stage: extraction {extracting:.1f} s ({extracting / total:.0%}), "
+            f"storage {storing:.1f} s ({storing / total:.0%}); "
+            f"extraction alone {len(texts) / extracting:,.0f} articles/s, "
+            f"storage alone {events / storing:,.0f} events/s"
+        )
 
 
 if __name__ == "__main__":

@@ -119,12 +119,25 @@ def test_user_file_adds_a_trigger_phrase_and_a_person(tmp_path) -> None:
     from timeline.extract.pipeline import Extractor
 
     user = tmp_path / "mine.json"
-    user.write_text(json.dumps({
-        "triggers": [{"type": "CondolencesExpressed", "pattern": "bowed (?:his|her) head for"}],
-        "people": [{"name": "Ilse Varga", "country": "HUN", "role": "Foreign Minister",
-                    "start": "2024-01-01", "end": None}],
-    }))
-    text = " date 2025-05-18 (TST) Ilse Varga bowed her head for the victims of the flood in Romania on Friday."
+    user.write_text(
+        json.dumps(
+            {
+                "triggers": [{"type": "CondolencesExpressed", "pattern": "bowed (?:his|her) head for"}],
+                "people": [
+                    {
+                        "name": "Ilse Varga",
+                        "country": "HUN",
+                        "role": "Foreign Minister",
+                        "start": "2024-01-01",
+                        "end": None,
+                    }
+                ],
+            }
+        )
+    )
+    text = (
+        " date 2025-05-18 (TST) Ilse Varga bowed her head for the victims of the flood in Romania on Friday."
+    )
     article = Article(article_id_for(text), date(2025, 5, 18), text)
     shipped = {e.type for e in extract_events(article)}
     assert "CondolencesExpressed" not in shipped

@@ -22,8 +22,12 @@ def events() -> list:
 
 def find(events: list, kind: str, actor: str | None, target: str | None) -> list:
     return [
-        e for e in events
-        if e.type == kind and e.actor.country == actor and e.target.country == target and e.modality == "reported"
+        e
+        for e in events
+        if e.type == kind
+        and e.actor.country == actor
+        and e.target.country == target
+        and e.modality == "reported"
     ]
 
 
@@ -46,7 +50,11 @@ def test_solidarity_and_reciprocal_cooperation_with_sectors(events: list) -> Non
     for actor, target in (("PAK", "RUS"), ("RUS", "PAK")):
         intents = find(events, "CooperationIntentExpressed", actor, target)
         assert intents and all(e.occurred_on == SATURDAY for e in intents)
-    sectors = {s for e in find(events, "CooperationIntentExpressed", "PAK", "RUS") for s in e.payload.get("sectors", ())}
+    sectors = {
+        s
+        for e in find(events, "CooperationIntentExpressed", "PAK", "RUS")
+        for s in e.payload.get("sectors", ())
+    }
     assert {"energy", "trade", "investment"} <= sectors
 
 

@@ -10,39 +10,37 @@ people. Later mentions ("Sharif", "the Prime Minister", "the Lankan leader", "he
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from importlib import resources
 
 from timeline.domain.events import Party
 from timeline.extract.lexicon import CountryMention, Lexicon, TitleMention
 
+
+def _load_words() -> dict[str, frozenset[str]]:
+    raw = json.loads(resources.files("timeline.extract").joinpath("data/actor_words.json").read_text("utf-8"))
+    return {key: frozenset(value) for key, value in raw.items() if not key.startswith("_")}
+
+
+_WORDS = _load_words()
 # A capitalised word, an initial ("P."), or a name particle between capitalised words.
 _WORD = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.?|(?:al|el|bin|ibn|ben|abu)-[A-Z][\w'’\-]*[\w])"
 _PARTICLE = r"(?:bin|bint|ibn|al|el|de|da|del|della|van|von|der|den|la|le|du|dos|y)"
-_NAME = re.compile(
-    rf"{_WORD}(?:(?:\s+|-)(?:{_PARTICLE}\s+)?(?:{_WORD}))*(?:\s+'[A-Z][\w]+')?"
-)
+_NAME = re.compile(rf"{_WORD}(?:(?:\s+|-)(?:{_PARTICLE}\s+)?(?:{_WORD}))*(?:\s+'[A-Z][\w]+')?")
 # Capitalised words that open sentences or clauses and are never names.
-_NOT_NAMES = frozenset(
-    """the a an on in at by of to for from with during after before while when since as and but or
-    this that these those his her its their our my he she it they we i you there here moreover however
-    meanwhile also although though if until unlike according speaking addressing highlighting writing
-    earlier later last next both each all among several some many other another such no not yet
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december""".split()
-)
-_HONORIFICS = frozenset("mr mrs ms dr sheikh sheik prince princess sir dame his her excellency".split())
-_PREPOSITIONS = frozenset(
-    """in to at into from for with between by of on about against toward towards across via near
-    inside outside within around over under among amid""".split()
-)
+_NOT_NAMES = _WORDS["not_names"]
+_HONORIFICS = _WORDS["honorifics"]
+_PREPOSITIONS = _WORDS["prepositions"]
 _PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)\b|^(?:his|her)\b", re.I)
 _PRONOUN_OBJECT = re.compile(r"\b(?:him|her)\b(?=\s+(?:to|for|on|with|as|at|in)\b|\s*[,.;])", re.I)
 # Plural references to a list just named: "those governments", "them".
 _GROUP = re.compile(
-    r"\b(?:those|these|the(?: other)?) (?:governments|countries|nations|states|capitals|neighbours)\b|\bthem\b",
+    r"\b(?:those|these|the(?: other)?) (?:governments|countries|nations|states|capitals|neighbours)\b"
+    r"|\bthem\b",
     re.I,
 )
 _BOTH = re.compile(
@@ -166,16 +164,34 @@ class ArticleContext:
 def _name_tokens(name: str) -> list[str]:
     words = [w.strip("'’.") for w in re.split(r"\s+", name)]
     return [
-        w for w in words
-        if len(w) >= 2 and w.lower() not in _HONORIFICS and w.lower() not in _NOT_NAMES
+        w
+        for w in words
+        if len(w) >= 2
+        and w.lower() not in _HONORIFICS
+        and w.lower() not in _NOT_NAMES
         and not re.fullmatch(_PARTICLE, w, re.I)
     ]
 
 
 def _is_head_role(role: str) -> bool:
     low = role.lower()
-    return any(k in low for k in ("president", "prime minister", "premier", "king", "emir", "chancellor",
-                                  "sultan", "chief adviser", "crown prince", "leader", "monarch", "queen"))
+    return any(
+        k in low
+        for k in (
+            "president",
+            "prime minister",
+            "premier",
+            "king",
+            "emir",
+            "chancellor",
+            "sultan",
+            "chief adviser",
+            "crown prince",
+            "leader",
+            "monarch",
+            "queen",
+        )
+    )
 
 
 class ActorFinder:
@@ -237,9 +253,13 @@ class ActorFinder:
         for country in countries:
             if not free(country.start, country.end):
                 continue
-            mention = self._mention(sentence, country.start, country.end, Party(country=country.iso3), "country")
-            if mention.prep in _PREPOSITIONS and country.kind in ("capital", "city", "name") and mention.prep not in (
-                "with", "between", "by", "of", "against", "toward", "towards"
+            mention = self._mention(
+                sentence, country.start, country.end, Party(country=country.iso3), "country"
+            )
+            if (
+                mention.prep in _PREPOSITIONS
+                and country.kind in ("capital", "city", "name")
+                and mention.prep not in ("with", "between", "by", "of", "against", "toward", "towards")
             ):
                 mention = replace(mention, kind="place")
             found.append(mention)
@@ -258,19 +278,30 @@ class ActorFinder:
             if not free(match.start(), match.end()):
                 continue
             # Subject continuity: "A thanked B and said he ..." -- "he" is A, the sentence's subject.
-            earlier = [m for m in found if m.end <= match.start() and m.kind in ("person", "role") and m.prep is None
-                       and not m.possessive]
+            earlier = [
+                m
+                for m in found
+                if m.end <= match.start()
+                and m.kind in ("person", "role")
+                and m.prep is None
+                and not m.possessive
+            ]
             party = earlier[0].party if earlier else self.ctx.last_subject
             if party is not None:
                 found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
         # An object pronoun ("invited him to ...") is another person of this sentence, else one of the
         # sentence before from another country, else the subject itself ("his trip took him to China").
-        subject = next((m.party for m in found if m.kind in ("person", "role", "pronoun") and m.prep is None), None)
+        subject = next(
+            (m.party for m in found if m.kind in ("person", "role", "pronoun") and m.prep is None), None
+        )
         for match in _PRONOUN_OBJECT.finditer(sentence):
             if not free(match.start(), match.end()):
                 continue
-            here = [m.party for m in found if m.end <= match.start() and m.kind in ("person", "role")
-                    and m.party != subject]
+            here = [
+                m.party
+                for m in found
+                if m.end <= match.start() and m.kind in ("person", "role") and m.party != subject
+            ]
             before = [p for p in self.ctx.previous_people if subject is None or p.country != subject.country]
             party = (here or before or [subject])[-1]
             if party is not None:
@@ -346,7 +377,9 @@ class ActorFinder:
                 begin = title_country[1] if title_country else title.start
                 if begin == end + apposition.end():
                     party = self._resolve_name(name, title_country[0] if title_country else None, title.role)
-                    return self._mention(sentence, start, end, party, "person", head=title.kind in _HEAD_KINDS)
+                    return self._mention(
+                        sentence, start, end, party, "person", head=title.kind in _HEAD_KINDS
+                    )
         if country:
             party = self._resolve_name(name, country[0], None)
             return self._mention(sentence, country[1], end, party, "person")
@@ -407,7 +440,7 @@ class ActorFinder:
         for country in reversed(countries):
             if country.end > start:
                 continue
-            between = sentence[country.end:start]
+            between = sentence[country.end : start]
             if possessive_only:
                 if re.fullmatch(r"['’]s\s+", between):
                     return country.iso3, country.start
@@ -428,11 +461,16 @@ class ActorFinder:
     def _mention(
         self, sentence: str, start: int, end: int, party: Party, kind: str, head: bool = False
     ) -> Mention:
-        before = sentence[max(0, start - 24):start].split()
+        before = sentence[max(0, start - 24) : start].split()
         prep = before[-1].lower() if before and before[-1].lower() in _PREPOSITIONS else None
-        if prep is None and len(before) >= 2 and before[-1].lower() == "the" and before[-2].lower() in _PREPOSITIONS:
+        if (
+            prep is None
+            and len(before) >= 2
+            and before[-1].lower() == "the"
+            and before[-2].lower() in _PREPOSITIONS
+        ):
             prep = before[-2].lower()
-        possessive = bool(re.match(r"['’]s\b", sentence[end:end + 2]))
+        possessive = bool(re.match(r"['’]s\b", sentence[end : end + 2]))
         return Mention(start, end, sentence[start:end], party, kind, prep, possessive, head)
 
 
@@ -445,9 +483,11 @@ def _inherit_prepositions(sentence: str, mentions: list[Mention]) -> list[Mentio
     for mention in mentions:
         previous = out[-1] if out else None
         if (
-            previous is not None and previous.prep and mention.prep is None
+            previous is not None
+            and previous.prep
+            and mention.prep is None
             and (previous.kind in ("person", "role")) == (mention.kind in ("person", "role"))
-            and _LIST_GAP.fullmatch(sentence[previous.end:mention.start])
+            and _LIST_GAP.fullmatch(sentence[previous.end : mention.start])
         ):
             kind = "place" if previous.kind == "place" and mention.kind == "country" else mention.kind
             mention = replace(mention, prep=previous.prep, kind=kind)

@@ -30,8 +30,16 @@ from timeline.extract.triggers import Trigger, TriggerBook
 # Types whose happening can be planned (future) rather than reported.
 _ACTIONS = frozenset(
     {
-        "MeetingHeld", "VisitMade", "PhoneCallHeld", "AgreementSigned", "AidProvided", "SanctionsImposed",
-        "DiplomatExpelled", "RelationsDowngraded", "AttackOccurred", "InvitationExtended",
+        "MeetingHeld",
+        "VisitMade",
+        "PhoneCallHeld",
+        "AgreementSigned",
+        "AidProvided",
+        "SanctionsImposed",
+        "DiplomatExpelled",
+        "RelationsDowngraded",
+        "AttackOccurred",
+        "InvitationExtended",
     }
 )
 _SYMMETRIC = frozenset({"MeetingHeld", "PhoneCallHeld", "AgreementSigned"})
@@ -45,7 +53,9 @@ _CLAUSE_BREAK = re.compile(
 )
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|,?\s+as well as)\s+(?:the\s+)?$|\s*,\s*$")
 _RECIPROCAL = re.compile(r"\b(?:each|both|one another|each other)\b", re.I)
-_OPENING_PREPOSITIONS = frozenset({"during", "after", "at", "in", "on", "following", "amid", "with", "before"})
+_OPENING_PREPOSITIONS = frozenset(
+    {"during", "after", "at", "in", "on", "following", "amid", "with", "before"}
+)
 # Phrases that date a statement by the one reported just before it.
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
@@ -56,7 +66,10 @@ _ANAPHORIC = re.compile(
     r"(?:[\w-]+\s+){0,2}(?P<noun>visit|trip|talks|meeting|call|conversation|occasion|ceremony|summit|stay|exchange)\b",
     re.I,
 )
-_AT_INVITATION = re.compile(r"\b(?:at|on) (?:the )?(?:official |formal |personal )?invitation of\b|\bat [\w'’ -]+?['’]s invitation\b", re.I)
+_AT_INVITATION = re.compile(
+    r"\b(?:at|on) (?:the )?(?:official |formal |personal )?invitation of\b|\bat [\w'’ -]+?['’]s invitation\b",
+    re.I,
+)
 _RELATIVE_DATE = re.compile(r"(?:\s+\S+){0,4}?,\s+(?:which|that)\s+(?:\S+\s+){0,3}?(?:on|in)\s+", re.I)
 _VERB_FIRST = re.compile(
     r"\s*(?:also\s+)?(?:\w+ing|said|says|told|added|announced|warned|noted|stressed|insisted|\w+ed)\b"
@@ -68,7 +81,9 @@ _ANAPHORIC_KINDS = {
     "VisitMade": ("visit", "trip", "stay"),
     "PhoneCallHeld": ("call", "conversation"),
 }
-_OCCASION = re.compile(r"^[^,;]*\bto (?:attend|visit|be|pay|join|take part|come|witness|travel)\b[^,;]*$", re.I)
+_OCCASION = re.compile(
+    r"^[^,;]*\bto (?:attend|visit|be|pay|join|take part|come|witness|travel)\b[^,;]*$", re.I
+)
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
     r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
@@ -106,7 +121,9 @@ class SentenceCoder:
         self._sentence = ""  # the sentence being coded, its actors and dates
         self._mentions: list[Mention] = []
         self.previous: Statement | None = None
-        self.told: dict[str, tuple[date, str]] = {}  # the day of the last happening of each type  # the last coded statement, for "did the same"
+        self.told: dict[
+            str, tuple[date, str]
+        ] = {}  # the day of the last happening of each type  # the last coded statement, for "did the same"
 
     def set_anchor(self, sentences: list[str]) -> None:
         """Date the lede by the release it reports, when the next lines name its day."""
@@ -127,7 +144,9 @@ class SentenceCoder:
         dates = [d for d in find_dates(sentence, self.ctx.published) if _dates_an_event(sentence, d)]
         dates = [self._anchored(d) for d in dates]
         self._dates = dates
-        triggers = _without_references(sentence, _without_invitation_complements(sentence, self.triggers.find(sentence)), dates)
+        triggers = _without_references(
+            sentence, _without_invitation_complements(sentence, self.triggers.find(sentence)), dates
+        )
         owners = _assign_dates(sentence, dates, triggers)
         reported = self._reporting_date(sentence, dates)
         anaphora = _ANAPHORIC.match(sentence)
@@ -142,9 +161,15 @@ class SentenceCoder:
         # The sentence's main date: that of its first dated verb that is not a nominal happening;
         # verbs without a date of their own share it ("asked X ... when they met on Monday").
         main = next(
-            (own[0] for own, t in zip(own_dates, triggers, strict=True)
-             if own and not t.nominal and own[0].value <= self.ctx.published
-             and own[0].precision in ("day", "week", "month") and not self._dates_occasion(t, own[0])),
+            (
+                own[0]
+                for own, t in zip(own_dates, triggers, strict=True)
+                if own
+                and not t.nominal
+                and own[0].value <= self.ctx.published
+                and own[0].precision in ("day", "week", "month")
+                and not self._dates_occasion(t, own[0])
+            ),
             None,
         )
         statements: list[Statement] = []
@@ -154,7 +179,9 @@ class SentenceCoder:
             coded = self._code_trigger(sentence, trigger, mentions, own, reported)
             if trigger.type in ("InvitationAccepted", "InvitationDeclined"):
                 coded = self._answer_invitations(sentence, trigger, coded, statements)
-            elif trigger.type == "InvitationExtended" and re.search(r"\bthe invitation\b", trigger.text, re.I):
+            elif trigger.type == "InvitationExtended" and re.search(
+                r"\bthe invitation\b", trigger.text, re.I
+            ):
                 coded = [self._same_invitation(trigger, s) for s in coded]
             statements.extend(coded)
             listed = [s.target for s in coded if s.target.country]
@@ -193,7 +220,9 @@ class SentenceCoder:
         payload = {**statement.payload, "inferred_persons": inferred}
         return replace(statement, payload=payload, **sides)
 
-    def _same_again(self, sentence: str, mentions: list[Mention], reported: tuple[date, str, str] | None) -> list[Statement]:
+    def _same_again(
+        self, sentence: str, mentions: list[Mention], reported: tuple[date, str, str] | None
+    ) -> list[Statement]:
         """ "X did the same", "Y followed suit": the previous statement again, by another actor."""
         if self.previous is None or not _SAME_AGAIN.search(sentence):
             return []
@@ -214,7 +243,9 @@ class SentenceCoder:
             invited = [s for s in so_far if s.type == "InvitationExtended"]
             pairs = [(s.actor, s.target) for s in invited]
         elif re.search(r"\bbeen (?:accepted|declined|turned down)", trigger.text, re.I) or template is None:
-            told = self.ctx.invitations + [(s.actor, s.target) for s in so_far if s.type == "InvitationExtended"]
+            told = self.ctx.invitations + [
+                (s.actor, s.target) for s in so_far if s.type == "InvitationExtended"
+            ]
             pairs = list(reversed(told))[:1]
             if pairs and re.search(r"\b(?:both|all|the two) invitations\b", sentence, re.I):
                 invitee = pairs[0][1].country
@@ -228,28 +259,45 @@ class SentenceCoder:
                 if statement.target.country in mentioned:
                     answered.append(statement)
                     continue
-                told = self.ctx.invitations + [(s.actor, s.target) for s in so_far if s.type == "InvitationExtended"]
+                told = self.ctx.invitations + [
+                    (s.actor, s.target) for s in so_far if s.type == "InvitationExtended"
+                ]
                 open_ = [p for p in told if p[1].country == statement.actor.country]
                 target = open_[-1][0] if open_ else statement.target
                 answered.append(replace(statement, target=target))
             return answered
         if not pairs:
             return coded
-        when = (template.occurred_on, template.date_precision, template.date_basis) if template else (
-            self._when(trigger, [], None)
+        when = (
+            (template.occurred_on, template.date_precision, template.date_basis)
+            if template
+            else (self._when(trigger, [], None))
         )
         modality = template.modality if template else "reported"
         return [
-            Statement(trigger.type, invitee, inviter, when[0], when[1], when[2], modality,
-                      trigger.start, trigger.end, {"trigger": trigger.text})
+            Statement(
+                trigger.type,
+                invitee,
+                inviter,
+                when[0],
+                when[1],
+                when[2],
+                modality,
+                trigger.start,
+                trigger.end,
+                {"trigger": trigger.text},
+            )
             for inviter, invitee in pairs
             if invitee.country and inviter.country and invitee.country != inviter.country
         ]
 
     def _same_invitation(self, trigger: Trigger, statement: Statement) -> Statement:
         """ "X had extended the invitation": the one already told, unless the sentence names its guest."""
-        named = {m.party.country for m in self._mentions
-                 if m.start >= trigger.end and m.party.country and m.kind in ("person", "role", "country")}
+        named = {
+            m.party.country
+            for m in self._mentions
+            if m.start >= trigger.end and m.party.country and m.kind in ("person", "role", "country")
+        }
         if statement.target.country in named:
             return statement
         for inviter, invitee in reversed(self.ctx.invitations):
@@ -264,7 +312,9 @@ class SentenceCoder:
             if statement.type == "InvitationExtended" and statement.modality != "negated":
                 self.ctx.invitations.append((statement.actor, statement.target))
         for match in _AT_INVITATION.finditer(sentence):
-            inviter = [m for m in mentions if match.start() <= m.start <= match.end() + 40 and m.party.country]
+            inviter = [
+                m for m in mentions if match.start() <= m.start <= match.end() + 40 and m.party.country
+            ]
             invitee = [m for m in mentions if m.end <= match.start() and m.is_agent and m.party.country]
             guest = invitee[0].party if invitee else self.ctx.last_subject
             if inviter and guest and inviter[0].party.country != guest.country:
@@ -304,19 +354,43 @@ class SentenceCoder:
             return []
         payload: dict[str, Any] = {"trigger": trigger.text}
         sectors = self.lexicon.sectors_in(sentence[clause_start:clause_end])
-        if sectors and kind in ("CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"):
+        if sectors and kind in (
+            "CooperationIntentExpressed",
+            "AgreementSigned",
+            "AidProvided",
+            "MeetingHeld",
+        ):
             payload["sectors"] = sectors
         if kind == "RelationsCharacterized":
             payload["tone"] = trigger.tone or self.triggers.tone_of(sentence[clause_start:clause_end])
+
         def statement(who: Party, whom: Party, extra: dict[str, Any]) -> Statement:
-            return Statement(kind, who, whom, when[0], when[1], when[2], modality,
-                             trigger.start, trigger.end, extra, clause_start)
+            return Statement(
+                kind,
+                who,
+                whom,
+                when[0],
+                when[1],
+                when[2],
+                modality,
+                trigger.start,
+                trigger.end,
+                extra,
+                clause_start,
+            )
 
         out: list[Statement] = []
         for partner in self._partners(sentence, trigger, mentions, clause_start, actor, cue):
-            out.extend(statement(partner, t, dict(payload)) for t in target_list if t.country != partner.country)
+            out.extend(
+                statement(partner, t, dict(payload)) for t in target_list if t.country != partner.country
+            )
         for target in target_list or [Party()]:
-            if kind != "AttackOccurred" and target.country and target.country == actor_country and target.name is None:
+            if (
+                kind != "AttackOccurred"
+                and target.country
+                and target.country == actor_country
+                and target.name is None
+            ):
                 continue
             extra = dict(payload)
             if kind == "InvitationExtended":
@@ -349,15 +423,18 @@ class SentenceCoder:
                 places = [m for m in before if m.party.country][-1:]
             target = [places[0].party] if places else []
             return (actor.party if actor else None), target, False
-        between = re.match(r"\s*(?:between|among)\b", sentence[trigger.end:trigger.end + 12]) or re.search(
+        between = re.match(r"\s*(?:between|among)\b", sentence[trigger.end : trigger.end + 12]) or re.search(
             r"\bbetween\s*$", trigger.text
         )
         subjects = [m for m in before if m.is_agent and m.prep is None and not m.possessive]
         if _VERB_FIRST.match(sentence[clause_start:]) and clause_start > 0:
             # "..., after summoning Wheeler", "..., said Ottawa had failed": a clause opening on its
             # verb shares the main clause's subject.
-            main = [m for m in mentions if m.end <= clause_start and m.is_agent and m.prep is None
-                    and not m.possessive]
+            main = [
+                m
+                for m in mentions
+                if m.end <= clause_start and m.is_agent and m.prep is None and not m.possessive
+            ]
             if main:
                 subjects = [main[0]]
         if re.match(r"\s*who\b", sentence[clause_start:]):
@@ -373,37 +450,59 @@ class SentenceCoder:
         opener = _participial_subject(sentence, trigger, mentions)
         if opener is not None:
             subjects = [opener]
-        thanked = [m for m in before if m.is_agent and _THANKED.search(sentence[max(0, m.start - 12):m.start])
-                   and re.fullmatch(r"\s+for\s+", sentence[m.end:trigger.start])]
+        thanked = [
+            m
+            for m in before
+            if m.is_agent
+            and _THANKED.search(sentence[max(0, m.start - 12) : m.start])
+            and re.fullmatch(r"\s+for\s+", sentence[m.end : trigger.start])
+        ]
         if thanked and subjects:
             # "A thanked B for standing by A": B is the one who acted.
             return thanked[0].party, [subjects[0].party], False
         if trigger.voice == "inner":
             # "the two agreed that the Chinese leader would come": the one inside the clause answers.
-            inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end and m.party.country]
+            inside = [
+                m for m in mentions if trigger.start <= m.start and m.end <= trigger.end and m.party.country
+            ]
             if inside:
                 return inside[0].party, [], False
         if trigger.voice == "object":
             # "the summit that brought Biden to New Delhi": the one brought is the visitor.
             inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end and m.is_agent]
-            places = [m for m in mentions if m.start >= trigger.end and m.end <= clause_end and m.party.country]
+            places = [
+                m for m in mentions if m.start >= trigger.end and m.end <= clause_end and m.party.country
+            ]
             if inside and places and places[0].party.country != inside[0].party.country:
                 return inside[0].party, [places[0].party], False
             return None, [], False
         if trigger.voice == "passive":
             # "received an invitation from X", "was invited by X": X acts on the subject.
             agents = [m for m in after if m.prep in ("by", "from") and m.is_agent and m.party.country]
-            subject = subjects[0] if subjects else (
-                Mention(0, 0, "", self.ctx.last_subject, "context") if self.ctx.last_subject else None
+            subject = (
+                subjects[0]
+                if subjects
+                else (Mention(0, 0, "", self.ctx.last_subject, "context") if self.ctx.last_subject else None)
             )
             if agents and subject is not None:
                 return agents[0].party, [subject.party], False
         if not subjects and clause_start > 0 and not possessors:
             # "Caracas announced that it was withdrawing ...": the main clause's subject.
-            subjects = [m for m in mentions if m.end <= clause_start and m.is_agent and m.prep is None
-                        and not m.possessive and m.kind != "both"][:1]
-        late = [m for m in subjects if re.search(r",\s+and\s+$", sentence[max(0, m.start - 8):m.start])
-                and not re.search(r"[,;]", sentence[m.end:trigger.start])]
+            subjects = [
+                m
+                for m in mentions
+                if m.end <= clause_start
+                and m.is_agent
+                and m.prep is None
+                and not m.possessive
+                and m.kind != "both"
+            ][:1]
+        late = [
+            m
+            for m in subjects
+            if re.search(r",\s+and\s+$", sentence[max(0, m.start - 8) : m.start])
+            and not re.search(r"[,;]", sentence[m.end : trigger.start])
+        ]
         if late:
             subjects = late  # "..., and Scholz accepted the invitation"
         if subjects:
@@ -430,9 +529,13 @@ class SentenceCoder:
         actor_country = actor.party.country
         # "A and B signed": the coordinated partner is the target, both ways.
         coordinated = [
-            m for m in before
-            if m.start > actor.end and m.is_agent and re.fullmatch(r"\s+and\s+", sentence[actor.end:m.start])
-            and m.party.country and m.party.country != actor.party.country
+            m
+            for m in before
+            if m.start > actor.end
+            and m.is_agent
+            and re.fullmatch(r"\s+and\s+", sentence[actor.end : m.start])
+            and m.party.country
+            and m.party.country != actor.party.country
         ]
         targets: list[Mention] = []
         if coordinated:
@@ -441,8 +544,12 @@ class SentenceCoder:
         else:
             own_by = trigger.text.lower().endswith(" by")
             candidates = [
-                m for m in after
-                if m is not actor and m.kind != "both" and m.party.country and m.party.country != actor_country
+                m
+                for m in after
+                if m is not actor
+                and m.kind != "both"
+                and m.party.country
+                and m.party.country != actor_country
                 and (m.prep != "by" or own_by)
             ]
             agents = [m for m in candidates if m.is_agent]
@@ -463,12 +570,22 @@ class SentenceCoder:
                 targets = _list_from(sentence, first, candidates)
             else:
                 # "A called B a cherished friend": the object between the subject and the trigger.
-                objects = [m for m in before if m is not actor and m.party.country and m.party.country != actor_country
-                           and (m.prep or (m.start > actor.end and not _LIST_GAP.fullmatch(sentence[actor.end:m.start])))]
+                objects = [
+                    m
+                    for m in before
+                    if m is not actor
+                    and m.party.country
+                    and m.party.country != actor_country
+                    and (
+                        m.prep
+                        or (m.start > actor.end and not _LIST_GAP.fullmatch(sentence[actor.end : m.start]))
+                    )
+                ]
                 if objects:
                     targets = [objects[-1]]
-        if _RECIPROCAL.search(sentence[clause_start:trigger.start]) and trigger.type in _MUTUAL | {
-            "DiplomatExpelled", "RelationsDowngraded"
+        if _RECIPROCAL.search(sentence[clause_start : trigger.start]) and trigger.type in _MUTUAL | {
+            "DiplomatExpelled",
+            "RelationsDowngraded",
         }:
             reverse = True
         target_parties = [m.party for m in targets]
@@ -500,12 +617,14 @@ class SentenceCoder:
         actor: Party | None,
         cue: re.Match[str] | None,
     ) -> list[Party]:
-        """Others who did the same: a list of subjects ("A, B and C were there") or "..., along with A and B"."""
+        """Others who did the same: listed subjects ("A, B and C were there"), "..., along with A and B"."""
         if actor is None:
             return []
         people = [m for m in mentions if m.kind in ("person", "role", "country") and m.party.country]
         chosen: list[Mention] = []
-        subjects = [m for m in people if clause_start <= m.start and m.end <= trigger.start and m.party == actor]
+        subjects = [
+            m for m in people if clause_start <= m.start and m.end <= trigger.start and m.party == actor
+        ]
         if subjects and subjects[0].prep is None:
             listed = [m for m in people if m.start > subjects[0].start and m.end <= trigger.start]
             chosen += _list_from(sentence, subjects[0], listed)[1:]
@@ -517,11 +636,13 @@ class SentenceCoder:
 
     def _destination(self, sentence: str, trigger: Trigger, clause_end: int) -> str | None:
         """Where an invitee is asked to go: the place named after 'visit'/'to' in the invitation."""
-        tail = sentence[trigger.start:clause_end]
+        tail = sentence[trigger.start : clause_end]
         for country in self.lexicon.countries_in(tail):
             prefix = tail[: country.start].split()
-            if prefix and prefix[-1].lower() in ("visit", "to", "in", "pay") and country.kind in (
-                "name", "capital", "city", "seat"
+            if (
+                prefix
+                and prefix[-1].lower() in ("visit", "to", "in", "pay")
+                and country.kind in ("name", "capital", "city", "seat")
             ):
                 return country.iso3
         return None
@@ -542,7 +663,10 @@ class SentenceCoder:
             own = [d for d in self._dates if d.value > self.ctx.published]
         if own:
             # An explicit day beats "a day after the talks", which dates the talks, not this verb.
-            best = min(own, key=lambda d: (d.basis == "relative", d.start < trigger.start, abs(d.start - trigger.end)))
+            best = min(
+                own,
+                key=lambda d: (d.basis == "relative", d.start < trigger.start, abs(d.start - trigger.end)),
+            )
             return best.value, best.precision, best.basis
         if reported:
             return reported
@@ -556,16 +680,17 @@ class SentenceCoder:
         return self.ctx.published, "day", "article"
 
     def _dates_occasion(self, trigger: Trigger, mention: DateMention) -> bool:
-        """ "invited X to attend the summit in November": a date after an invitation belongs to the occasion."""
+        """ "invited X to attend the summit in November": a date after an invitation dates the occasion."""
         return (
-            trigger.type.startswith("Invitation") and mention.start > trigger.start
-            and bool(_OCCASION.search(self._sentence[trigger.end:mention.start]))
+            trigger.type.startswith("Invitation")
+            and mention.start > trigger.start
+            and bool(_OCCASION.search(self._sentence[trigger.end : mention.start]))
         )
 
     def _modality(self, sentence: str, trigger: Trigger, actor: Party | None, clause_start: int) -> str:
         if trigger.modality:
             return trigger.modality
-        window = sentence[max(clause_start, trigger.start - 60):trigger.start]
+        window = sentence[max(clause_start, trigger.start - 60) : trigger.start]
         # Only the words after the last comma-free stretch belong to this verb phrase.
         window = re.split(r"[,;:]", window)[-1]
         if self.triggers.negated.search(window) and not re.search(r"\bnot only\b", window, re.I):
@@ -590,8 +715,10 @@ class SentenceCoder:
             others = [m.party for m in targets if m.party.country != actor.country]
             target = others[0] if others else Party(country=self.ctx.counterpart(actor.country))
             past = [d for d in dates if d.value <= self.ctx.published]
-            when = (past[0].value, past[0].precision, past[0].basis) if past else self._when(
-                Trigger("StatementRecorded", 0, 0, ""), [], reported
+            when = (
+                (past[0].value, past[0].precision, past[0].basis)
+                if past
+                else self._when(Trigger("StatementRecorded", 0, 0, ""), [], reported)
             )
         else:
             # The outlet's own commentary: it speaks on the day it publishes.
@@ -603,13 +730,15 @@ class SentenceCoder:
     # -- context ----------------------------------------------------------------------
 
     def _reporting_date(self, sentence: str, dates: list[DateMention]) -> tuple[date, str, str] | None:
-        """The date of the statement this sentence reports ("said on Saturday", "a statement ... on Sunday")."""
+        """The date of the statement this sentence reports ("said on Saturday", "a statement on Sunday")."""
         for mention in dates:
             if mention.needs_anchor:  # "earlier in the day" with nothing to count from
                 continue
-            lead = sentence[max(0, mention.start - 80):mention.start]
-            if self.triggers.reporting.search(lead) and mention.precision == "day" and (
-                mention.value <= self.ctx.published
+            lead = sentence[max(0, mention.start - 80) : mention.start]
+            if (
+                self.triggers.reporting.search(lead)
+                and mention.precision == "day"
+                and (mention.value <= self.ctx.published)
             ):
                 return mention.value, mention.precision, "reported-statement"
         if _SAME_DAY.search(sentence) and self.narrative:
@@ -624,7 +753,8 @@ class SentenceCoder:
             self.last_date = past[-1]
         for statement in statements:
             if statement.date_basis not in ("article", "reported-statement", "narrative") and (
-                statement.modality == "reported" and statement.type not in ("AttackOccurred", "StatementRecorded")
+                statement.modality == "reported"
+                and statement.type not in ("AttackOccurred", "StatementRecorded")
                 and statement.occurred_on <= self.ctx.published
                 and (self.ctx.published - statement.occurred_on).days <= _NARRATIVE_DAYS
             ):
@@ -641,10 +771,14 @@ class SentenceCoder:
 
 _VISIT_NOUN = re.compile(r"(?:\w+[ -])?(?:visit|trip|tour|journey)$", re.I)
 _MEETING_NOUN = re.compile(
-    r"^(?:(?:after|for|during|at|in) )?(?:the |a |their |his |her |its )?(?:talks|meeting|summit|discussions)$", re.I
+    r"^(?:(?:after|for|during|at|in) )?(?:the |a |their |his |her |its )?"
+    r"(?:talks|meeting|summit|discussions)$",
+    re.I,
 )
 # "his visit to the Maldives on": only a destination between a visit and its date.
-_VISIT_TAIL = re.compile(r"(?:\s+(?:to|in)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?\s*,?\s*(?:on|from)?\s*")
+_VISIT_TAIL = re.compile(
+    r"(?:\s+(?:to|in)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?\s*,?\s*(?:on|from)?\s*"
+)
 _DETERMINER = re.compile(
     r"\b(?:the|a|an|this|that|such|his|her|their|its|whose|next|first|second|previous|whose|[\w]+['’]s)\s+"
     r"(?:[\w-]+\s+){0,3}$",
@@ -653,7 +787,7 @@ _DETERMINER = re.compile(
 
 
 def _without_references(sentence: str, triggers: list[Trigger], dates: list[DateMention]) -> list[Trigger]:
-    """"The visit is seen as ...", "a state visit is an honour": a visit named, not told.
+    """ "The visit is seen as ...", "a state visit is an honour": a visit named, not told.
 
     A noun after a determiner names a visit reported elsewhere; it is kept only when the
     clause dates it ("his visit to the Maldives on November 11") and nothing else in the
@@ -662,19 +796,28 @@ def _without_references(sentence: str, triggers: list[Trigger], dates: list[Date
     visits = [t for t in triggers if t.type == "VisitMade"]
     kept: list[Trigger] = []
     for trigger in triggers:
-        if trigger.type == "MeetingHeld" and _MEETING_NOUN.match(trigger.text) and _DETERMINER.search(
-            sentence[max(0, trigger.start - 40):trigger.end - len(trigger.text.split()[-1])]
+        if (
+            trigger.type == "MeetingHeld"
+            and _MEETING_NOUN.match(trigger.text)
+            and _DETERMINER.search(
+                sentence[max(0, trigger.start - 40) : trigger.end - len(trigger.text.split()[-1])]
+            )
         ):
             start, end = _clause(sentence, trigger.start, trigger.end)
             if not any(start <= d.start < end for d in dates):
                 continue
-        if trigger.type == "VisitMade" and _VISIT_NOUN.search(trigger.text) and _DETERMINER.search(
-            sentence[max(0, trigger.start - 40):trigger.start]
+        if (
+            trigger.type == "VisitMade"
+            and _VISIT_NOUN.search(trigger.text)
+            and _DETERMINER.search(sentence[max(0, trigger.start - 40) : trigger.start])
         ):
             start, end = _clause(sentence, trigger.start, trigger.end)
             dated = any(
-                start <= d.start < end and d.start > trigger.end and d.precision == "day"
-                and _VISIT_TAIL.fullmatch(sentence[trigger.end:d.start]) for d in dates
+                start <= d.start < end
+                and d.start > trigger.end
+                and d.precision == "day"
+                and _VISIT_TAIL.fullmatch(sentence[trigger.end : d.start])
+                for d in dates
             )
             if len(visits) > 1 or not dated:
                 continue
@@ -688,7 +831,10 @@ def _dates_an_event(sentence: str, mention: DateMention) -> bool:
     prep = (mention.preposition or "").lower()
     if prep in ("since", "until", "till", "of", "by", "through"):
         return False
-    possessive = mention.text.endswith(("'s", "’s")) or sentence[mention.end:mention.end + 2] in ("'s", "’s")
+    possessive = mention.text.endswith(("'s", "’s")) or sentence[mention.end : mention.end + 2] in (
+        "'s",
+        "’s",
+    )
     if possessive and prep not in ("at", "on", "during"):
         return False
     return not (mention.precision == "year" and prep not in ("in", "last", "this", "next", ""))
@@ -707,14 +853,16 @@ def _sentence_pair(mentions: list[Mention]) -> tuple[Party, Party] | None:
 
 
 def _without_invitation_complements(sentence: str, triggers: list[Trigger]) -> list[Trigger]:
-    """"invited X to visit Y": the visit is what the invitation asks for, not a visit made."""
+    """ "invited X to visit Y": the visit is what the invitation asks for, not a visit made."""
     kept: list[Trigger] = []
     invited = False
     for trigger in triggers:
         if trigger.type.startswith("Invitation"):
             invited = True
-        elif invited and trigger.type in ("VisitMade", "MeetingHeld") and re.search(
-            r"\bto\s+(?:\w+\s+)?$", sentence[max(0, trigger.start - 20):trigger.start]
+        elif (
+            invited
+            and trigger.type in ("VisitMade", "MeetingHeld")
+            and re.search(r"\bto\s+(?:\w+\s+)?$", sentence[max(0, trigger.start - 20) : trigger.start])
         ):
             continue
         kept.append(trigger)
@@ -755,10 +903,12 @@ def _assign_dates(
             break
         # "the attack in Moscow, which occurred on March 22": a relative clause dates its noun.
         preceding = [
-            i for i, t in enumerate(triggers)
-            if t.end <= mention.start and (
-                not _CLAUSE_BREAK.search(sentence[t.end:mention.start])
-                or _RELATIVE_DATE.fullmatch(sentence[t.end:mention.start])
+            i
+            for i, t in enumerate(triggers)
+            if t.end <= mention.start
+            and (
+                not _CLAUSE_BREAK.search(sentence[t.end : mention.start])
+                or _RELATIVE_DATE.fullmatch(sentence[t.end : mention.start])
             )
         ]
         if preceding:
@@ -766,13 +916,14 @@ def _assign_dates(
             continue
         # "On Monday, X met Y": a date opening a clause dates the clause's first verb.
         following = [
-            i for i, t in enumerate(triggers)
-            if t.start >= mention.end and not _CLAUSE_BREAK.search(sentence[mention.end:t.start])
+            i
+            for i, t in enumerate(triggers)
+            if t.start >= mention.end and not _CLAUSE_BREAK.search(sentence[mention.end : t.start])
         ]
         if following:
             owned.append((mention, following[0]))
             continue
-        if not _CLAUSE_BREAK.search(sentence[:mention.start]):
+        if not _CLAUSE_BREAK.search(sentence[: mention.start]):
             # A date before any break, with the verb after one, still dates the main clause.
             index = min(range(len(triggers)), key=lambda i: abs(triggers[i].start - mention.end))
             owned.append((mention, index))
@@ -785,7 +936,7 @@ def _list_from(sentence: str, first: Mention, candidates: list[Mention]) -> list
     ordered = [m for m in candidates if m.start > first.start]
     previous = first
     for mention in ordered:
-        if not _LIST_GAP.fullmatch(sentence[previous.end:mention.start]):
+        if not _LIST_GAP.fullmatch(sentence[previous.end : mention.start]):
             break
         chosen.append(mention)
         previous = mention
@@ -798,8 +949,10 @@ def _dedupe(statements: list[Statement]) -> list[Statement]:
     for s in statements:
         # Two triggers of one type for one actor in one clause tell one statement ("accused X of
         # showing a lack of respect towards Y"): the first trigger's parties stand.
-        if any(o.type == s.type and o.actor == s.actor and o.start != s.start and o.clause == s.clause
-               for o in out):
+        if any(
+            o.type == s.type and o.actor == s.actor and o.start != s.start and o.clause == s.clause
+            for o in out
+        ):
             continue
         key = (s.type, s.actor.country, s.actor.name, s.target.country, s.target.name, s.modality)
         if key in seen:

@@ -55,8 +55,18 @@ class Extractor:
         events: list[Event] = []
         for sentence in sentences:
             for ordinal, statement in enumerate(coder.code(sentence.text)):
-                events.append(_event(article, sentence.index, sentence.start, sentence.end, sentence.text,
-                                     statement, ordinal, len(events) + 1))
+                events.append(
+                    _event(
+                        article,
+                        sentence.index,
+                        sentence.start,
+                        sentence.end,
+                        sentence.text,
+                        statement,
+                        ordinal,
+                        len(events) + 1,
+                    )
+                )
         return events
 
 

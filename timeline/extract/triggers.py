@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from re import _constants, _parser  # to read a pattern's leading words; stable since Python 3.11
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from re import _constants, _parser  # to read a pattern's leading words; stable since Python 3.11
 
 from timeline.domain.vocabulary import event_types
 
@@ -37,6 +37,7 @@ class _Rule:
     rank: int
     cues: frozenset[str] | None  # one of these begins every match; None when that cannot be told
 
+
 class TriggerBook:
     """The trigger rules, the modality cues and the tone words, from triggers.json and user files."""
 
@@ -49,7 +50,9 @@ class TriggerBook:
             try:
                 cues = _first_literals(list(_parser.parse(spec["pattern"], re.IGNORECASE)))
             except re.error as exc:
-                raise ValueError(f"trigger pattern for {spec['type']} is not a valid expression: {exc}") from None
+                raise ValueError(
+                    f"trigger pattern for {spec['type']} is not a valid expression: {exc}"
+                ) from None
             self.rules.append(
                 _Rule(
                     spec["type"],
@@ -71,7 +74,9 @@ class TriggerBook:
 
     @classmethod
     def load(cls, extra: Sequence[Path] = ()) -> TriggerBook:
-        data = json.loads(resources.files("timeline.extract").joinpath("data/triggers.json").read_text("utf-8"))
+        data = json.loads(
+            resources.files("timeline.extract").joinpath("data/triggers.json").read_text("utf-8")
+        )
         for path in extra:
             user = json.loads(Path(path).read_text("utf-8"))
             # User triggers go first: a user's phrase wins over a shipped one where both match.
