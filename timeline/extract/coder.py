@@ -118,6 +118,7 @@ class SentenceCoder:
         self.actors = ActorFinder(lexicon, context)
         self.last_date: DateMention | None = None
         self.narrative: tuple[date, str] | None = None
+        self.previous_day: date | None = None  # the last day named in the sentence before
         self._sentence = ""  # the sentence being coded, its actors and dates
         self._mentions: list[Mention] = []
         self.previous: Statement | None = None
@@ -322,7 +323,7 @@ class SentenceCoder:
 
     def _anchored(self, mention: DateMention) -> DateMention:
         """ "A day earlier", "hours before": counted from the statement told just before."""
-        anchor = self.narrative[0] if self.narrative else None
+        anchor = self.previous_day or (self.narrative[0] if self.narrative else None)
         if not mention.needs_anchor or anchor is None:
             return mention
         value = resolve_relative(mention.text, anchor)
@@ -525,6 +526,23 @@ class SentenceCoder:
             both = _sentence_pair(mentions) or self.ctx.dyad()
             if not both:
                 return None, [], False
+            if trigger.type == "RelationsCharacterized":
+                # "X told the gathering that the two countries were great friends": X speaks;
+                # with no one speaking, it is the writer's description (commentary).
+                speaker = next(
+                    (
+                        m
+                        for m in mentions
+                        if m.end <= actor.start
+                        and m.prep is None
+                        and m.kind in ("person", "role", "pronoun", "organisation")
+                    ),
+                    None,
+                )
+                if speaker is None or not self.triggers.reporting.search(sentence[speaker.end : actor.start]):
+                    return None, [], False
+                other = both[1] if both[0].country == speaker.party.country else both[0]
+                return speaker.party, [other], False
             return both[0], [both[1]], True
         actor_country = actor.party.country
         # "A and B signed": the coordinated partner is the target, both ways.
@@ -570,10 +588,12 @@ class SentenceCoder:
                 targets = _list_from(sentence, first, candidates)
             else:
                 # "A called B a cherished friend": the object between the subject and the trigger.
+                listed = _list_from(sentence, actor, [m for m in before if m.start > actor.start])
                 objects = [
                     m
                     for m in before
                     if m is not actor
+                    and m not in listed
                     and m.party.country
                     and m.party.country != actor_country
                     and (
@@ -751,6 +771,7 @@ class SentenceCoder:
         past = [d for d in dates if d.value <= self.ctx.published and d.precision == "day"]
         if past:
             self.last_date = past[-1]
+        self.previous_day = past[-1].value if past else None
         for statement in statements:
             if statement.date_basis not in ("article", "reported-statement", "narrative") and (
                 statement.modality == "reported"
