@@ -75,6 +75,7 @@ _VERB_FIRST = re.compile(
     r"\s*(?:also\s+)?(?:\w+ing|said|says|told|added|announced|warned|noted|stressed|insisted|\w+ed)\b"
 )
 _THANKED = re.compile(r"\bthank(?:ed|s|ing)?\s+$", re.I)
+# "..., and Qatar's Emir did the same"
 _SAME_AGAIN = re.compile(r"\b(?:did (?:the )?same|did likewise|followed suit|(?:did|said) so too)\b", re.I)
 _ANAPHORIC_KINDS = {
     "MeetingHeld": ("talks", "meeting", "summit"),
@@ -189,8 +190,7 @@ class SentenceCoder:
             if len({p.country for p in listed}) >= 2:
                 self.ctx.last_targets = listed
         self._note_invitations(sentence, mentions, statements)
-        if not statements:
-            statements.extend(self._same_again(sentence, mentions, reported))
+        statements.extend(self._same_again(sentence, mentions, statements))
         if not statements:
             statements.append(self._plain_statement(sentence, mentions, dates, reported))
         coded = [s for s in statements if s.type != "StatementRecorded"]
@@ -221,16 +221,27 @@ class SentenceCoder:
         payload = {**statement.payload, "inferred_persons": inferred}
         return replace(statement, payload=payload, **sides)
 
-    def _same_again(
-        self, sentence: str, mentions: list[Mention], reported: tuple[date, str, str] | None
-    ) -> list[Statement]:
-        """ "X did the same", "Y followed suit": the previous statement again, by another actor."""
-        if self.previous is None or not _SAME_AGAIN.search(sentence):
+    def _same_again(self, sentence: str, mentions: list[Mention], told: list[Statement]) -> list[Statement]:
+        """ "..., and Y did the same", "Z followed suit": the statement just told again, by another actor."""
+        match = _SAME_AGAIN.search(sentence)
+        before = [
+            s for s in told if s.type != "StatementRecorded" and s.start < (match.start() if match else 0)
+        ]
+        template = before[-1] if before else self.previous
+        if match is None or template is None:
             return []
-        subjects = [m for m in mentions if m.is_agent and m.prep is None and m.party.country]
-        if not subjects or subjects[0].party.country == self.previous.target.country:
+        # The doer of "the same" is named after the last ", and" or ";" before the phrase.
+        clause_start = max(
+            sentence.rfind(", and ", 0, match.start()), sentence.rfind(";", 0, match.start()), 0
+        )
+        subjects = [
+            m
+            for m in mentions
+            if clause_start <= m.start < match.start() and m.is_agent and m.prep is None and m.party.country
+        ]
+        if not subjects or subjects[0].party.country in (template.target.country, template.actor.country):
             return []
-        return [replace(self.previous, actor=subjects[0].party)]
+        return [replace(template, actor=subjects[0].party, start=match.start(), end=match.end())]
 
     def _answer_invitations(
         self, sentence: str, trigger: Trigger, coded: list[Statement], so_far: list[Statement]
@@ -922,6 +933,12 @@ def _assign_dates(
     for mention in dates:
         if not triggers:
             break
+        if re.search(r"\b(?:after|before)$", mention.text, re.I):
+            # "a day after protesters stormed the embassy": it dates what follows.
+            following = [i for i, t in enumerate(triggers) if t.start >= mention.end]
+            if following:
+                owned.append((mention, following[0]))
+                continue
         # "the attack in Moscow, which occurred on March 22": a relative clause dates its noun.
         preceding = [
             i
