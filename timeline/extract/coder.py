@@ -42,6 +42,8 @@ _ACTIONS = frozenset(
         "InvitationExtended",
     }
 )
+# Statements of attitude: without a speaker named in the sentence they are the outlet's commentary.
+_NEEDS_SPEAKER = frozenset({"RelationsCharacterized", "CooperationIntentExpressed"})
 _SYMMETRIC = frozenset({"MeetingHeld", "PhoneCallHeld", "AgreementSigned"})
 # Types that describe the pair rather than one side acting on the other.
 _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned"})
@@ -359,7 +361,7 @@ class SentenceCoder:
         kind = trigger.type
         if kind in ("RelationsCharacterized", "CooperationIntentExpressed") and actor is None:
             both = _sentence_pair(mentions) or self.ctx.dyad()
-            if both and any(m.kind == "both" for m in mentions):
+            if both and any(m.kind == "both" and m.prep is None for m in mentions):
                 actor, target_list, reverse = both[0], [both[1]], True
         actor_country = actor.country if actor else None
         if not actor_country and not trigger.nominal:
@@ -525,8 +527,8 @@ class SentenceCoder:
             passive = [m for m in after if m.prep == "by" and m.is_agent]
             if passive:
                 actor = passive[0]
-            elif self.ctx.last_subject is not None and trigger.type != "RelationsCharacterized":
-                # (a description of relations with no speaker named is the writer's own: commentary)
+            elif self.ctx.last_subject is not None and trigger.type not in _NEEDS_SPEAKER:
+                # (a description of relations or of intent with no one named is the writer's own)
                 actor = Mention(0, 0, "", self.ctx.last_subject, "context")
             else:
                 agents = [m for m in after if m.is_agent and m.prep is None]
