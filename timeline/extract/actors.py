@@ -307,8 +307,23 @@ class ActorFinder:
             if party is not None:
                 found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
         found.sort(key=lambda m: m.start)
+        found = self._place_officials(found)
         self.ctx.previous_people = [m.party for m in found if m.kind in ("person", "role")]
         return _inherit_prepositions(sentence, found)
+
+    def _place_officials(self, found: list[Mention]) -> list[Mention]:
+        """ "In a statement read by Foreign Minister Yvan Gil, Venezuela accused ...": an official whose
+        country nothing names serves the nearest country acting in the same sentence."""
+        acting = [m for m in found if m.kind in ("country", "organisation") and m.party.country]
+        out = []
+        for mention in found:
+            party = mention.party
+            if mention.kind == "person" and party.country is None and party.role and party.name and acting:
+                nearest = min(acting, key=lambda m: abs(m.start - mention.start))
+                party = self.ctx.register(replace(party, country=nearest.party.country))
+                mention = replace(mention, party=party)
+            out.append(mention)
+        return out
 
     # -- people -------------------------------------------------------------------------
 

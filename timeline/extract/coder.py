@@ -199,13 +199,14 @@ class SentenceCoder:
         if coded:
             self.previous = coded[-1]
         self._remember(sentence, mentions, statements, dates)
-        speakers = [m.party for m in mentions if m.kind == "person" and m.party.country]
+        speakers = [m for m in mentions if m.kind == "person" and m.party.country]
         return [self._with_people(s, speakers) for s in _dedupe(statements)]
 
-    def _with_people(self, statement: Statement, speakers: list[Party]) -> Statement:
-        """A country acting through no named person is taken to act through its leader named in the
-        article ("India's foreign ministry said it had invited ..." -> Modi's invitation); the payload
-        says which names were inferred this way."""
+    def _with_people(self, statement: Statement, speakers: list[Mention]) -> Statement:
+        """A country acting through no named person acts through one named with it: a person of that
+        country in the statement's clause, else its leader named in the article, else anyone of it
+        named in the sentence ("India's foreign ministry said it had invited ..." -> Modi's invitation).
+        The payload says which names were inferred this way."""
         if statement.type == "StatementRecorded":
             return statement
         inferred: list[str] = []
@@ -213,8 +214,10 @@ class SentenceCoder:
         for side in ("actor", "target"):
             party: Party = getattr(statement, side)
             if party.country and not party.name:
-                named = [p for p in speakers if p.country == party.country]
-                leader = named[0] if named else self.ctx.focal(party.country)
+                named = [m for m in speakers if m.party.country == party.country]
+                in_clause = [m.party for m in named if m.start >= statement.clause]
+                leader = next(iter(in_clause), None) or self.ctx.focal(party.country)
+                leader = leader or (named[0].party if named else None)
                 if leader is not None:
                     sides[side] = leader
                     inferred.append(side)
