@@ -161,3 +161,10 @@ def test_answers_go_to_the_invitation_they_answer() -> None:
 def test_a_visit_asked_for_is_not_a_visit_made() -> None:
     events = code("Fiji's Prime Minister Jone Ravu invited Tonga's King to visit Suva next year.")
     assert not [e for e in events if e.type == "VisitMade" and e.modality == "reported"]
+
+
+@pytest.mark.parametrize(("published", "holder"), [("2016-05-02", "Nawaz Sharif"), ("2024-05-02", "Shehbaz Sharif")])
+def test_a_title_and_surname_resolve_to_who_held_the_office_then(published: str, holder: str) -> None:
+    events = code("Prime Minister Sharif met the Chinese ambassador in Islamabad on Monday.", published)
+    meeting = next(e for e in events if e.type == "MeetingHeld")
+    assert meeting.actor.country == "PAK" and meeting.actor.name == holder
