@@ -163,7 +163,9 @@ def test_a_visit_asked_for_is_not_a_visit_made() -> None:
     assert not [e for e in events if e.type == "VisitMade" and e.modality == "reported"]
 
 
-@pytest.mark.parametrize(("published", "holder"), [("2016-05-02", "Nawaz Sharif"), ("2024-05-02", "Shehbaz Sharif")])
+@pytest.mark.parametrize(
+    ("published", "holder"), [("2016-05-02", "Nawaz Sharif"), ("2024-05-02", "Shehbaz Sharif")]
+)
 def test_a_title_and_surname_resolve_to_who_held_the_office_then(published: str, holder: str) -> None:
     events = code("Prime Minister Sharif met the Chinese ambassador in Islamabad on Monday.", published)
     meeting = next(e for e in events if e.type == "MeetingHeld")
