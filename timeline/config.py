@@ -13,4 +13,5 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_EVENTS = 500
 #: Show a progress bar from this many articles on.
 PROGRESS_THRESHOLD = 5
-
+# From this many articles on, `ingest` extracts in one process per core (starting them costs ~1 s).
+PARALLEL_THRESHOLD = 200

@@ -16,7 +16,8 @@ from typing import Any, BinaryIO, Literal
 from timeline.clock import TimeValueError, parse_day
 from timeline.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS
 from timeline.domain.articles import Article, article_id_for
-from timeline.extract.pipeline import Extractor, NoSentencesError
+from timeline.extract.parallel import Extracted, extract_many, extract_one
+from timeline.extract.pipeline import Extractor
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -37,6 +38,7 @@ class IngestOptions:
     max_events: int = DEFAULT_MAX_EVENTS
     lexicons: tuple[Path, ...] = ()
     debug: bool = False  # let unexpected extractor errors propagate (with their traceback)
+    jobs: int = 1  # extraction processes; 1 extracts in this process
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,21 +297,25 @@ def load_extractor(extra: Sequence[Path] = ()) -> Extractor:
 
 def ingest_article(store: Any, article: Article, extractor: Extractor, options: IngestOptions) -> Outcome:
     """Extract one article and append its events in one transaction; a re-ingest appends nothing."""
-    from timeline.store import StoreError
-
     name = article.source_name or article.article_id
     if store.has_article(article.article_id):
         return Outcome(name, "present", article.article_id)
-    try:
-        events = extractor.extract(article)
-    except NoSentencesError:
+    if options.debug:  # let an extractor bug show its traceback
+        return store_extracted(store, Extracted(article, events=extractor.extract(article)), options)
+    return store_extracted(store, extract_one(extractor, article), options)
+
+
+def store_extracted(store: Any, extracted: Extracted, options: IngestOptions) -> Outcome:
+    """Append one extracted article in one transaction, or say why not."""
+    from timeline.store import StoreError
+
+    article = extracted.article
+    name = article.source_name or article.article_id
+    if extracted.empty:
         return Outcome(name, "failed", article.article_id, message="no sentences in the text")
-    except Exception as exc:  # one article's extractor failure must not stop the others
-        if options.debug:
-            raise
-        return Outcome(name, "failed", article.article_id, message=f"extraction failed: {_describe(exc)}")
-    if not events:
-        return Outcome(name, "failed", article.article_id, message="no sentences in the text")
+    if extracted.error or extracted.events is None:
+        return Outcome(name, "failed", article.article_id, message=f"extraction failed: {extracted.error}")
+    events = extracted.events
     if len(events) > options.max_events:
         return Outcome(
             name, "failed", article.article_id,
@@ -329,7 +335,35 @@ def ingest_article(store: Any, article: Article, extractor: Extractor, options: 
 def ingest_sources(
     store: Any, sources: Iterable[Source], options: IngestOptions, extractor: Extractor | None = None
 ) -> Iterator[Outcome]:
-    """Ingest every article of the sources, in order, yielding one outcome per article."""
+    """Ingest every article of the sources, in order, yielding one outcome per article.
+
+    With ``options.jobs`` > 1, extraction runs in that many worker processes while this one stores,
+    in the same order and with the same outcome as one process.
+    """
+    if options.jobs <= 1 or options.debug:
+        extractor = extractor or Extractor.default()
+        for item in _articles(store, sources, options):
+            yield item if isinstance(item, Outcome) else ingest_article(store, item, extractor, options)
+        return
+    failures: list[Outcome] = []  # outcomes decided before extraction, given back in their place
+
+    def fresh() -> Iterator[Article]:
+        for item in _articles(store, sources, options):
+            if isinstance(item, Outcome):
+                failures.append(item)
+            else:
+                yield item
+
+    # Outcomes decided before extraction come out as soon as the next extracted article does.
+    for extracted in extract_many(fresh(), options.lexicons, options.jobs):
+        while failures:
+            yield failures.pop(0)
+        yield store_extracted(store, extracted, options)
+    yield from failures
+
+
+def _articles(store: Any, sources: Iterable[Source], options: IngestOptions) -> Iterator[Article | Outcome]:
+    """The articles to extract, or the outcome already known (unreadable, or stored before)."""
     for source in sources:
         for item in read_items(source, options.max_bytes):
             try:
@@ -337,7 +371,10 @@ def ingest_sources(
             except IngestError as exc:
                 yield Outcome(item.name, "failed", message=str(exc))
                 continue
-            yield ingest_article(store, article, extractor or Extractor.default(), options)
+            if store.has_article(article.article_id):
+                yield Outcome(article.source_name or article.article_id, "present", article.article_id)
+            else:
+                yield article
 
 
 def ingest_paths(
