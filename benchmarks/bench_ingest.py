@@ -7,13 +7,15 @@ set of trigger sentences written for this benchmark, and dates spread over two y
 extractor meets varied actors, phrasings and date expressions. Two runs on fresh databases:
 
 1. end to end: a JSONL feed through `ingest_paths` (reading, header, extraction, storage);
-2. by stage: the same articles, timing extraction and the store's append separately.
+   once with extraction in this process and once with one extraction process per core;
+2. by stage: the same articles in one process, timing extraction and the store's append apart.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import tempfile
 import time
@@ -91,14 +93,14 @@ def _capitals(lexicon: Lexicon, iso3: str) -> list:
     return [c for c in lexicon.countries_in(lexicon.country_name(iso3)) if c.kind == "capital"]
 
 
-def end_to_end(texts: list[tuple[date, str]], folder: Path) -> tuple[float, int]:
+def end_to_end(texts: list[tuple[date, str]], folder: Path, jobs: int) -> tuple[float, int]:
     feed = folder / "feed.jsonl"
     with feed.open("w", encoding="utf-8") as out:
         for _, text in texts:
             out.write(json.dumps({"text": text}) + "\n")
-    with open_store(f"sqlite:///{folder / 'e2e.db'}") as store:
+    with open_store(f"sqlite:///{folder / f'e2e-{jobs}.db'}") as store:
         began = time.perf_counter()
-        report = ingest_paths(store, [str(feed)], IngestOptions())
+        report = ingest_paths(store, [str(feed)], IngestOptions(jobs=jobs))
         elapsed = time.perf_counter() - began
     assert report.failed == 0, [f.line() for f in report.failures][:3]
     return elapsed, report.events
