@@ -133,11 +133,13 @@ def main() -> None:
     print(f"{len(texts)} generated articles, mean length {mean_len:.0f} characters")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        elapsed, events = end_to_end(texts, folder)
-        print(
-            f"end to end (JSONL feed -> SQLite): {len(texts) / elapsed:,.0f} articles/s, "
-            f"{events / elapsed:,.0f} events/s ({elapsed:.1f} s, {events} events)"
-        )
+        for jobs in sorted({1, os.cpu_count() or 1}):
+            elapsed, events = end_to_end(texts, folder, jobs)
+            print(
+                f"end to end (JSONL feed -> SQLite), {jobs} extraction process(es): "
+                f"{len(texts) / elapsed:,.0f} articles/s, {events / elapsed:,.0f} events/s "
+                f"({elapsed:.1f} s, {events} events)"
+            )
         extracting, storing, events = by_stage(texts, folder)
         total = extracting + storing
         print(
