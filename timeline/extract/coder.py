@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from timeline.domain.events import Party
@@ -124,6 +125,7 @@ class SentenceCoder:
         self.previous_day: date | None = None  # the last day named in the sentence before
         self._sentence = ""  # the sentence being coded, its actors and dates
         self._mentions: list[Mention] = []
+        self._sector_cache: dict[tuple[str, int, int], list[str]] = {}
         self.previous: Statement | None = None
         self.told: dict[
             str, tuple[date, str]
@@ -370,7 +372,7 @@ class SentenceCoder:
         if not actor_country and not trigger.nominal:
             return []
         payload: dict[str, Any] = {"trigger": trigger.text}
-        sectors = self.lexicon.sectors_in(sentence[clause_start:clause_end])
+        sectors = self._sectors(sentence, clause_start, clause_end)
         if sectors and kind in (
             "CooperationIntentExpressed",
             "AgreementSigned",
@@ -619,7 +621,8 @@ class SentenceCoder:
                 ]
                 if objects:
                     targets = [objects[-1]]
-        if _RECIPROCAL.search(sentence[clause_start : trigger.start]) and trigger.type in _MUTUAL | {
+        near = max(clause_start, trigger.start - 80)
+        if _RECIPROCAL.search(sentence[near : trigger.start]) and trigger.type in _MUTUAL | {
             "DiplomatExpelled",
             "RelationsDowngraded",
         }:
@@ -636,6 +639,15 @@ class SentenceCoder:
                 if other:
                     target_parties = [Party(country=other)]
         return actor.party, target_parties, reverse
+
+    def _sectors(self, sentence: str, start: int, end: int) -> list[str]:
+        """The sectors a clause names (looked up once per clause, however many triggers it holds)."""
+        key = (sentence, start, end)
+        if key not in self._sector_cache:
+            self._sector_cache = {key: self.lexicon.sectors_in(sentence[start:end])} | (
+                self._sector_cache if len(self._sector_cache) < 32 else {}
+            )
+        return self._sector_cache[key]
 
     def _answered(self, country: str | None) -> str | None:
         """A reply goes to whoever just acted on the replier: "Iran condemned the move" after US sanctions."""
@@ -672,15 +684,12 @@ class SentenceCoder:
 
     def _destination(self, sentence: str, trigger: Trigger, clause_end: int) -> str | None:
         """Where an invitee is asked to go: the place named after 'visit'/'to' in the invitation."""
-        tail = sentence[trigger.start : clause_end]
-        for country in self.lexicon.countries_in(tail):
-            prefix = tail[: country.start].split()
-            if (
-                prefix
-                and prefix[-1].lower() in ("visit", "to", "in", "pay")
-                and country.kind in ("name", "capital", "city", "seat")
-            ):
-                return country.iso3
+        for mention in self._mentions:
+            if not (trigger.start <= mention.start < clause_end) or mention.kind not in ("country", "place"):
+                continue
+            prefix = sentence[max(trigger.start, mention.start - 12) : mention.start].split()
+            if prefix and prefix[-1].lower() in ("visit", "to", "in", "pay"):
+                return mention.party.country
         return None
 
     def _when(
@@ -921,13 +930,19 @@ def _participial_subject(sentence: str, trigger: Trigger, mentions: list[Mention
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The stretch of the sentence around a trigger that belongs to the same clause."""
     clause_start, clause_end = 0, len(sentence)
-    for match in _CLAUSE_BREAK.finditer(sentence):
-        if match.end() <= start:
-            clause_start = match.end()
-        elif match.start() >= end:
-            clause_end = match.start()
+    for break_start, break_end in _breaks(sentence):
+        if break_end <= start:
+            clause_start = break_end
+        elif break_start >= end:
+            clause_end = break_start
             break
     return clause_start, clause_end
+
+
+@lru_cache(maxsize=64)
+def _breaks(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Where the sentence's clauses meet (found once per sentence, asked for once per trigger)."""
+    return tuple(match.span() for match in _CLAUSE_BREAK.finditer(sentence))
 
 
 def _assign_dates(

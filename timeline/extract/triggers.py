@@ -13,6 +13,8 @@ from re import _constants, _parser  # to read a pattern's leading words; stable 
 
 from timeline.domain.vocabulary import event_types
 
+MAX_TRIGGERS_PER_SENTENCE = 100
+
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
@@ -99,10 +101,15 @@ class TriggerBook:
                     hits.append((match.start(), match.end(), rule))
         hits.sort(key=lambda h: (-(h[1] - h[0]), h[2].rank, h[0]))
         chosen: list[tuple[int, int, _Rule]] = []
+        taken = bytearray(len(sentence))  # characters already claimed by a chosen trigger
         for start, end, rule in hits:
-            if all(end <= s or start >= e for s, e, _ in chosen):
+            if not any(taken[start:end]):
                 chosen.append((start, end, rule))
+                taken[start:end] = b"\x01" * (end - start)
         chosen.sort(key=lambda h: h[0])
+        # No real sentence tells a hundred statements; a text that seems to is noise, cut short
+        # so that a pathological input cannot make the coder's per-trigger work quadratic.
+        chosen = chosen[:MAX_TRIGGERS_PER_SENTENCE]
         return [
             Trigger(rule.type, s, e, sentence[s:e], rule.voice, rule.modality, rule.tone, rule.nominal)
             for s, e, rule in chosen
