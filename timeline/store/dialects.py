@@ -6,7 +6,7 @@ Everything else in the store is dialect-neutral SQLAlchemy Core; it asks ``diale
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -43,8 +43,14 @@ class SQLiteDialect:
             # implicit, deferred transactions.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # busy_timeout first: switching to WAL takes a lock that a concurrent opener may hold.
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL keeps every commit atomic and the file uncorrupted; it skips the
+            # fsync per commit, so a power cut (not a crash of the process) may undo the last
+            # commits, which a re-ingest restores. One fsync per article would cap ingest at a few
+            # hundred articles a second on an ordinary disk.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -90,6 +96,12 @@ class SQLiteDialect:
         )
         return [(event_id, position) for event_id, position in found]
 
+    def insert_links(self, conn: Connection, links: Sequence[tuple[int, str | None, str, str]]) -> None:
+        """Insert hash-chain rows (position, sentence_sha256, prev_hash, hash): one executemany."""
+        conn.exec_driver_sql(
+            "INSERT INTO event_chain (position, sentence_sha256, prev_hash, hash) VALUES (?, ?, ?, ?)", links
+        )
+
     def append_only_ddl(self, table: str) -> list[str]:
         return [
             f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
@@ -100,6 +112,33 @@ class SQLiteDialect:
 
     def drop_append_only_ddl(self, table: str) -> list[str]:
         return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+
+    def erase_guard_ddl(self, table: str, blanks: Mapping[str, str | None], kept: Sequence[str]) -> list[str]:
+        """Refuse every UPDATE but an audited erase's: blanking ``blanks``, ``kept`` unchanged."""
+        allowed = _erase_allowed(blanks, kept, same="IS")
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} WHEN NOT ({allowed}) "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused "
+            "(only an audited erase may blank text)'); END",
+        ]
+
+    def drop_erase_guard_ddl(self, table: str) -> list[str]:
+        return [f"DROP TRIGGER IF EXISTS {table}_no_update", self.append_only_ddl(table)[0]]
+
+    def is_busy(self, exc: BaseException) -> bool:
+        """A write that lost the race for SQLite's lock even after the busy timeout."""
+        text = str(getattr(exc, "orig", exc)).lower()
+        return "database is locked" in text or "database is busy" in text
+
+    def before_erase(self, conn: Connection) -> None:
+        # Freed space is overwritten with zeros, so the erased text does not linger in free pages.
+        conn.exec_driver_sql("PRAGMA secure_delete=ON")
+
+    def after_erase(self, engine: Engine) -> None:
+        """Copy the WAL back into the file and empty it, so the old pages leave the WAL too."""
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def refuse_function_ddl(self) -> list[str]:
         return []
@@ -152,6 +191,14 @@ class PostgreSQLDialect:
         found = conn.exec_driver_sql(_postgres_insert(table, tuple(columns)), params)
         return [(event_id, position) for event_id, position in found]
 
+    def insert_links(self, conn: Connection, links: Sequence[tuple[int, str | None, str, str]]) -> None:
+        """Insert hash-chain rows (position, sentence_sha256, prev_hash, hash) in one statement."""
+        conn.exec_driver_sql(
+            "INSERT INTO event_chain (position, sentence_sha256, prev_hash, hash) "
+            "SELECT (r->>0)::bigint, r->>1, r->>2, r->>3 FROM jsonb_array_elements(%(rows)s::jsonb) AS r",
+            {"rows": json.dumps(links)},
+        )
+
     def append_only_ddl(self, table: str) -> list[str]:
         return [
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -166,6 +213,43 @@ class PostgreSQLDialect:
             f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
         ]
 
+    def erase_guard_ddl(self, table: str, blanks: Mapping[str, str | None], kept: Sequence[str]) -> list[str]:
+        """Refuse every UPDATE but an audited erase's: blanking ``blanks``, ``kept`` unchanged."""
+        allowed = _erase_allowed(blanks, kept, same="IS NOT DISTINCT FROM")
+        return [
+            f"CREATE OR REPLACE FUNCTION timeline_guard_{table}() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF {allowed} THEN RETURN NEW; END IF; "
+            "RAISE EXCEPTION '% is append-only: UPDATE refused (only an audited erase may blank text)', "
+            "TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; "
+            "END $$",
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION timeline_refuse_change()",
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION timeline_guard_{table}()",
+        ]
+
+    def drop_erase_guard_ddl(self, table: str) -> list[str]:
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_update ON {table}",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}",
+            f"DROP FUNCTION IF EXISTS timeline_guard_{table}()",
+            self.append_only_ddl(table)[0],
+        ]
+
+    def is_busy(self, exc: BaseException) -> bool:
+        """Never: appends queue on the advisory lock instead of failing."""
+        return False
+
+    def before_erase(self, conn: Connection) -> None:
+        """Nothing to do: the old row versions go at the next VACUUM (see after_erase)."""
+
+    def after_erase(self, engine: Engine) -> None:
+        """Vacuum the two tables, so that the erased text's dead row versions are reclaimed."""
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM articles, events")
+
     def refuse_function_ddl(self) -> list[str]:
         return [
             "CREATE OR REPLACE FUNCTION timeline_refuse_change() RETURNS trigger "
@@ -177,6 +261,18 @@ class PostgreSQLDialect:
 
     def drop_refuse_function_ddl(self) -> list[str]:
         return ["DROP FUNCTION IF EXISTS timeline_refuse_change()"]
+
+
+def _erase_allowed(blanks: Mapping[str, str | None], kept: Sequence[str], same: str) -> str:
+    """SQL true only for an update that blanks ``blanks`` of an erased article and keeps ``kept``.
+
+    The same expression on both databases (``same`` is SQLite's IS or PostgreSQL's IS NOT
+    DISTINCT FROM); the article must have a row in ``erasures`` (an append-only table).
+    """
+    parts = ["EXISTS (SELECT 1 FROM erasures WHERE erasures.article_id = OLD.article_id)"]
+    parts += [f"NEW.{col} IS NULL" if to is None else f"NEW.{col} = {to}" for col, to in blanks.items()]
+    parts += [f"NEW.{col} {same} OLD.{col}" for col in kept]
+    return " AND ".join(parts)
 
 
 @cache
