@@ -14,7 +14,13 @@ import click
 
 from timeline import __version__, output, service
 from timeline.clock import TimeValueError, parse_day, parse_moment, today
-from timeline.config import DATABASE_ENV, DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROGRESS_THRESHOLD
+from timeline.config import (
+    DATABASE_ENV,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_EVENTS,
+    PARALLEL_THRESHOLD,
+    PROGRESS_THRESHOLD,
+)
 from timeline.ingest import (
     IngestError,
     IngestOptions,
@@ -185,22 +191,27 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     "--max-events", type=click.IntRange(min=1), default=DEFAULT_MAX_EVENTS, show_default=True,
     help="Refuse an article that yields more events than this.",
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=0), default=0,
+    help="Extraction processes (0: one per core when there are many articles, else 1).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures still show).")
 @click.pass_obj
 def ingest(
     session: Session, paths: tuple[str, ...], published: date | None, lexicons: tuple[Path, ...],
-    max_bytes: int, max_events: int, quiet: bool,
+    max_bytes: int, max_events: int, jobs: int, quiet: bool,
 ) -> None:
     """Extract events from articles and append them.
 
     PATH is a .txt file, a folder (read recursively), a .jsonl feed (one article per line) or
     `-` for stdin. Each article is one transaction; an article already stored is left alone.
     """
-    options = IngestOptions(published, max_bytes, max_events, lexicons, debug=session.debug)
-    extractor = load_extractor(options.lexicons)
+    extractor = load_extractor(lexicons)
     stdin = sys.stdin.buffer if "-" in paths else None
     sources = collect_sources(paths, stdin, max_bytes)
     total = sum(source.count for source in sources)
+    jobs = jobs or (os.cpu_count() or 1 if total >= PARALLEL_THRESHOLD else 1)
+    options = IngestOptions(published, max_bytes, max_events, lexicons, debug=session.debug, jobs=jobs)
     outcomes = ingest_sources(session.store, sources, options, extractor)
     report = IngestReport()
     if not quiet and total > PROGRESS_THRESHOLD:
@@ -214,6 +225,8 @@ def ingest(
             report.add(outcome)
             if outcome.status == "failed":
                 click.echo(outcome.line(), err=True)
+    if report.new:
+        service.refresh_projections(session.store)  # fold the new events into the persisted projections
     if not quiet:
         click.echo(report.summary(), err=True)
     if not report.ok:
@@ -285,10 +298,12 @@ def _render(
 @as_of_option("The world as of this date (default: today).")
 @known_at_option
 @click.option("--explain", nargs=2, metavar="A B", help="The facts behind the status of the dyad A-B.")
+@click.option("--dyad", nargs=2, metavar="A B", help="Only the relationship between A and B.")
 @format_option(output.TABLE_JSON)
 @click.pass_obj
 def relations(
-    session: Session, as_of: date | None, known_at: datetime | None, explain: tuple[str, str] | None, fmt: str
+    session: Session, as_of: date | None, known_at: datetime | None, explain: tuple[str, str] | None,
+    dyad: tuple[str, str] | None, fmt: str,
 ) -> None:
     """The status of each relationship between two countries."""
     if explain:
@@ -298,7 +313,8 @@ def relations(
         else:
             emit(output.explanation_table(explained))
         return
-    found = service.relations(session.store, as_of=as_of, known_at=known_at)
+    pair = service.dyad_of(*dyad) if dyad else None
+    found = service.relations(session.store, as_of=as_of, known_at=known_at, dyad=pair)
     emit(_render(found, fmt, output.relations_table))
 
 
@@ -323,14 +339,17 @@ def history(
 @click.option(
     "--status", type=click.Choice(service.INVITATION_STATUSES), help="Only invitations in this state."
 )
+@click.option("--dyad", nargs=2, metavar="A B", help="Only invitations between A and B (either way).")
 @format_option(output.TABLE_JSON)
 @click.pass_obj
 def invitations(
-    session: Session, as_of: date | None, known_at: datetime | None, status: str | None, fmt: str
+    session: Session, as_of: date | None, known_at: datetime | None, status: str | None,
+    dyad: tuple[str, str] | None, fmt: str,
 ) -> None:
     """Who invited whom, where to, since when, and where each stands."""
     day = as_of or today()
-    found = service.invitations(session.store, as_of=day, known_at=known_at, status=status)
+    pair = service.dyad_of(*dyad) if dyad else None
+    found = service.invitations(session.store, as_of=day, known_at=known_at, status=status, dyad=pair)
     emit(_render(found, fmt, lambda items: output.invitations_table(items, day)))
 
 
@@ -339,7 +358,10 @@ def invitations(
 @known_at_option
 @click.pass_obj
 def replay(session: Session, as_of: date | None, known_at: datetime | None) -> None:
-    """Recompute every projection from the event stream."""
+    """Throw the projection tables away and rebuild them from the event stream.
+
+    Then summarise the view as of --as-of (default today) known at --known-at (default now).
+    """
     click.echo(service.replay(session.store, as_of=as_of, known_at=known_at).line())
 
 
@@ -394,7 +416,7 @@ def report(
 @click.option("--include-retracted", is_flag=True, help="Also export events that were retracted.")
 @click.option(
     "--format", "fmt", type=click.Choice(("csv", "jsonl", "cameo")), default="csv", show_default=True,
-    help="csv/jsonl: every field of the event; cameo: GDELT-style tab-separated rows (docs/cameo-mapping.md).",
+    help="csv/jsonl: every field of each event; cameo: GDELT-layout tab-separated rows.",
 )
 @output_file_option
 @click.pass_obj
@@ -448,14 +470,19 @@ def erase(session: Session, article_id: str, reason: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--head", "anchors", multiple=True, metavar="HASH",
+    help="A head printed by an earlier verify: fail unless it is still in the chain (repeatable).",
+)
 @click.pass_obj
-def verify(session: Session) -> None:
+def verify(session: Session, anchors: tuple[str, ...]) -> None:
     """Check the store for tampering: hash chain, positions, stream versions, provenance.
 
     Exits 0 with a one-line summary when all holds; otherwise lists the problems on stderr and
-    exits 1, naming the first broken position.
+    exits 1, naming the first broken position. Keep the printed head somewhere else: with
+    --head it also shows events cut from the end of the stream.
     """
-    found = service.verify(session.store)
+    found = service.verify(session.store, anchors)
     if found.ok:
         click.echo(found.line())
         return

@@ -102,13 +102,26 @@ def list_events(store: Any, query: EventQuery) -> Iterator[Event]:
 
 
 def facts(store: Any, query: EventQuery) -> list[dict[str, Any]]:
-    """Reports of the same happening grouped into facts, over the events ``query`` selects."""
+    """Reports of the same happening grouped into facts, over the events ``query`` selects.
+
+    From the persisted facts when the query only bounds dates, sides and types (known now);
+    folded from the selected events otherwise (--known-at in the past, --article,
+    --include-retracted).
+    """
     from dataclasses import replace
 
     from timeline import projections
+    from timeline.projections.facts import facts_of
+    from timeline.projections.selection import FactFilter
 
-    events = list(store.read(replace(query, order="valid", limit=None)))
-    found = _records(projections.facts(events), "facts")
+    persisted = _persisted(store, query.known_at)
+    if persisted is not None and query.exclude_retracted and query.article_id is None:
+        wanted = FactFilter(query.as_of, query.since, query.until, query.actor, query.target, query.types)
+        state = persisted.state("facts", accept=wanted.partition_accepts)
+        found = _records(wanted.select(facts_of(state)), "facts")
+    else:
+        events = list(store.read(replace(query, order="valid", limit=None)))
+        found = _records(projections.facts(events), "facts")
     return found[: query.limit] if query.limit else found
 
 
@@ -123,6 +136,25 @@ def state_events(
 # --- projections -------------------------------------------------------------------------------
 
 
+def refresh_projections(store: Any) -> Any:
+    """Bring the persisted projections up to date with the stream (after an ingest, a retraction)."""
+    from timeline.store.projection_store import ProjectionStore
+
+    return ProjectionStore(store).catch_up()
+
+
+def _persisted(store: Any, known_at: datetime | None) -> Any:
+    """The persisted projections, caught up, when they answer a read known at ``known_at``; else None.
+
+    A ``known_at`` before the last event was recorded asks for an older view: the caller
+    refolds the events recorded by then.
+    """
+    from timeline.store.projection_store import ProjectionStore
+
+    persisted = ProjectionStore(store)
+    return persisted if persisted.current().covers(known_at) else None
+
+
 def _records(result: Any, key: str) -> list[dict[str, Any]]:
     from timeline.output import records
 
@@ -130,13 +162,25 @@ def _records(result: Any, key: str) -> list[dict[str, Any]]:
 
 
 def relations(
-    store: Any, as_of: date | None = None, known_at: datetime | None = None
+    store: Any,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    dyad: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The status of every dyad as of a date (today by default)."""
+    """The status of every dyad (or of one) as of a date (today by default)."""
     from timeline import projections
+    from timeline.projections.catalog import is_dyad_partition
+    from timeline.projections.digest import statuses
+    from timeline.projections.relations import dyad_key
 
     as_of = as_of or today()
-    return _records(projections.relations(state_events(store, as_of, known_at), as_of), "relations")
+    persisted = _persisted(store, known_at)
+    if persisted is not None:  # each dyad's digest: no fact is loaded
+        keys = [dyad_key(dyad)] if dyad else None
+        digests = persisted.digests("facts", keys, is_dyad_partition)
+        found = statuses(digests, as_of, lambda key: persisted.state("facts", [key]))
+        return _records(found, "relations")
+    return _records(projections.relations(state_events(store, as_of, known_at, dyad), as_of), "relations")
 
 
 def dyad_of(a: str, b: str) -> tuple[str, str]:
@@ -151,10 +195,16 @@ def explain(
 ) -> dict[str, Any]:
     """One dyad's status and the facts behind it, with their weights (``facts`` empty when none)."""
     from timeline import projections
+    from timeline.projections.relations import dyad_key
+    from timeline.projections.relations import explain as explain_state
 
     as_of = as_of or today()
     dyad = dyad_of(a, b)
-    found = projections.explain(state_events(store, as_of, known_at, dyad), dyad, as_of)
+    persisted = _persisted(store, known_at)
+    if persisted is not None:
+        found = explain_state(persisted.state("facts", [dyad_key(dyad)]), dyad, as_of)
+    else:
+        found = projections.explain(state_events(store, as_of, known_at, dyad), dyad, as_of)
     if found is None:
         return {"dyad": list(dyad), "as_of": as_of.isoformat(), "facts": []}
     return found.to_json()
@@ -175,41 +225,75 @@ INVITATION_STATUSES = ("pending", "accepted", "declined", "withdrawn", "fulfille
 
 
 def invitations(
-    store: Any, as_of: date | None = None, known_at: datetime | None = None, status: str | None = None
+    store: Any,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    status: str | None = None,
+    dyad: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Invitations and where each stands as of a date (today by default), optionally of one status."""
+    """Invitations and where each stands as of a date (today by default), of one status or dyad if asked."""
     from timeline import projections
+    from timeline.projections.invitations import invitations_of
 
     as_of = as_of or today()
-    found = projections.invitations(state_events(store, as_of, known_at), as_of, status)
+    persisted = _persisted(store, known_at)
+    if persisted is not None:  # partitioned by the invitee's country: a dyad needs its two countries
+        found = invitations_of(persisted.state("invitations", dyad), as_of, status)
+    else:
+        found = projections.invitations(state_events(store, as_of, known_at), as_of, status)
+    if dyad is not None:
+        found = [i for i in found if sorted((i.inviter.country or "", i.invitee.country or "")) == list(dyad)]
     return _records(found, "invitations")
 
 
 @dataclass(frozen=True, slots=True)
 class ReplaySummary:
-    events: int
+    events: int  # events in the view asked for (as of, known at), retractions applied
     relations: int
     invitations: int
     pending: int
     as_of: date
+    rebuilt_from: int = 0  # events the projection tables were rebuilt from
+    position: int = 0  # the checkpoint after the rebuild
 
     def line(self) -> str:
         return (
             f"replayed {self.events} events as of {self.as_of}: {self.relations} relations, "
-            f"{self.invitations} invitations ({self.pending} pending)"
+            f"{self.invitations} invitations ({self.pending} pending); projection tables rebuilt "
+            f"from {self.rebuilt_from} events up to position {self.position}"
         )
 
 
 def replay(store: Any, as_of: date | None = None, known_at: datetime | None = None) -> ReplaySummary:
-    """Recompute every projection from the stream (the persisted projection tables are not there yet)."""
-    from timeline import projections
+    """Throw the projection tables away, rebuild them from the stream, and summarise the view asked for."""
+    from timeline.store.projection_store import ProjectionStore
 
     as_of = as_of or today()
-    events = state_events(store, as_of, known_at)
-    rels = _records(projections.relations(events, as_of), "relations")
-    invs = _records(projections.invitations(events, as_of), "invitations")
+    done = ProjectionStore(store).replay()
+    counted = store.count(EventQuery(as_of=as_of, known_at=known_at, exclude_retracted=True))
+    rels = relations(store, as_of, known_at)
+    invs = invitations(store, as_of, known_at)
     pending = sum(1 for item in invs if item.get("status") == "pending")
-    return ReplaySummary(len(events), len(rels), len(invs), pending, as_of)
+    return ReplaySummary(counted, len(rels), len(invs), pending, as_of, done.events, done.position)
+
+
+# --- report and exports ------------------------------------------------------------------------
+
+
+def report(
+    store: Any, countries: Sequence[str] = (), as_of: date | None = None, known_at: datetime | None = None
+) -> str:
+    """The self-contained HTML report of one dyad (two countries) or of every dyad (none)."""
+    from timeline import report as pages
+
+    return pages.render(pages.build(store, countries, as_of, known_at))
+
+
+def export_events(store: Any, query: EventQuery, fmt: str, out: Any) -> int:
+    """Stream the events ``query`` selects to ``out`` as csv, jsonl or cameo; returns the rows written."""
+    from timeline import exports
+
+    return exports.write(store.read(query), fmt, out, store.get_article)
 
 
 # --- corrections -------------------------------------------------------------------------------
@@ -243,7 +327,36 @@ def retract(store: Any, event_id: str, reason: str, on: date | None = None) -> E
             payload={"retracted_event_id": event_id, "reason": reason},
         )
         try:
-            return store.append([event]).events[0]
+            done = store.append([event]).events[0]
         except ConcurrencyError:
             continue
+        refresh_projections(store)  # the retracted event's partitions are refolded without it
+        return done
     raise ServiceError("the retractions stream is busy; try again")
+
+
+# --- tamper evidence and legal erasure -------------------------------------------------------
+
+
+def verify(store: Any, anchors: Sequence[str] = ()) -> Any:
+    """Walk the store: hash chain, positions, stream versions, provenance (a VerifyReport).
+
+    ``anchors`` are heads printed by earlier runs; each must still be in the chain.
+    """
+    return store.verify(anchors)
+
+
+def erase(store: Any, article_id: str, reason: str) -> Any:
+    """Remove an article's text and its events' sentences for a legal reason (an Erasure)."""
+    from timeline.store import UnknownArticleError
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError("an erase needs a reason: --reason TEXT")
+    article_id = article_id.strip()
+    try:
+        return store.erase(article_id, reason)
+    except UnknownArticleError:
+        raise ServiceError(
+            f"no article with id {article_id}; `timeline events --format json` shows each event's article_id"
+        ) from None

@@ -56,10 +56,15 @@ def test_seeds_folder_end_to_end(tmp_path: Path) -> None:
     assert types - {"StatementRecorded"}, "the seed holds coded statements, not only fallbacks"
 
     # the seed's invitation (issue 4): none before it was extended, pending on 2024-04-01
-    assert json.loads(run(db, "invitations", "--as-of", "2024-03-29", "--status", "pending",
-                          "--format", "json").stdout) == []
-    pending = json.loads(run(db, "invitations", "--as-of", "2024-04-01", "--status", "pending",
-                             "--format", "json").stdout)
+    assert (
+        json.loads(
+            run(db, "invitations", "--as-of", "2024-03-29", "--status", "pending", "--format", "json").stdout
+        )
+        == []
+    )
+    pending = json.loads(
+        run(db, "invitations", "--as-of", "2024-04-01", "--status", "pending", "--format", "json").stdout
+    )
     found = {(i["inviter"]["country"], i["invitee"]["country"], i["extended_on"]) for i in pending}
     assert ("PAK", "RUS", "2024-03-30") in found, pending
     relations = json.loads(run(db, "relations", "--as-of", "2024-04-01", "--format", "json").stdout)
@@ -67,8 +72,12 @@ def test_seeds_folder_end_to_end(tmp_path: Path) -> None:
 
     # known-at a moment before the ingest: nothing at all
     assert run(db, "events", "--known-at", before, "--format", "json").stdout.strip() == "[]"
-    assert json.loads(run(db, "invitations", "--as-of", "2024-04-01", "--known-at", before,
-                          "--format", "json").stdout) == []
+    assert (
+        json.loads(
+            run(db, "invitations", "--as-of", "2024-04-01", "--known-at", before, "--format", "json").stdout
+        )
+        == []
+    )
 
     table = run(db, "events").stdout
     assert "PAK" in table and "RUS" in table

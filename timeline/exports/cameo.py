@@ -16,6 +16,7 @@ from typing import TextIO
 
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party
+from timeline.domain.vocabulary import event_types
 
 #: GDELT 2.0 event table columns, in file order (61; GDELT 1.0 is the same without the ADM2 codes).
 GDELT_COLUMNS: tuple[str, ...] = (
@@ -38,8 +39,9 @@ GDELT_COLUMNS: tuple[str, ...] = (
     "DATEADDED", "SOURCEURL",
 )  # fmt: skip
 
-#: Never exported: a retraction is housekeeping, not something that happened between countries.
-SKIPPED_TYPES = frozenset({"EventRetracted"})
+#: The vocabulary's family of events that record the store's own housekeeping (a retraction, an
+#: erasure): never exported, they are not something that happened between countries.
+HOUSEKEEPING = "housekeeping"
 #: How many articles' source URLs are remembered; events of one article are consecutive in the
 #: stream, so a small cache saves nearly every lookup while memory stays bounded.
 ARTICLE_CACHE = 1024
@@ -70,12 +72,18 @@ def is_coded(event: Event) -> bool:
     and a visit someone "will make" is not one.
     """
     return (
-        event.type not in SKIPPED_TYPES
+        not _housekeeping(event.type)
         and event.modality == "reported"
         and bool(event.cameo)
         and quad_class(event.cameo or "") is not None
         and bool(event.actor.country or event.target.country)
     )
+
+
+@lru_cache(maxsize=256)
+def _housekeeping(type_name: str) -> bool:
+    spec = event_types().get(type_name)
+    return spec is not None and spec.family == HOUSEKEEPING
 
 
 @cache

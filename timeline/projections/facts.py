@@ -42,7 +42,7 @@ DAY_WINDOW = 3  # days either side for two day-precision reports of the same hap
 #: How far back a fact can have been opened and still take a report, by the coarsest precision
 #: the partition has seen (a month-precision fact opened on the 1st takes reports until the 31st).
 REACH_DAYS = {0: DAY_WINDOW + 1, 1: 7 + DAY_WINDOW, 2: 32, 3: 367}
-NOT_FACTS = frozenset({"EventRetracted"})
+NOT_FACTS = frozenset({"EventRetracted", "ArticleErased"})  # housekeeping, not happenings
 
 
 def initial_state() -> State:
@@ -123,8 +123,8 @@ def _symmetric(type_name: str) -> bool:
 
 
 def _sectors(event: Event) -> list[str]:
-    raw = (event.payload or {}).get("sectors") or []
-    return sorted({str(s) for s in raw if s})
+    raw = event.payload.get("sectors") if event.payload else None
+    return sorted({str(s) for s in raw if s}) if raw else []
 
 
 def _tone(event: Event) -> str | None:

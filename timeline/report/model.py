@@ -50,7 +50,9 @@ class ReportView:
     single: bool = True
 
 
-def _context(store: Any, dyad: Dyad, events: Sequence[Event], as_of: date, known_at: datetime | None) -> list[Event]:
+def _context(
+    store: Any, dyad: Dyad, events: Sequence[Event], as_of: date, known_at: datetime | None
+) -> list[Event]:
     """Events the dyad's articles report about one of the two countries with no other country named.
 
     "Condolences for the attack in Moscow": the attack has no known perpetrator, so it belongs to
@@ -70,7 +72,10 @@ def _context(store: Any, dyad: Dyad, events: Sequence[Event], as_of: date, known
 
 
 def _between(invitation: dict[str, Any], dyad: Dyad) -> bool:
-    sides = {(invitation.get("inviter") or {}).get("country"), (invitation.get("invitee") or {}).get("country")}
+    sides = {
+        (invitation.get("inviter") or {}).get("country"),
+        (invitation.get("invitee") or {}).get("country"),
+    }
     return sides == set(dyad)
 
 
@@ -100,13 +105,11 @@ def build(
     if len(countries) not in (0, 2):
         raise service.ServiceError("a report is of two countries (A B), or of every dyad (no country)")
     as_of = as_of or today()
-    statuses = {tuple(r["dyad"]): r for r in service.relations(store, as_of=as_of, known_at=known_at)}
+    dyad = service.dyad_of(*countries) if countries else None
+    found = service.relations(store, as_of=as_of, known_at=known_at, dyad=dyad)
+    statuses: dict[Dyad, dict[str, Any]] = {(r["dyad"][0], r["dyad"][1]): r for r in found}
     invitations = service.invitations(store, as_of=as_of, known_at=known_at)
-    if countries:
-        dyad = service.dyad_of(*countries)
-        wanted: list[Dyad] = [dyad]
-    else:
-        wanted = sorted(statuses)  # type: ignore[arg-type]
+    wanted = [dyad] if dyad else sorted(statuses)
     views = tuple(_dyad_view(store, d, statuses.get(d), invitations, as_of, known_at) for d in wanted)
     cited = dict.fromkeys(
         e.provenance.article_id for v in views for e, _ in v.timeline() if e.provenance is not None

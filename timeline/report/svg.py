@@ -32,6 +32,7 @@ INVITATION_ROW = 24
 AXIS_HEIGHT = 34
 GAP = 14
 MAX_TICKS = 10
+LABEL_CHAR_WIDTH = 6.4  # about the width of one character of an 11.5px label
 
 
 def family_of(event_type: str) -> str:
@@ -135,6 +136,14 @@ def _tone_panel(points: Iterable[TonePoint], scale: Scale, top: float) -> list[s
         area = f"{scale.x(points[0].day)},{zero} {coords} {scale.x(points[-1].day)},{zero}"
         parts.append(f'<polygon class="tone-area" points="{area}"/>')
         parts.append(f'<polyline class="tone-line" points="{coords}"/>')
+        last = points[-1]
+        x, y = scale.x(last.day), _score_y(last.score, top)
+        now = f"{last.score:.2f} {last.tone}"
+        # Beside the line's end where there is room, else above it, ending there.
+        if x < WIDTH - RIGHT - 110:
+            parts.append(_text(x + 6, y + 4, now, "tone-now"))
+        else:
+            parts.append(_text(x - 4, y - 8, now, "tone-now", "end"))
         for p in points:
             if p.event_day:
                 parts.append(
@@ -142,7 +151,9 @@ def _tone_panel(points: Iterable[TonePoint], scale: Scale, top: float) -> list[s
                     f'cy="{_score_y(p.score, top)}" r="3.5"><title>{escape(_point_title(p))}</title></circle>'
                 )
     else:
-        parts.append(_text((LEFT + right) / 2, zero - 8, "no fact links the two countries yet", "empty", "middle"))
+        parts.append(
+            _text((LEFT + right) / 2, zero - 8, "no fact links the two countries yet", "empty", "middle")
+        )
     parts.append(_text(LEFT + 4, top + 12, "tone (score)", "panel-title"))
     parts.append("</g>")
     return parts
@@ -188,9 +199,10 @@ def _lanes(view: DyadView, scale: Scale, top: float, anchor: Any) -> tuple[list[
                 if event.modality != "reported":
                     classes.append("unreported")
                 parts.append(
-                    f'<a href="#{escape(anchor(event))}" class="marker-link">'
+                    f'<a href="#{escape(anchor(event))}" class="marker-link" data-family="{escape(family)}">'
                     f'<circle class="{escape(" ".join(classes))}" cx="{scale.x(day)}" '
-                    f'cy="{round(base - n * step, 2)}" r="{MARKER_RADIUS}" data-event="{escape(event.event_id)}">'
+                    f'cy="{round(base - n * step, 2)}" r="{MARKER_RADIUS}" '
+                    f'data-event="{escape(event.event_id)}">'
                     f"<title>{escape(event_title(event, context))}</title></circle></a>"
                 )
         y += height + 4
@@ -219,7 +231,9 @@ def invitation_label(invitation: dict[str, Any], as_of: date) -> str:
     return f"{inviter} invited {invitee}" + (f" to {to}" if to else "") + f": {when}"
 
 
-def _invitations(invitations: Iterable[dict[str, Any]], scale: Scale, top: float, as_of: date) -> tuple[list[str], float]:
+def _invitations(
+    invitations: Iterable[dict[str, Any]], scale: Scale, top: float, as_of: date
+) -> tuple[list[str], float]:
     parts = ['<g class="invitations">']
     y = top
     found = list(invitations)
@@ -235,12 +249,14 @@ def _invitations(invitations: Iterable[dict[str, Any]], scale: Scale, top: float
             f'<rect class="invitation inv-{escape(status)}" x="{x1}" y="{y + 4}" width="{width}" '
             f'height="{INVITATION_ROW - 8}" rx="3"><title>{escape(label)}</title></rect>'
         )
-        # The label goes where there is room: right of the bar, or left of it near the edge.
-        room_right = WIDTH - RIGHT - (x1 + width)
-        if room_right > 320:
+        # The label goes where there is room: right of the bar, else left of it, else over it.
+        needed = len(label) * LABEL_CHAR_WIDTH + 12
+        if WIDTH - RIGHT - (x1 + width) > needed:
             parts.append(_text(x1 + width + 6, y + 16, label, "inv-label"))
-        else:
+        elif x1 - LEFT > needed:
             parts.append(_text(x1 - 6, y + 16, label, "inv-label", "end"))
+        else:
+            parts.append(_text(x1 + 6, y + 16, label, "inv-label"))
         y += INVITATION_ROW
     parts.append("</g>")
     return parts, y
@@ -259,7 +275,10 @@ def _axis(scale: Scale, top: float, bottom: float, as_of: date) -> list[str]:
     parts = ['<g class="axis">']
     parts.append(f'<line class="axis-line" x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"/>')
     for day, label in ticks(scale.start, scale.end):
-        parts.append(_text(scale.x(day), bottom + 18, label, "tick", "middle"))
+        x = scale.x(day)
+        # Labels near either end are pulled inside the drawing instead of being cut off.
+        anchor = "end" if x > WIDTH - RIGHT - 40 else "start" if x < LEFT + 40 else "middle"
+        parts.append(_text(x, bottom + 18, label, "tick", anchor))
     x = scale.x(as_of)
     parts.append(f'<line class="as-of" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/>')
     parts.append(_text(x - 4, top + 12, f"as of {as_of.isoformat()}", "as-of-label", "end"))

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from .database import create_engine, current, downgrade, migrate, resolve_url, upgrade
-from .errors import ConcurrencyError, EventConflictError, StoreError, UnsupportedDatabaseError
-from .eventstore import AppendResult, EventStore
+from .errors import (
+    ConcurrencyError,
+    EventConflictError,
+    StoreError,
+    UnknownArticleError,
+    UnsupportedDatabaseError,
+)
+from .eventstore import AppendResult, Erasure, EventStore
 from .upcasters import UPCASTERS, Upcasters
+from .verify import VerifyReport
 
 
 def open_store(url: str | None = None, migrate: bool = True) -> EventStore:
@@ -22,11 +29,14 @@ __all__ = [
     "UPCASTERS",
     "AppendResult",
     "ConcurrencyError",
+    "Erasure",
     "EventConflictError",
     "EventStore",
     "StoreError",
+    "UnknownArticleError",
     "UnsupportedDatabaseError",
     "Upcasters",
+    "VerifyReport",
     "create_engine",
     "current",
     "downgrade",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -44,29 +44,30 @@ def record_stamp(recorded_at: datetime | str) -> str:
     return recorded_at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _value(name: str, value: Any) -> Any:
-    """One column's value in the form it is hashed, whatever the driver returned."""
-    if value is None:
-        return None
-    if name == "occurred_on":
-        return value.isoformat() if isinstance(value, date) else str(value)
-    if name == "goldstein":
-        return float(value)
-    return value
+_OCCURRED_ON = CHAINED_COLUMNS.index("occurred_on")
+_GOLDSTEIN = CHAINED_COLUMNS.index("goldstein")
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def canonical(
-    position: int, recorded_at: datetime | str, columns: dict[str, Any], sentence_sha256: str | None
-) -> str:
-    """The canonical JSON of one stored event (``columns`` by name, the sentence given by its digest)."""
-    body = {
-        "format": CHAIN_FORMAT,
-        "position": int(position),
-        "recorded_at": record_stamp(recorded_at),
-        "event": {name: _value(name, columns.get(name)) for name in CHAINED_COLUMNS},
-        "sentence_sha256": sentence_sha256,
-    }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def normalised(values: Sequence[Any]) -> list[Any]:
+    """Chained column values (CHAINED_COLUMNS order) in the form they are hashed, whatever the driver gave."""
+    out = list(values)
+    day = out[_OCCURRED_ON]
+    if isinstance(day, date):
+        out[_OCCURRED_ON] = day.isoformat()
+    score = out[_GOLDSTEIN]
+    if score is not None:
+        out[_GOLDSTEIN] = float(score)
+    return out
+
+
+def canonical(position: int, stamp: str, values: Sequence[Any], sentence_sha256: str | None) -> str:
+    """The canonical JSON of one stored event: a JSON array in a fixed order.
+
+    ``[CHAIN_FORMAT, position, record_stamp(recorded_at), [CHAINED_COLUMNS values], sentence digest]``,
+    compact, Unicode as is; ``values`` as ``normalised`` gives them.
+    """
+    return _dumps([CHAIN_FORMAT, position, stamp, values, sentence_sha256])
 
 
 def link(previous: str, canonical_json: str) -> str:
@@ -75,13 +76,15 @@ def link(previous: str, canonical_json: str) -> str:
 
 
 def links(
-    previous: str,
-    rows: Sequence[tuple[int, datetime | str, dict[str, Any], str | None]],
+    previous: str, rows: Iterable[tuple[int, str, Sequence[Any], str | None]]
 ) -> list[tuple[int, str | None, str, str]]:
-    """Chain rows (position, sentence_sha256, prev_hash, hash) for consecutive stored events."""
+    """Chain rows (position, sentence_sha256, prev_hash, hash) for consecutive stored events.
+
+    ``rows`` are (position, record stamp, normalised values, sentence digest) in position order.
+    """
     made = []
-    for position, recorded_at, columns, sentence_sha256 in rows:
-        current = link(previous, canonical(position, recorded_at, columns, sentence_sha256))
+    for position, stamp, values, sentence_sha256 in rows:
+        current = link(previous, canonical(position, stamp, values, sentence_sha256))
         made.append((position, sentence_sha256, previous, current))
         previous = current
     return made

@@ -17,3 +17,7 @@ class ConcurrencyError(StoreError):
 
 class UnsupportedDatabaseError(StoreError):
     """The URL names a database the store has no dialect support for."""
+
+
+class UnknownArticleError(StoreError):
+    """No article with the given id is stored."""

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, insert, select
+from sqlalchemy import Engine, Select, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from timeline.domain.articles import Article
 from timeline.domain.events import Event
 from timeline.query import EventQuery
 
-from . import filters
+from . import chain, chaining, erasure, filters
 from .dialects import READ_ONLY, dialect_for
-from .errors import ConcurrencyError, EventConflictError, StoreError
+from .erasure import ERASURES_STREAM
+from .errors import ConcurrencyError, EventConflictError, StoreError, UnknownArticleError
 from .rows import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
@@ -31,13 +34,26 @@ from .rows import (
     events_from_rows,
     stored_copy,
 )
-from .tables import articles, events
+from .tables import articles, erasures, events
 from .upcasters import UPCASTERS, Upcasters
+from .verify import VerifyReport, verify
 
 #: Rows fetched per round trip when streaming, and ids per "IN (...)" lookup.
 BATCH_SIZE = 1000
 
 _TICK = timedelta(microseconds=1)
+
+#: Tries of one append when SQLite reports its lock busy past the timeout.
+WRITE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What an erase did: the tombstone it appended and what it blanked."""
+
+    tombstone: Event
+    sentences: int  # event sentences blanked
+    text_sha256: str  # digest of the text that was removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +145,18 @@ class EventStore:
         unique = _unique(batch)
         if not unique and article is None:
             return AppendResult((), 0, False)
-        try:
-            return self._append(batch, unique, article)
-        except IntegrityError as exc:
-            raise self._explain(exc, unique) from exc
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return self._append(batch, unique, article)
+            except IntegrityError as exc:
+                raise self._explain(exc, unique) from exc
+            except OperationalError as exc:
+                # SQLite: another writer held the lock past the busy timeout; the transaction
+                # rolled back whole, so trying again is safe (and re-checks what is stored).
+                if attempt == WRITE_ATTEMPTS or not self.dialect.is_busy(exc):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
 
     def _append(self, batch: Sequence[Event], unique: list[Event], article: Article | None) -> AppendResult:
         with self._writing() as conn:
@@ -156,17 +180,60 @@ class EventStore:
                         "with different content; an event cannot be changed, append a retraction instead"
                     )
             if fresh:
-                values = [event_values(e) for e in fresh]
-                positions = dict(
-                    self.dialect.insert_rows(conn, events, INSERT_COLUMNS, values, recorded_at, last_position)
-                )
-                for event in fresh:
-                    stored[event.event_id] = stored_copy(event, positions[event.event_id], recorded_at)
+                for event, position in self._insert(conn, fresh, last_position, recorded_at):
+                    stored[event.event_id] = stored_copy(event, position, recorded_at)
         return AppendResult(
             tuple(stored[e.event_id] for e in batch),
             len(fresh),
             bool(fresh) or article is not None,
         )
+
+    def _insert(
+        self, conn: Connection, fresh: list[Event], last_position: int, recorded_at: datetime
+    ) -> list[tuple[Event, int]]:
+        """Insert new events and their chain links (under the append lock); returns their positions."""
+        self._check_versions(conn, fresh)
+        values = [event_values(e) for e in fresh]
+        positions = dict(
+            self.dialect.insert_rows(conn, events, INSERT_COLUMNS, values, recorded_at, last_position)
+        )
+        placed = [(event, positions[event.event_id]) for event in fresh]
+        rows = sorted(zip((p for _, p in placed), values, strict=True), key=itemgetter(0))
+        chaining.append_links(conn, rows, chain.record_stamp(recorded_at))
+        return placed
+
+    def _check_versions(self, conn: Connection, fresh: list[Event]) -> None:
+        """Each stream's versions run 1, 2, 3... in position order: no repeat, no gap."""
+        streams = sorted({e.stream_id for e in fresh})
+        last: dict[str, int] = {}
+        for ids in _chunks(streams, self.batch_size):
+            stmt = (
+                select(events.c.stream_id, func.max(events.c.stream_version))
+                .where(self.dialect.one_of(events.c.stream_id, ids))
+                .group_by(events.c.stream_id)
+            )
+            last.update((stream, int(version)) for stream, version in conn.execute(stmt))
+        for event in fresh:
+            current = last.get(event.stream_id, 0)
+            if event.stream_version <= current:
+                holder = conn.execute(
+                    select(events.c.event_id).where(
+                        events.c.stream_id == event.stream_id,
+                        events.c.stream_version == event.stream_version,
+                    )
+                ).scalar()
+                taken_by = f"taken by event {holder}" if holder else "passed (the stream is further on)"
+                raise ConcurrencyError(
+                    f"stream {event.stream_id} version {event.stream_version} already {taken_by}; "
+                    f"event {event.event_id} cannot be appended there (read the stream's version and retry)"
+                )
+            if event.stream_version != current + 1:
+                raise ConcurrencyError(
+                    f"stream {event.stream_id} is at version {current}; event {event.event_id} cannot be "
+                    f"appended at version {event.stream_version} (versions are consecutive: the next is "
+                    f"{current + 1})"
+                )
+            last[event.stream_id] = event.stream_version
 
     def _same(self, stored: Event, event: Event) -> bool:
         """Same content as the stored row, either as written or as upcast to today's shape."""
@@ -222,6 +289,74 @@ class EventStore:
                         f"events cite article {article_id}, which is not stored; append it with its events"
                     )
         return StoreError(f"the database refused the append: {exc.orig}")
+
+    # -- legal erasure ------------------------------------------------------------------------
+
+    def erase(self, article_id: str, reason: str) -> Erasure:
+        """Blank an article's text and its events' sentences, and append an ArticleErased tombstone.
+
+        The one sanctioned path around the append-only triggers: the ``erasures`` row this
+        transaction inserts first is what lets the triggers accept the blanking UPDATEs, and
+        they accept nothing else. Events stay (projections need no change) and the hash chain
+        still verifies, because it covers each sentence's digest, not the sentence.
+        """
+        reason = " ".join(reason.split())
+        if not reason:
+            raise StoreError("an erase needs a reason")
+        with self._writing() as conn:
+            self.dialect.before_erase(conn)
+            found = conn.execute(select(articles.c.text).where(articles.c.article_id == article_id)).first()
+            if found is None:
+                raise UnknownArticleError(f"no article with id {article_id}")
+            earlier = conn.execute(
+                select(erasures.c.erased_at, erasures.c.reason).where(erasures.c.article_id == article_id)
+            ).first()
+            if earlier is not None:
+                raise StoreError(
+                    f"article {article_id} was already erased at {earlier.erased_at:%Y-%m-%d %H:%M} UTC "
+                    f"({earlier.reason})"
+                )
+            sentences = int(
+                conn.execute(
+                    select(func.count()).select_from(events).where(events.c.article_id == article_id)
+                ).scalar_one()
+            )
+            last_position, recorded_at = self._next_record_time(conn)
+            version = conn.execute(
+                select(func.max(events.c.stream_version)).where(events.c.stream_id == ERASURES_STREAM)
+            ).scalar()
+            text_sha256 = chain.digest(found.text) or ""
+            tombstone = erasure.tombstone(
+                article_id, reason, recorded_at, text_sha256, sentences, int(version or 0) + 1
+            )
+            ((stored, position),) = self._insert(conn, [tombstone], last_position, recorded_at)
+            conn.execute(
+                insert(erasures),
+                [{
+                    "article_id": article_id, "tombstone_event_id": stored.event_id, "reason": reason,
+                    "text_sha256": text_sha256, "erased_at": recorded_at,
+                }],
+            )  # fmt: skip
+            conn.execute(
+                update(articles).where(articles.c.article_id == article_id).values(erasure.ARTICLE_BLANKS)
+            )
+            conn.execute(update(events).where(events.c.article_id == article_id).values(erasure.EVENT_BLANKS))
+        with suppress(DBAPIError):  # housekeeping only (the rows hold no text now): never fail the erase
+            self.dialect.after_erase(self.engine)
+        return Erasure(stored_copy(stored, position, recorded_at), sentences, text_sha256)
+
+    def erasure_of(self, article_id: str) -> dict[str, Any] | None:
+        """The erasure record of an article (reason, when, tombstone), or None if it was not erased."""
+        with self._reading() as conn:
+            row = conn.execute(select(erasures).where(erasures.c.article_id == article_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    def verify(self, anchors: Sequence[str] = ()) -> VerifyReport:
+        """Walk the whole store and check the hash chain, positions, versions and provenance.
+
+        ``anchors``: heads noted earlier (outside the database); each must still be in the chain.
+        """
+        return verify(self.engine, anchors)
 
     # -- read ---------------------------------------------------------------------------------
 

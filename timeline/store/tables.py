@@ -88,8 +88,12 @@ events = Table(
 event_chain = Table(
     "event_chain",
     metadata,
-    Column("position", BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("events.position"),
-           primary_key=True),
+    Column(
+        "position",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("events.position"),
+        primary_key=True,
+    ),
     Column("sentence_sha256", String(64)),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),

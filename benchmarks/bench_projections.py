@@ -1,0 +1,294 @@
+"""Benchmark: persisted projections on SQLite at 10k, 100k and 1M generated events.
+
+    python benchmarks/bench_projections.py [--sizes 10000,100000,1000000] [--repeat 5]
+
+For each size, in a throwaway SQLite file: events are generated (many dyads, a few hot ones,
+articles mostly in date order with some late ones) and appended through EventStore.append in
+big batches. Then, in the same run:
+
+* raw scan: the events table read with the sqlite3 driver in valid-time order, payloads
+  json-decoded (the floor any replay must read through);
+* replay: ProjectionStore.replay() (every projection, tables emptied and rewritten), events/s;
+  goal >= 50% of the raw scan's rate;
+* reads, in-process through the service layer (catch-up check included), best of --repeat:
+  relations --as-of D --dyad and invitations --as-of D --dyad for a typical and the hottest
+  dyad (goal < 50 ms at 1M), and relations --as-of D for every dyad;
+* catch-up after one more article (incremental) and after a late article on the hottest
+  dyad (a refold from a snapshot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import json
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from timeline import service
+from timeline.domain.events import Event, Party, event_id_for
+from timeline.projections.catalog import is_dyad_partition
+from timeline.store import EventStore, create_engine, migrate
+from timeline.store.projection_store import ProjectionStore
+
+SEED = 20240331
+SPAN_START = date(2015, 1, 1)
+SPAN_DAYS = 3650
+COUNTRIES = 150
+DYADS = 4000
+HOT = 5  # dyads that take HOT_SHARE of the articles between them
+HOT_SHARE = 0.15
+BATCH = 20_000
+AS_OF = date(2024, 6, 30)
+
+TYPES = {
+    "MeetingHeld": 20, "VisitMade": 8, "PhoneCallHeld": 6, "InvitationExtended": 4,
+    "InvitationAccepted": 2, "InvitationDeclined": 0.5, "CondolencesExpressed": 2,
+    "CongratulationsExpressed": 2, "SolidarityExpressed": 2, "CooperationIntentExpressed": 8,
+    "RelationsCharacterized": 4, "AgreementSigned": 5, "AidProvided": 2, "CriticismVoiced": 6,
+    "ThreatIssued": 1.5, "SanctionsImposed": 1, "DiplomatExpelled": 0.5, "RelationsDowngraded": 0.3,
+    "AttackOccurred": 0.5, "StatementRecorded": 15,
+}  # fmt: skip
+SECTORS = ("trade", "energy", "defence", "education", "health", "fisheries")
+TONES = ("hostile", "strained", "neutral", "cooperative", "close")
+ROLES = ("president", "prime minister", "foreign minister", "ambassador", None)
+
+
+class World:
+    """Made-up countries, people and dyads, and articles about them (deterministic)."""
+
+    def __init__(self, seed: int = SEED) -> None:
+        self.rng = random.Random(seed)
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        codes = sorted({"".join(self.rng.choice(letters) for _ in range(3)) for _ in range(COUNTRIES * 2)})
+        self.countries = codes[:COUNTRIES]
+        self.people = {c: [f"Person {c} {i}" for i in range(6)] for c in self.countries}
+        pairs: set[tuple[str, str]] = set()
+        while len(pairs) < DYADS:
+            a, b = self.rng.sample(self.countries, 2)
+            pairs.add((min(a, b), max(a, b)))
+        self.dyads = sorted(pairs)
+        self.rng.shuffle(self.dyads)
+        self.hot = self.dyads[:HOT]
+        # Zipf-like weights for the rest: a long tail of rarely reported relationships.
+        self.cum = list(itertools.accumulate(1 / (rank + 1) ** 0.9 for rank in range(DYADS - HOT)))
+        self.types = list(TYPES)
+        self.type_cum = list(itertools.accumulate(TYPES.values()))
+
+    def dyad(self) -> tuple[str, str]:
+        if self.rng.random() < HOT_SHARE:
+            return self.rng.choice(self.hot)
+        i = bisect.bisect(self.cum, self.rng.random() * self.cum[-1])
+        return self.dyads[HOT + min(i, DYADS - HOT - 1)]
+
+    def party(self, country: str) -> Party:
+        if self.rng.random() < 0.4:
+            return Party(country)
+        return Party(country, self.rng.choice(self.people[country]), self.rng.choice(ROLES))
+
+    def article(self, index: int, published: date, dyad: tuple[str, str] | None = None) -> list[Event]:
+        rng = self.rng
+        stream = f"article-bench-{index}"
+        dyad = dyad or self.dyad()
+        out = []
+        for version in range(1, rng.randint(2, 10) + 1):
+            kind = self.types[bisect.bisect(self.type_cum, rng.random() * self.type_cum[-1])]
+            a, b = dyad if rng.random() < 0.5 else dyad[::-1]
+            payload: dict[str, Any] = {"published": published.isoformat()}
+            if kind == "RelationsCharacterized":
+                payload["tone"] = rng.choice(TONES)
+            if (
+                kind in ("AgreementSigned", "CooperationIntentExpressed", "AidProvided")
+                and rng.random() < 0.7
+            ):
+                payload["sectors"] = rng.sample(SECTORS, rng.randint(1, 2))
+            roll = rng.random()
+            out.append(
+                Event(
+                    event_id=event_id_for(stream, version),
+                    stream_id=stream,
+                    stream_version=version,
+                    type=kind,
+                    occurred_on=published - timedelta(days=rng.randint(0, 3)),
+                    modality="reported" if roll < 0.9 else ("planned" if roll < 0.97 else "negated"),
+                    actor=self.party(a),
+                    target=self.party(b),
+                    payload=payload,
+                )
+            )
+        return out
+
+    def stream(self, n: int) -> Iterator[Event]:
+        """About ``n`` events: articles in date order over ten years, 5% of them about years before."""
+        made = 0
+        for index in itertools.count():
+            if made >= n:
+                return
+            day = int(SPAN_DAYS * made / n)
+            if self.rng.random() < 0.05:
+                day = self.rng.randint(0, max(day, 1))  # a late article
+            for event in self.article(index, SPAN_START + timedelta(days=day)):
+                made += 1
+                yield event
+
+
+def fill(store: EventStore, n: int, world: World) -> int:
+    batch: list[Event] = []
+    count = 0
+    for event in world.stream(n):
+        batch.append(event)
+        if len(batch) >= BATCH and event.stream_version == 1:
+            store.append(batch[:-1])
+            count += len(batch) - 1
+            batch = batch[-1:]
+    # Events of one stream go in one append (versions are consecutive within a stream).
+    store.append(batch)
+    return count + len(batch)
+
+
+SCAN = (
+    "SELECT position, event_id, stream_id, stream_version, type, schema_version, occurred_on, "
+    "date_precision, date_basis, modality, recorded_at, actor_country, actor_name, actor_role, "
+    "target_country, target_name, target_role, cameo, goldstein, article_id, sentence_index, "
+    "char_start, char_end, sentence, extractor_version, payload FROM events ORDER BY occurred_on, position"
+)
+
+
+def raw_scan(path: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        loads = json.loads
+        count = 0
+        for row in conn.execute(SCAN):
+            loads(row[-1])
+            count += 1
+        return count
+    finally:
+        conn.close()
+
+
+def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Best wall time of ``repeat`` runs (seconds), and the last result."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
+    path = folder / f"bench-{n}.db"
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    migrate(engine)
+    store = EventStore(engine)
+    world = World()
+    start = time.perf_counter()
+    total = fill(store, n, world)
+    fill_s = time.perf_counter() - start
+    print(f"\n{total:,} events appended in {fill_s:.1f} s ({total / fill_s:,.0f} events/s)", flush=True)
+
+    scan_s, scanned = best(lambda: raw_scan(str(path)), max(1, min(repeat, 3)))
+    ps = ProjectionStore(store)
+    replay_s, _ = best(ps.replay, 1 if n >= 1_000_000 else 2)
+    scan_rate, replay_rate = scanned / scan_s, total / replay_s
+    print(f"  raw ordered scan + json.loads    {scan_rate:>10,.0f} events/s ({scan_s:.2f} s)")
+    print(
+        f"  replay (every projection)        {replay_rate:>10,.0f} events/s ({replay_s:.2f} s) "
+        f"= {replay_rate / scan_rate:.0%} of the scan"
+    )
+
+    sizes = {key: count for key, count in _member_counts(ps) if is_dyad_partition(key)}
+    ordered = sorted(sizes.items(), key=lambda kv: kv[1])
+    typical = ordered[len(ordered) // 2][0].split("|")
+    hottest = ordered[-1][0].split("|")
+    result: dict[str, Any] = {
+        "events": total, "scan_eps": scan_rate, "replay_eps": replay_rate, "replay_s": replay_s,
+        "typical_members": ordered[len(ordered) // 2][1], "hot_members": ordered[-1][1],
+    }  # fmt: skip
+    for label, dyad in (("typical", typical), ("hot", hottest)):
+        pair = (dyad[0], dyad[1])
+        rel_s, rels = best(lambda pair=pair: service.relations(store, AS_OF, dyad=pair), repeat)
+        inv_s, invs = best(lambda pair=pair: service.invitations(store, AS_OF, dyad=pair), repeat)
+        result[f"{label}_relations_ms"] = rel_s * 1000
+        result[f"{label}_invitations_ms"] = inv_s * 1000
+        print(
+            f"  {label:<8} dyad {'-'.join(pair)} ({sizes['|'.join(pair)]:>6} events): "
+            f"relations --as-of --dyad {rel_s * 1000:7.1f} ms ({len(rels)} row), "
+            f"invitations --as-of --dyad {inv_s * 1000:7.1f} ms ({len(invs)} rows)"
+        )
+    all_s, rels = best(lambda: service.relations(store, AS_OF), max(1, min(repeat, 3)))
+    result["all_relations_ms"] = all_s * 1000
+    print(f"  relations --as-of, every dyad    {all_s * 1000:9.1f} ms ({len(rels)} dyads)")
+
+    index = 10_000_000
+    fresh = world.article(index, SPAN_START + timedelta(days=SPAN_DAYS + 1), tuple(typical))
+    store.append(fresh)
+    one_s = _timed(ps.catch_up)
+    late = world.article(index + 1, SPAN_START + timedelta(days=SPAN_DAYS // 2), tuple(hottest))
+    store.append(late)
+    start = time.perf_counter()
+    refold = ps.catch_up()
+    late_s = time.perf_counter() - start
+    result["catch_up_ms"], result["late_ms"] = one_s * 1000, late_s * 1000
+    print(f"  catch-up, one new article        {one_s * 1000:9.1f} ms")
+    print(
+        f"  catch-up, late article, hot dyad {late_s * 1000:9.1f} ms (refolded {', '.join(refold.refolded)})"
+    )
+    engine.dispose()
+    return result
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _member_counts(ps: ProjectionStore) -> list[tuple[str, int]]:
+    import sqlalchemy as sa
+
+    with ps.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT partition, members FROM projection_partitions WHERE projection = 'facts'")
+        )
+        return [(key, int(count)) for key, count in rows]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="timeline-bench-proj-") as folder:
+        for n in sizes:
+            results.append(run_size(n, args.repeat, Path(folder)))
+    print("\nsummary (SQLite):")
+    print(
+        f"{'events':>10} {'scan ev/s':>10} {'replay ev/s':>12} {'ratio':>6} {'rel typ ms':>10} "
+        f"{'inv typ ms':>10} {'rel hot ms':>10} {'inv hot ms':>10} {'all rel ms':>10}"
+    )
+    for r in results:
+        print(
+            f"{r['events']:>10,} {r['scan_eps']:>10,.0f} {r['replay_eps']:>12,.0f} "
+            f"{r['replay_eps'] / r['scan_eps']:>6.0%} {r['typical_relations_ms']:>10.1f} "
+            f"{r['typical_invitations_ms']:>10.1f} {r['hot_relations_ms']:>10.1f} "
+            f"{r['hot_invitations_ms']:>10.1f} {r['all_relations_ms']:>10.1f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Persisted projections through the command line: ingest keeps them current, replay rebuilds them
+identically, retractions and late articles are folded right, and every read travels in time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cli_harness import Timeline
+
+from timeline import service
+from timeline.store.projection_store import ProjectionStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
+
+# Made-up articles: a 2024 meeting and invitation, a 2019 meeting and agreement (ingested after
+# it), and the 2024 visit that answers the invitation.
+ARTICLES = {
+    "autumn_talks.txt": (
+        " date 2024-09-10 (Coast Herald) Portuguese Prime Minister Rui Alvares met Irish Taoiseach "
+        "Simon Harris in Lisbon on Monday. Alvares invited Harris to visit Portugal next spring."
+    ),
+    "old_accord.txt": (
+        " date 2019-02-06 (Coast Herald) Irish Foreign Minister Simon Coveney held talks with "
+        "Portuguese Foreign Minister Augusto Santos Silva in Dublin on Tuesday. The two ministers "
+        "signed an agreement on maritime research."
+    ),
+    "the_visit.txt": (
+        " date 2024-10-03 (Coast Herald) Irish Taoiseach Simon Harris arrived in Lisbon on Wednesday "
+        "for an official visit to Portugal."
+    ),
+}
+
+
+def write(folder: Path, name: str) -> str:
+    path = folder / name
+    path.write_text(ARTICLES[name], "utf-8")
+    return str(path)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def table_rows(timeline: Timeline) -> dict:
+    store = timeline.store()
+    try:
+        return ProjectionStore(store).rows()
+    finally:
+        store.close()
+
+
+def test_one_article_at_a_time_then_replay_gives_the_same_rows(
+    timeline_any: Timeline, tmp_path: Path
+) -> None:
+    timeline = timeline_any
+    for name in ("autumn_talks.txt", "old_accord.txt", "the_visit.txt"):  # 2019 arrives after 2024
+        timeline.ok("ingest", write(tmp_path, name))
+    incremental = table_rows(timeline)
+    assert incremental["projection_partitions"] and incremental["projection_members"]
+    [checkpoint] = {row[2] for row in incremental["projection_checkpoints"]}
+    assert checkpoint == max(e["position"] for e in timeline.events("--include-retracted"))
+
+    line = timeline.ok("replay").stdout
+    assert "projection tables rebuilt" in line
+    assert table_rows(timeline) == incremental
+
+    # The late 2019 article is part of the dyad's past, not stacked after 2024.
+    steps = timeline.json("history", "IRL", "PRT", "--as-of", "2024-12-31")
+    assert [s["occurred_on"][:4] for s in steps] == sorted(s["occurred_on"][:4] for s in steps)
+    assert steps[0]["occurred_on"].startswith("2019")
+    [old] = timeline.json("relations", "--as-of", "2019-12-31")
+    assert old["dyad"] == ["IRL", "PRT"]
+
+
+def test_the_seed_invitation_through_time(timeline_any: Timeline) -> None:
+    timeline = timeline_any
+    before = now()
+    timeline.ok("ingest", str(SEED))
+    assert timeline.json("invitations", "--as-of", "2024-03-29", "--status", "pending") == []
+    [pending] = timeline.json("invitations", "--as-of", "2024-04-01", "--status", "pending")
+    assert pending["invitee"]["country"] == "RUS" and "Putin" in (pending["invitee"]["name"] or "")
+    assert pending["destination"] == "PAK" and pending["extended_on"] == "2024-03-30"
+    assert timeline.json("invitations", "--as-of", "2024-04-01", "--dyad", "Russia", "PAK") == [pending]
+    assert timeline.json("invitations", "--as-of", "2024-04-01", "--dyad", "PAK", "IND") == []
+
+    [relation] = timeline.json("relations", "--as-of", "2024-04-01", "--dyad", "RUS", "PAK")
+    assert relation["dyad"] == ["PAK", "RUS"]
+    assert timeline.json("relations", "--as-of", "2024-04-01", "--dyad", "PAK", "IND") == []
+    explained = timeline.json("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01")
+    assert explained["tone"] == relation["tone"] and explained["facts"]
+    assert all(0 < fact["weight"] <= 1 for fact in explained["facts"])
+
+    # Known at a moment before the seed was ingested: nothing at all, on every read.
+    for as_of in ("2024-04-01", "2024-12-31"):
+        assert timeline.json("invitations", "--as-of", as_of, "--known-at", before) == []
+        assert timeline.json("relations", "--as-of", as_of, "--known-at", before) == []
+        assert timeline.json("history", "PAK", "RUS", "--as-of", as_of, "--known-at", before) == []
+        assert timeline.json("events", "--facts", "--as-of", as_of, "--known-at", before) == []
+        gone = timeline.json("relations", "--explain", "PAK", "RUS", "--as-of", as_of, "--known-at", before)
+        assert gone["facts"] == []
+    # Known now (or later), the same answers as without --known-at.
+    later = now()
+    assert timeline.json("invitations", "--as-of", "2024-04-01", "--known-at", later) == timeline.json(
+        "invitations", "--as-of", "2024-04-01"
+    )
+
+
+def test_reads_known_now_come_from_the_tables_not_the_stream(
+    timeline: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    timeline.ok("ingest", str(SEED), write(tmp_path, "autumn_talks.txt"))
+    expected = {
+        "relations": timeline.json("relations", "--as-of", "2024-12-31"),
+        "invitations": timeline.json("invitations", "--as-of", "2024-04-01"),
+        "facts": timeline.json("events", "--facts", "--as-of", "2024-12-31"),
+    }
+    before = now()
+
+    def no_replay(*args, **kwargs):
+        raise AssertionError("a read known now must not fold the stream")
+
+    monkeypatch.setattr(service, "state_events", no_replay)
+    assert timeline.json("relations", "--as-of", "2024-12-31") == expected["relations"]
+    assert timeline.json("invitations", "--as-of", "2024-04-01") == expected["invitations"]
+    assert timeline.json("events", "--facts", "--as-of", "2024-12-31") == expected["facts"]
+    assert timeline.json("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01")["facts"]
+    assert timeline.json("relations", "--as-of", "2024-12-31", "--known-at", before) == expected["relations"]
+    # A read known in the past refolds (here: the stub says so).
+    assert timeline("relations", "--known-at", "2000-01-01").exit_code == 1
+
+
+def test_as_of_and_known_at_together(timeline_any: Timeline, tmp_path: Path) -> None:
+    timeline = timeline_any
+    timeline.ok("ingest", write(tmp_path, "autumn_talks.txt"))
+    between = now()
+    timeline.ok("ingest", write(tmp_path, "old_accord.txt"))
+    # "What did we believe, before the 2019 article came in, about 2019?" Nothing.
+    assert timeline.json("relations", "--as-of", "2019-12-31", "--known-at", between) == []
+    assert timeline.json("events", "--facts", "--as-of", "2019-12-31", "--known-at", between) == []
+    assert [r["dyad"] for r in timeline.json("relations", "--as-of", "2019-12-31")] == [["IRL", "PRT"]]
+    facts_2019 = timeline.json("events", "--facts", "--as-of", "2019-12-31")
+    assert facts_2019 and all(f["occurred_on"] <= "2019-12-31" for f in facts_2019)
+    # Known then, as of the end of 2024: only the 2024 article's facts.
+    then = timeline.json(
+        "relations", "--explain", "IRL", "PRT", "--as-of", "2024-12-31", "--known-at", between
+    )
+    assert then["facts"] and all(f["occurred_on"] >= "2024" for f in then["facts"])
+    full = timeline.json("relations", "--explain", "IRL", "PRT", "--as-of", "2024-12-31")
+    assert len(full["facts"]) > len(then["facts"])
+
+
+def test_a_retraction_leaves_the_event_out_but_not_from_the_past(timeline_any: Timeline) -> None:
+    timeline = timeline_any
+    timeline.ok("ingest", str(SEED))
+    [pending] = timeline.json("invitations", "--as-of", "2024-04-01", "--status", "pending")
+    relation_before = timeline.json("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01")
+    before = now()
+    for event_id in pending["event_ids"]:
+        timeline.ok("retract", event_id, "--reason", "the invitation was misread")
+    assert timeline.json("invitations", "--as-of", "2024-04-01") == []
+    after = timeline.json("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01")
+    sources = {s for fact in after["facts"] for s in fact["sources"]}
+    assert not sources & set(pending["event_ids"])
+    # What the store knew before the retraction: the old view, on every read.
+    then = timeline.json("invitations", "--as-of", "2024-04-01", "--known-at", before)
+    assert [i["invitation_id"] for i in then] == [pending["invitation_id"]]
+    old_explained = timeline.json(
+        "relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01", "--known-at", before
+    )
+    assert old_explained == relation_before
+    # And the incrementally maintained tables equal a replay.
+    rows = table_rows(timeline)
+    timeline.ok("replay")
+    assert table_rows(timeline) == rows
+
+
+def test_replay_with_clocks_summarises_the_view_asked_for(timeline: Timeline, tmp_path: Path) -> None:
+    before = now()
+    timeline.ok("ingest", write(tmp_path, "autumn_talks.txt"), write(tmp_path, "old_accord.txt"))
+    assert timeline.ok("replay", "--known-at", before).stdout.startswith("replayed 0 events")
+    line = timeline.ok("replay", "--as-of", "2019-12-31").stdout
+    assert line.startswith("replayed ") and ": 1 relations," in line
+    assert timeline.json("relations", "--as-of", "2024-12-31")  # the tables are whole again after either

@@ -1,0 +1,314 @@
+"""`timeline report`: one self-contained page with the dyad's chart, events, invitations and sources."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_harness import Timeline
+
+from timeline.domain.articles import Article, article_id_for
+from timeline.domain.events import Event, Party, Provenance, article_stream, event_id_for
+from timeline.query import EventQuery
+from timeline.report.series import tone_series
+
+# Made-up articles; the first carries markup and a script URL, as hostile input might.
+HOSTILE_TEXT = (
+    "Santiago, 3 May. Norway's envoy met Chile's minister <img src=x onerror=alert(2)> in Oslo. "
+    "A bomb went off near the Chilean port of Valparaiso on 1 May. "
+    "The minister invited the Norwegian king to visit Chile. "
+    "Both sides pledged to deepen trade </script><script>alert(3)</script> ties."
+)
+LATER_TEXT = "Oslo, 20 June. Chile's president condemned Norway's fishing quotas in a speech."
+OTHER_TEXT = "Lima, 2 May. Peru and Chile signed a water-sharing accord at the border."
+
+
+class Page(HTMLParser):
+    """Every start tag with its attributes, and the text outside tags."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def find(self, tag: str, cls: str | None = None) -> list[dict[str, str | None]]:
+        return [
+            a for t, a in self.tags if t == tag and (cls is None or cls in (a.get("class") or "").split())
+        ]
+
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a in self.tags if a.get("id")}
+
+    @property
+    def plain(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def _event(
+    source: Article,
+    n: int,
+    type_: str,
+    actor: Party,
+    target: Party,
+    sentence: str,
+    on: date,
+    cameo: str | None,
+    goldstein: float | None,
+    modality: str = "reported",
+) -> Event:
+    start = source.text.index(sentence)
+    return Event(
+        event_id=event_id_for(source.article_id, n),
+        stream_id=article_stream(source.article_id),
+        stream_version=n,
+        type=type_,
+        occurred_on=on,
+        modality=modality,
+        actor=actor,
+        target=target,
+        cameo=cameo,
+        goldstein=goldstein,
+        provenance=Provenance(source.article_id, n, start, start + len(sentence), sentence, "test-r"),
+    )
+
+
+def _load(timeline: Timeline) -> dict[str, Any]:
+    hostile = Article(
+        article_id_for(HOSTILE_TEXT),
+        date(2024, 5, 3),
+        HOSTILE_TEXT,
+        outlet="Gazette & <b>Sons</b>",
+        url="javascript:alert(1)",
+        title='<script>alert("title")</script> Envoys meet',
+    )
+    later = Article(
+        article_id_for(LATER_TEXT),
+        date(2024, 6, 20),
+        LATER_TEXT,
+        outlet="Fjord Post",
+        url="https://fjord.example/quotas?a=1&b=2",
+        title="Quotas",
+    )
+    other = Article(article_id_for(OTHER_TEXT), date(2024, 5, 2), OTHER_TEXT, outlet="Andes Daily")
+    chl, nor = Party("CHL", "Ana Ruiz", "Foreign Minister"), Party("NOR", "Per Dahl", "Ambassador")
+    first = [
+        _event(
+            hostile,
+            1,
+            "MeetingHeld",
+            nor,
+            chl,
+            "Norway's envoy met Chile's minister <img src=x onerror=alert(2)> in Oslo.",
+            date(2024, 5, 2),
+            "040",
+            1.0,
+        ),
+        _event(
+            hostile,
+            2,
+            "AttackOccurred",
+            Party(),
+            Party("CHL"),
+            "A bomb went off near the Chilean port of Valparaiso on 1 May.",
+            date(2024, 5, 1),
+            "180",
+            -9.0,
+        ),
+        _event(
+            hostile,
+            3,
+            "InvitationExtended",
+            chl,
+            Party("NOR", "Harald", "King"),
+            "The minister invited the Norwegian king to visit Chile.",
+            date(2024, 5, 2),
+            "036",
+            4.0,
+        ),
+        _event(
+            hostile,
+            4,
+            "CooperationIntentExpressed",
+            chl,
+            Party("NOR"),
+            "Both sides pledged to deepen trade </script><script>alert(3)</script> ties.",
+            date(2024, 5, 2),
+            "030",
+            4.0,
+        ),
+    ]
+    second = [
+        _event(
+            later,
+            1,
+            "CriticismVoiced",
+            Party("CHL", None, "President"),
+            Party("NOR"),
+            "Chile's president condemned Norway's fishing quotas in a speech.",
+            date(2024, 6, 20),
+            "111",
+            -2.0,
+        ),
+    ]
+    third = [
+        _event(
+            other,
+            1,
+            "AgreementSigned",
+            Party("PER"),
+            Party("CHL"),
+            "Peru and Chile signed a water-sharing accord at the border.",
+            date(2024, 5, 2),
+            "057",
+            8.0,
+        ),
+    ]
+    store = timeline.store()
+    try:
+        store.append(first, hostile)
+        store.append(third, other)
+        cut = datetime.now(UTC)
+        store.append(second, later)
+        return {"cut": cut, "first": first, "second": second, "third": third}
+    finally:
+        store.close()
+
+
+def _report(timeline: Timeline, tmp_path: Path, *args: str) -> tuple[str, Page]:
+    target = tmp_path / "report.html"
+    timeline.ok("report", *args, "-o", str(target))
+    text = target.read_text("utf-8")
+    return text, Page(text)
+
+
+def _shown_events(page: Page) -> set[str]:
+    return {a["data-event"] for a in page.find("circle", "marker") if a.get("data-event")}
+
+
+def test_dyad_report_has_the_chart_and_every_event(timeline: Timeline, tmp_path: Path) -> None:
+    loaded = _load(timeline)
+    text, page = _report(timeline, tmp_path, "chile", "NOR", "--as-of", "2024-07-01")
+    assert text.startswith("<!DOCTYPE html>")
+    assert len(page.find("svg", "chart")) == 1
+    assert page.find("polyline", "tone-line") and page.find("rect", "band")
+    dyad_events = [e for e in loaded["first"] + loaded["second"] if e.dyad == ("CHL", "NOR")]
+    attack = loaded["first"][1]
+    # Every event of the dyad, and the attack its article reports (one side unknown), as a marker
+    # and as a row with its sentence; the accord between Peru and Chile is another dyad.
+    assert _shown_events(page) == {e.event_id for e in dyad_events} | {attack.event_id}
+    rows = {a["id"] for a in page.find("tr") if a.get("id")}
+    for event in [*dyad_events, attack]:
+        assert any(row.endswith(event.event_id) for row in rows)
+        assert " ".join(event.provenance.sentence.split()) in page.plain
+    assert loaded["third"][0].event_id not in text
+    # Markers and sentences link inside the page: to the event row, to the article's marked sentence.
+    ids = page.ids()
+    for link in page.find("a"):
+        href = link.get("href") or ""
+        if href.startswith("#"):
+            assert href[1:] in ids, href
+    marks = page.find("mark")
+    assert len(marks) == 5  # five distinct sentences cited in the two CHL-NOR articles
+
+
+def test_invitation_is_a_bar_to_the_as_of_day_while_pending(timeline: Timeline, tmp_path: Path) -> None:
+    _load(timeline)
+    _, page = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-05-10")
+    bars = page.find("rect", "invitation")
+    assert len(bars) == 1 and "inv-pending" in (bars[0].get("class") or "")
+    assert "pending since 2024-05-02 (8 days)" in page.plain
+    as_of_line = page.find("line", "as-of")[0]
+    right_end = float(bars[0]["x"] or 0) + float(bars[0]["width"] or 0)
+    assert right_end == pytest.approx(float(as_of_line["x1"] or 0), abs=0.05)
+    marker_x = {float(a["cx"] or 0) for a in page.find("circle", "marker")}
+    assert float(bars[0]["x"] or 0) in marker_x  # the bar starts where the invitation's marker is
+
+
+def test_untrusted_text_is_escaped(timeline: Timeline, tmp_path: Path) -> None:
+    _load(timeline)
+    text, page = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01")
+    assert [tag for tag, _ in page.tags].count("script") == 1  # ours, with no src
+    assert not page.find("img") and not page.find("b")
+    assert "&lt;img src=x onerror=alert(2)&gt;" in text
+    assert "&lt;/script&gt;&lt;script&gt;alert(3)" in text
+    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in text
+    hrefs = [a.get("href") or "" for a in page.find("a")]
+    assert not any(h.lower().startswith("javascript:") for h in hrefs)
+    assert "https://fjord.example/quotas?a=1&b=2" in hrefs  # a plain web link stays a link
+    policy = [a for a in page.find("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+    assert policy and "default-src 'none'" in (policy[0]["content"] or "")
+
+
+def test_as_of_and_known_at_bound_the_report(timeline: Timeline, tmp_path: Path) -> None:
+    loaded = _load(timeline)
+    criticism = loaded["second"][0]
+    _, before = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-06-01")
+    assert criticism.event_id not in _shown_events(before)
+    _, after = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01")
+    assert criticism.event_id in _shown_events(after)
+    _, then = _report(
+        timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01", "--known-at", loaded["cut"].isoformat()
+    )
+    assert criticism.event_id not in _shown_events(then)
+    assert "Quotas" not in then.plain  # nor its article
+
+
+def test_tone_line_follows_the_relations_rule(timeline: Timeline, tmp_path: Path) -> None:
+    _load(timeline)
+    store = timeline.store()
+    try:
+        events = list(store.read(EventQuery(exclude_retracted=True)))
+    finally:
+        store.close()
+    for day in ("2024-05-02", "2024-06-01", "2024-06-20", "2025-01-01"):
+        status = next(r for r in timeline.json("relations", "--as-of", day) if r["dyad"] == ["CHL", "NOR"])
+        series = tone_series(events, ("NOR", "CHL"), date.fromisoformat(day))
+        assert series[-1].day == date.fromisoformat(day)
+        assert round(series[-1].score, 3) == pytest.approx(status["score"])
+        assert series[-1].tone == status["tone"]
+    series = tone_series(events, ("CHL", "NOR"), date(2024, 8, 1))
+    assert [p.day for p in series] == sorted(p.day for p in series)
+    assert series[0].day == date(2024, 5, 2)  # from the dyad's first fact (the attack is no CHL-NOR fact)
+    assert {date(2024, 5, 2), date(2024, 6, 20)} <= {p.day for p in series if p.event_day}
+
+
+def test_every_dyad_report(timeline: Timeline, tmp_path: Path) -> None:
+    loaded = _load(timeline)
+    _text, page = _report(timeline, tmp_path, "--as-of", "2024-07-01")
+    sections = {a["id"] for a in page.find("section", "dyad")}
+    assert sections == {"dyad-CHL-NOR", "dyad-CHL-PER"}
+    assert len(page.find("svg", "chart")) == 2
+    assert loaded["third"][0].event_id in _shown_events(page)
+    assert len(page.ids()) == len([a for _, a in page.tags if a.get("id")])  # ids are unique
+
+
+def test_report_to_stdout_and_errors(timeline: Timeline) -> None:
+    _load(timeline)
+    result = timeline.ok("report", "CHL", "NOR", "--as-of", "2024-07-01")
+    assert "<svg" in result.stdout
+    one = timeline("report", "CHL", "-o", "x.html")
+    assert one.exit_code == 2 and "two countries" in one.stderr
+    unknown = timeline("report", "CHL", "Atlantis", "-o", "-")
+    assert unknown.exit_code == 1 and "Atlantis" in unknown.stderr
+    same = timeline("report", "CHL", "Chile", "-o", "-")
+    assert same.exit_code == 1
+
+
+def test_empty_store_still_makes_a_page(timeline: Timeline, tmp_path: Path) -> None:
+    _, page = _report(timeline, tmp_path, "--as-of", "2024-01-01")
+    assert "No two countries are linked" in page.plain
+    _, page = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-01-01")
+    assert page.find("svg", "chart") and "No fact links" in page.plain

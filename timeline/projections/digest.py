@@ -1,0 +1,173 @@
+"""A relationship's facts reduced to what its status as of any date needs, read without the facts.
+
+:func:`timeline.projections.relations.status` reads every fact of the dyad dated on or before
+``as_of``; for a much-reported dyad that is tens of thousands of facts to load per read. The
+digest keeps, per fact in date order, its day, family, tone value and source count, running
+sums at the end of every block of BLOCK facts, and, sparsely, what only the active window
+needs (ruptures, sectors, wishes to cooperate). A status as of D then costs a binary search,
+at most one block of facts and the facts of the active window.
+
+The score's weights factor: ``0.5 ** ((D - t) / h) = 2 ** ((t - A) / h) * 2 ** -((D - A) / h)``
+for a fixed anchor day A, so the running sums of ``2 ** ((t - A) / h)`` (and times the value)
+give the weighted sums for any D. The result equals the status folded from the facts, up to
+the last bits of the float sums.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from timeline.projections.relations import FAMILIES, INTENT_TYPES, MUTUAL_TYPES, RelationStatus
+from timeline.projections.relations import status as folded_status
+from timeline.projections.tone import DEFAULT_RULE, ToneRule
+
+BLOCK = 128
+ANCHOR = date(2000, 1, 1).toordinal()
+VERSION = 1
+
+Digest = dict[str, Any]
+
+
+def fingerprint(rule: ToneRule) -> list[Any]:
+    """What a digest bakes in of the rule (the rest is read at query time), as plain JSON data."""
+    tones = [[tone, value] for tone, value in sorted(rule.characterized.items())]
+    return [rule.half_life_days, tones, sorted(rule.rupture_types)]
+
+
+def build(group: Mapping[str, Any], rule: ToneRule = DEFAULT_RULE) -> Digest:
+    """The digest of one facts partition (a dyad's)."""
+    facts = sorted(group["facts"], key=lambda f: f["occurred_on"])  # stable: as relations reads them
+    families = list(FAMILIES)
+    on, fam, val, src = [], [], [], []
+    rup, sec_at, sec, intent_at, intent, mutual = [], [], [], [], [], []
+    blocks = []
+    s0 = s1 = 0.0
+    valued = reports = 0
+    counts = [0] * len(families)
+    for i, fact in enumerate(facts):
+        day = date.fromisoformat(fact["occurred_on"]).toordinal()
+        family = fact["family"]
+        if family not in families:
+            families.append(family)
+            counts.append(0)
+        value = rule.value(fact)
+        on.append(day)
+        fam.append(families.index(family))
+        val.append(value)
+        src.append(len(fact["sources"]))
+        if value is not None:
+            x = _growth(day, rule)
+            s0, s1, valued = s0 + x, s1 + x * value, valued + 1
+        reports += len(fact["sources"])
+        counts[fam[-1]] += 1
+        if rule.is_rupture(fact):
+            rup.append(i)
+        if fact["sectors"]:
+            sec_at.append(i)
+            sec.append(list(fact["sectors"]))
+        if fact["type"] in INTENT_TYPES:
+            intent_at.append(i)
+            intent.append(fact["actor"]["country"])
+        if fact["type"] in MUTUAL_TYPES:
+            mutual.append(i)
+        if (i + 1) % BLOCK == 0:
+            blocks.append([s0, s1, valued, reports, *counts])
+    return {
+        "version": VERSION, "rule": fingerprint(rule), "families": families, "on": on, "fam": fam,
+        "val": val, "src": src, "blocks": blocks, "rup": rup, "sec_at": sec_at, "sec": sec,
+        "intent_at": intent_at, "intent": intent, "mutual": mutual,
+    }  # fmt: skip
+
+
+def _growth(day: int, rule: ToneRule) -> float:
+    return 2.0 ** ((day - ANCHOR) / rule.half_life_days)
+
+
+def usable(digest: Mapping[str, Any] | None, rule: ToneRule = DEFAULT_RULE) -> bool:
+    """A digest of this version, built with this rule's baked-in parts."""
+    return bool(digest) and digest["version"] == VERSION and digest["rule"] == fingerprint(rule)
+
+
+def _span(indices: list[int], first: int, end: int) -> slice:
+    """The positions in a sorted index list of the facts ``first <= i < end``."""
+    return slice(bisect_left(indices, first), bisect_left(indices, end))
+
+
+def status(
+    digest: Mapping[str, Any], dyad: tuple[str, str], as_of: date, rule: ToneRule = DEFAULT_RULE
+) -> RelationStatus | None:
+    """The dyad's status as of ``as_of`` from its digest (None when no fact is dated by then)."""
+    on = digest["on"]
+    day = as_of.toordinal()
+    n = bisect_right(on, day)
+    if n == 0:
+        return None
+    families = digest["families"]
+    whole = n // BLOCK
+    if whole:
+        s0, s1, valued, reports, *counts = digest["blocks"][whole - 1]
+    else:
+        s0, s1, valued, reports, counts = 0.0, 0.0, 0, 0, [0] * len(families)
+    counts = list(counts) + [0] * (len(families) - len(counts))
+    fam, val, src = digest["fam"], digest["val"], digest["src"]
+    for i in range(whole * BLOCK, n):
+        value = val[i]
+        if value is not None:
+            x = _growth(on[i], rule)
+            s0, s1, valued = s0 + x, s1 + x * value, valued + 1
+        reports += src[i]
+        counts[fam[i]] += 1
+    if valued:
+        shrink = 2.0 ** (-(day - ANCHOR) / rule.half_life_days)
+        score = shrink * s1 / (shrink * s0 + rule.prior_weight)
+    else:
+        score = 0.0
+    first = bisect_left(on, day - rule.active_days, 0, n)
+    ruptured = bool(digest["rup"][_span(digest["rup"], first, n)])
+    sectors = {s for found in digest["sec"][_span(digest["sec_at"], first, n)] for s in found}
+    willing = set(digest["intent"][_span(digest["intent_at"], first, n)])
+    if digest["mutual"][_span(digest["mutual"], first, n)]:
+        willing |= set(dyad)
+    by_family = dict.fromkeys(FAMILIES, 0)
+    for name, count in zip(families, counts, strict=True):
+        if name in by_family or count:
+            by_family[name] = count
+    return RelationStatus(
+        dyad=dyad,
+        tone=rule.tone(score, ruptured),
+        score=round(score, 3),
+        sectors=tuple(sorted(sectors)),
+        last_event_on=date.fromordinal(on[n - 1]),
+        event_count=n,
+        report_count=reports,
+        counts=by_family,
+        reciprocal=set(dyad) <= willing,
+        as_of=as_of,
+    )
+
+
+def statuses(
+    digests: Iterable[tuple[str, Mapping[str, Any] | None]],
+    as_of: date,
+    state_of: Callable[[str], Mapping[str, Any]],
+    rule: ToneRule = DEFAULT_RULE,
+) -> list[RelationStatus]:
+    """The status of each dyad partition as of ``as_of``, from its digest where usable.
+
+    ``state_of(partition)`` gives the facts state of one partition, read instead when its digest
+    is missing or was built another way.
+    """
+    found = []
+    for key, digest in digests:
+        a, b = key.split("|")
+        if usable(digest, rule):
+            assert digest is not None
+            one = status(digest, (a, b), as_of, rule)
+        else:
+            one = folded_status(state_of(key), (a, b), as_of, rule)
+        if one is not None:
+            found.append(one)
+    return found

@@ -1,0 +1,321 @@
+"""The report page: one self-contained HTML document (inline CSS, inline SVG, a few lines of script).
+
+Articles are untrusted input: every piece of text goes through ``html.escape``, links to the
+outside are kept only for http(s) URLs and never load anything, and a Content-Security-Policy
+allows no network access at all, only this page's own style and script (by hash).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import cache
+from html import escape
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from timeline import __version__
+from timeline.domain.articles import Article
+from timeline.domain.events import Event, Party
+from timeline.report.model import DyadView, ReportView
+from timeline.report.svg import FAMILIES, chart, family_of, invitation_label
+
+CONTEXT_NOTE = "reported in the same article; one side is not a country"
+BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)+")
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("timeline.report").joinpath(f"data/{name}").read_text("utf-8")
+
+
+def _digest(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def content_policy(style: str, script: str) -> str:
+    """No network, no plugins, no forms: only the inline style and script of this page run."""
+    return (
+        f"default-src 'none'; style-src {_digest(style)}; script-src {_digest(script)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+@cache
+def country_name(code: str) -> str:
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=code)
+    return (getattr(found, "common_name", None) or found.name) if found else code
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is a plain http(s) link, else None (no javascript:, data: or relative links)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+# --- anchors ------------------------------------------------------------------------------------
+
+
+def event_anchor(view: DyadView, event: Event) -> str:
+    return f"ev-{view.key}-{event.event_id}"
+
+
+def article_anchor(article_id: str) -> str:
+    return f"article-{article_id}"
+
+
+def sentence_anchor(article_id: str, index: int) -> str:
+    return f"s-{article_id}-{index}"
+
+
+# --- marks in the article text ------------------------------------------------------------------
+
+
+def sentence_spans(
+    events: Iterable[Event], articles: Mapping[str, Article]
+) -> dict[str, dict[int, tuple[int, int]]]:
+    """Per article, the character span of each cited sentence, where the span holds that sentence."""
+    spans: dict[str, dict[int, tuple[int, int]]] = {}
+    for event in events:
+        prov = event.provenance
+        article = articles.get(prov.article_id) if prov else None
+        if prov is None or article is None or prov.sentence_index in spans.get(prov.article_id, {}):
+            continue
+        start, end = prov.char_start, prov.char_end
+        if 0 <= start < end <= len(article.text) and _same(article.text[start:end], prov.sentence):
+            spans.setdefault(prov.article_id, {})[prov.sentence_index] = (start, end)
+    return spans
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _prose(text: str) -> str:
+    return escape(BLANK_LINES.sub("\n\n", text))
+
+
+def marked_text(article: Article, spans: Mapping[int, tuple[int, int]]) -> str:
+    """The article's text, escaped, with each cited sentence in a <mark> that events link to."""
+    parts: list[str] = []
+    at = 0
+    for index, (start, end) in sorted(spans.items(), key=lambda item: item[1]):
+        if start < at:  # overlapping spans: the first one is marked
+            continue
+        parts.append(_prose(article.text[at:start]))
+        anchor = sentence_anchor(article.article_id, index)
+        parts.append(f'<mark id="{escape(anchor)}">{_prose(article.text[start:end])}</mark>')
+        at = end
+    parts.append(_prose(article.text[at:]))
+    return "".join(parts).strip()
+
+
+# --- pieces -------------------------------------------------------------------------------------
+
+
+def party_html(party: Party) -> str:
+    """ "PAK Shehbaz Sharif (Prime Minister)", escaped; "?" for an unknown side."""
+    bits = []
+    if party.country:
+        bits.append(f'<abbr title="{escape(country_name(party.country))}">{escape(party.country)}</abbr>')
+    if party.name:
+        bits.append(escape(party.name))
+    if party.role:
+        bits.append(f"<small>({escape(party.role)})</small>")
+    return " ".join(bits) or "?"
+
+
+def _source(event: Event, articles: Mapping[str, Article]) -> str:
+    prov = event.provenance
+    article = articles.get(prov.article_id) if prov else None
+    if prov is None:
+        return ""
+    if article is None:
+        return f'<span class="source">article {escape(prov.article_id)}</span>'
+    name = article.title or article.outlet or "article"
+    label = f"{name}, {article.published.isoformat()}"
+    link = f'<a href="#{escape(article_anchor(article.article_id))}">{escape(label)}</a>'
+    url = safe_url(article.url)
+    if url:
+        link += f' · <a href="{escape(url)}" rel="noopener noreferrer" target="_blank">original</a>'
+    return f'<span class="source">— {link}</span>'
+
+
+def _event_row(
+    view: DyadView, event: Event, context: bool, articles: Mapping[str, Article], spans: Mapping[str, Any]
+) -> str:
+    family = family_of(event.type)
+    prov = event.provenance
+    kind = escape(event.type)
+    if event.modality != "reported":
+        kind += f' <span class="badge">{escape(event.modality)}</span>'
+    if context:
+        kind += f' <span class="badge" title="{CONTEXT_NOTE}">context</span>'
+    sentence = ""
+    if prov is not None:
+        target = (
+            sentence_anchor(prov.article_id, prov.sentence_index)
+            if prov.sentence_index in spans.get(prov.article_id, {})
+            else article_anchor(prov.article_id)
+        )
+        sentence = (
+            f'<a class="sentence" href="#{escape(target)}">“{escape(" ".join(prov.sentence.split()))}”</a> '
+        )
+    precision = "" if event.date_precision == "day" else f" <small>({escape(event.date_precision)})</small>"
+    classes = "context" if context else ""
+    return (
+        f'<tr id="{escape(event_anchor(view, event))}" class="{classes}" data-family="{escape(family)}">'
+        f'<td class="date">{escape(event.occurred_on.isoformat())}{precision}</td>'
+        f'<td class="type"><span class="swatch swatch-{escape(family)}"></span> {kind}</td>'
+        f"<td>{party_html(event.actor)} → {party_html(event.target)}</td>"
+        f"<td>{sentence}{_source(event, articles)}</td></tr>"
+    )
+
+
+def _status(status: Mapping[str, Any] | None, as_of: date) -> str:
+    if not status:
+        return f'<p class="status empty-note">No fact links the two countries as of {as_of.isoformat()}.</p>'
+    tone = str(status.get("tone"))
+    bits = [
+        f'<span class="tone tone-{escape(tone)}">{escape(tone)}</span>',
+        f"score {float(status.get('score') or 0):.2f}",
+        f"{status.get('event_count')} facts",
+        f"last event {escape(str(status.get('last_event_on')))}",
+    ]
+    if status.get("sectors"):
+        bits.append("sectors: " + escape(", ".join(status["sectors"])))
+    if status.get("reciprocal"):
+        bits.append("both sides say they want to cooperate")
+    return f'<p class="status">{" · ".join(bits)} <small>(as of {as_of.isoformat()})</small></p>'
+
+
+def _legend() -> str:
+    items = [f'<li><span class="swatch swatch-{f}"></span>{f}</li>' for f in FAMILIES]
+    items.append('<li><span class="swatch swatch-context"></span>context (one side unknown)</li>')
+    items.append(
+        '<li><span class="swatch swatch-invitation"></span>invitation, extended → resolved or now</li>'
+    )
+    boxes = "".join(f'<label><input type="checkbox" checked data-family="{f}"> {f}</label>' for f in FAMILIES)
+    return f'<ul class="legend">{"".join(items)}</ul><div class="filters">show: {boxes}</div>'
+
+
+def _invitations(view: DyadView, as_of: date) -> str:
+    if not view.invitations:
+        return ""
+    shown = {e.event_id for e, _ in view.timeline()}
+    items = []
+    for invitation in view.invitations:
+        links = ", ".join(
+            f'<a href="#{escape(f"ev-{view.key}-{eid}")}">event</a>'
+            for eid in invitation.get("event_ids") or ()
+            if eid in shown
+        )
+        items.append(f"<li>{escape(invitation_label(invitation, as_of))} {links}</li>")
+    return f'<h3>Invitations</h3><ul class="invitations">{"".join(items)}</ul>'
+
+
+def dyad_section(
+    view: DyadView, as_of: date, articles: Mapping[str, Article], spans: Mapping[str, Any]
+) -> str:
+    a, b = view.dyad
+    rows = [_event_row(view, e, context, articles, spans) for e, context in view.timeline()]
+    table = (
+        '<table class="events"><thead><tr><th>Date</th><th>Type</th><th>Actor → target</th>'
+        f"<th>What the article says</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else '<p class="empty-note">No events.</p>'
+    )
+    svg = chart(view, as_of, lambda event: event_anchor(view, event))
+    return (
+        f'<section class="dyad" id="dyad-{escape(view.key)}">'
+        f"<h2>{escape(country_name(a))} – {escape(country_name(b))}"
+        f'<span class="codes">{escape(a)}–{escape(b)}</span></h2>'
+        f"{_status(view.status, as_of)}{_legend()}"
+        f"<figure>{svg}<figcaption>Tone: the `relations` rule evaluated day by day (the line); "
+        "markers: the events, by family, linked to the list below; bars: invitations.</figcaption></figure>"
+        f"{_invitations(view, as_of)}"
+        f"<h3>Events ({len(view.events)} of the dyad"
+        + (f", {len(view.context)} in context" if view.context else "")
+        + f")</h3>{table}</section>"
+    )
+
+
+def _contents(report: ReportView) -> str:
+    if report.single:
+        return ""
+    if not report.dyads:
+        return f'<p class="empty-note">No two countries are linked by any event as of {report.as_of}.</p>'
+    rows = []
+    for view in report.dyads:
+        status = view.status or {}
+        rows.append(
+            f'<tr><td><a href="#dyad-{escape(view.key)}">{escape(view.key)}</a></td>'
+            f"<td>{escape(str(status.get('tone', '')))}</td><td>{float(status.get('score') or 0):.2f}</td>"
+            f"<td>{len(view.events)}</td><td>{escape(str(status.get('last_event_on', '')))}</td></tr>"
+        )
+    return (
+        '<table class="dyads"><thead><tr><th>Dyad</th><th>Tone</th><th>Score</th><th>Events</th>'
+        f"<th>Last event</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _article(article: Article, spans: Mapping[int, tuple[int, int]]) -> str:
+    title = article.title or f"Article of {article.published.isoformat()}"
+    byline = [escape(article.outlet)] if article.outlet else []
+    byline.append(escape(article.published.isoformat()))
+    url = safe_url(article.url)
+    if url:
+        byline.append(f'<a href="{escape(url)}" rel="noopener noreferrer" target="_blank">{escape(url)}</a>')
+    elif article.url:
+        byline.append(escape(article.url))
+    byline.append(f"<small>id {escape(article.article_id)}</small>")
+    return (
+        f'<article class="article" id="{escape(article_anchor(article.article_id))}">'
+        f'<h3>{escape(title)}</h3><p class="byline">{" · ".join(byline)}</p>'
+        f'<div class="text">{marked_text(article, spans)}</div></article>'
+    )
+
+
+def render(report: ReportView) -> str:
+    """The whole page."""
+    events = [e for view in report.dyads for e, _ in view.timeline()]
+    spans = sentence_spans(events, report.articles)
+    if report.single and report.dyads:
+        heading = f"{report.dyads[0].key}: the relationship as of {report.as_of.isoformat()}"
+    else:
+        heading = f"Every relationship as of {report.as_of.isoformat()}"
+    known = (
+        f"what the store knew at {report.known_at.isoformat()}"
+        if report.known_at
+        else "everything the store holds"
+    )
+    sections = "".join(dyad_section(v, report.as_of, report.articles, spans) for v in report.dyads)
+    articles = "".join(_article(a, spans.get(aid, {})) for aid, a in report.articles.items())
+    style, script = _asset("report.css"), _asset("report.js")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(content_policy(style, script))}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer">'
+        f"<title>{escape(heading)} · timeline</title>"
+        f"<style>{style}</style></head>\n<body>"
+        f"<header><h1>{escape(heading)}</h1>"
+        f'<p class="meta">As of {escape(report.as_of.isoformat())} (valid time), {escape(known)} '
+        f"(record time). Made by timeline {escape(__version__)}.</p></header>"
+        f"{_contents(report)}{sections}"
+        + (f'<section id="articles"><h2>Articles</h2>{articles}</section>' if articles else "")
+        + f"\n<script>{script}</script></body></html>\n"
+    )
