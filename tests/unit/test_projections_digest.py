@@ -103,3 +103,17 @@ def test_a_digest_of_another_rule_is_not_used_and_the_facts_are_read_instead():
     [fast] = digest.statuses([("DNK|SWE", built)], as_of, state_of)
     assert reads == ["DNK|SWE"] and fast.event_count == 1
     assert digest.statuses([("DNK|SWE", built)], START - timedelta(days=1), state_of) == []
+
+
+def test_dates_beyond_the_digest_range_are_folded_instead():
+    """A fact dated 9999-12-31 (a hostile or mistyped date line) must not break every read."""
+    events = [
+        Event("f1", "s", 1, "MeetingHeld", date(9999, 12, 31), actor=Party("SWE"), target=Party("DNK"), position=1),
+        Event("f2", "s", 2, "MeetingHeld", START, actor=Party("SWE"), target=Party("DNK"), position=2),
+    ]
+    state = facts.fold(in_valid_order(events))
+    built = digest.build(state["groups"]["DNK|SWE"])
+    assert not digest.usable(built)
+    for as_of in (START, date(9999, 12, 31)):
+        [mine] = digest.statuses([("DNK|SWE", built)], as_of, lambda _key: state)
+        assert mine == folded_status(state, ("DNK", "SWE"), as_of)

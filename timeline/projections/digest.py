@@ -26,6 +26,10 @@ from timeline.projections.tone import DEFAULT_RULE, ToneRule
 
 BLOCK = 128
 ANCHOR = date(2000, 1, 1).toordinal()
+# The factored weights 2 ** ((t - A) / h) stay finite (and their sums exact enough) only for days
+# within this many half-lives of the anchor (about 440 years either side with h = 180 days); a
+# dyad with a fact beyond, or a question beyond, is answered by folding its facts instead.
+MAX_HALF_LIVES = 900
 VERSION = 1
 
 Digest = dict[str, Any]
@@ -40,6 +44,8 @@ def fingerprint(rule: ToneRule) -> list[Any]:
 def build(group: Mapping[str, Any], rule: ToneRule = DEFAULT_RULE) -> Digest:
     """The digest of one facts partition (a dyad's)."""
     facts = sorted(group["facts"], key=lambda f: f["occurred_on"])  # stable: as relations reads them
+    if not all(_in_range(date.fromisoformat(f["occurred_on"]).toordinal(), rule) for f in facts):
+        return {"version": VERSION, "rule": fingerprint(rule), "unusable": "a fact dated beyond its range"}
     families = list(FAMILIES)
     on, fam, val, src = [], [], [], []
     rup, sec_at, sec, intent_at, intent, mutual = [], [], [], [], [], []
@@ -82,13 +88,22 @@ def build(group: Mapping[str, Any], rule: ToneRule = DEFAULT_RULE) -> Digest:
     }  # fmt: skip
 
 
+def _in_range(day: int, rule: ToneRule) -> bool:
+    return abs(day - ANCHOR) <= MAX_HALF_LIVES * rule.half_life_days
+
+
 def _growth(day: int, rule: ToneRule) -> float:
     return 2.0 ** ((day - ANCHOR) / rule.half_life_days)
 
 
 def usable(digest: Mapping[str, Any] | None, rule: ToneRule = DEFAULT_RULE) -> bool:
-    """A digest of this version, built with this rule's baked-in parts."""
-    return bool(digest) and digest["version"] == VERSION and digest["rule"] == fingerprint(rule)
+    """A digest of this version, built with this rule's baked-in parts, over dates it can weigh."""
+    return (
+        bool(digest)
+        and digest["version"] == VERSION
+        and digest["rule"] == fingerprint(rule)
+        and "unusable" not in digest
+    )
 
 
 def _span(indices: list[int], first: int, end: int) -> slice:
@@ -163,7 +178,7 @@ def statuses(
     found = []
     for key, digest in digests:
         a, b = key.split("|")
-        if usable(digest, rule):
+        if usable(digest, rule) and _in_range(as_of.toordinal(), rule):
             assert digest is not None
             one = status(digest, (a, b), as_of, rule)
         else:
