@@ -108,7 +108,16 @@ def test_a_digest_of_another_rule_is_not_used_and_the_facts_are_read_instead():
 def test_dates_beyond_the_digest_range_are_folded_instead():
     """A fact dated 9999-12-31 (a hostile or mistyped date line) must not break every read."""
     events = [
-        Event("f1", "s", 1, "MeetingHeld", date(9999, 12, 31), actor=Party("SWE"), target=Party("DNK"), position=1),
+        Event(
+            "f1",
+            "s",
+            1,
+            "MeetingHeld",
+            date(9999, 12, 31),
+            actor=Party("SWE"),
+            target=Party("DNK"),
+            position=1,
+        ),
         Event("f2", "s", 2, "MeetingHeld", START, actor=Party("SWE"), target=Party("DNK"), position=2),
     ]
     state = facts.fold(in_valid_order(events))
