@@ -170,3 +170,14 @@ def test_a_title_and_surname_resolve_to_who_held_the_office_then(published: str,
     events = code("Prime Minister Sharif met the Chinese ambassador in Islamabad on Monday.", published)
     meeting = next(e for e in events if e.type == "MeetingHeld")
     assert meeting.actor.country == "PAK" and meeting.actor.name == holder
+
+
+def test_a_surname_that_is_also_a_country_stays_the_person() -> None:
+    events = code(
+        "Portuguese Prime Minister Luis Montenegro met Spain's Prime Minister Pedro Sanchez in Madrid "
+        "on Friday. "
+        "Montenegro later congratulated Spain on its new rail link."
+    )
+    congratulations = next(e for e in events if e.type == "CongratulationsExpressed")
+    assert congratulations.actor.country == "PRT" and congratulations.actor.name == "Luis Montenegro"
+    assert congratulations.target.country == "ESP"

@@ -223,6 +223,15 @@ class ActorFinder:
             if start >= end or not free(start, end):
                 continue
             if any(c.start <= start and end <= c.end for c in countries):
+                # "Montenegro said": a country's name, unless a person of this article bears it
+                # ("Prime Minister Luis Montenegro" named before).
+                known = self.ctx.by_token(text) if " " not in text else None
+                if known is None or known.name is None or text not in known.name.split():
+                    continue
+                found.append(
+                    self._mention(sentence, start, end, known, "person", head=_is_head_role(known.role or ""))
+                )
+                taken.append((start, end))
                 continue
             person = self._named_person(sentence, start, end, text, countries, titles)
             if person:
