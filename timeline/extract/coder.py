@@ -6,12 +6,16 @@ The rules, in short:
 - the actor is the clause's subject: the first actor named in the clause that no
   preposition governs, else the subject carried over from the previous sentence;
 - the target is the first actor after the trigger from another country, else a place
-  named after it, else the country the article most often sets against the actor;
-- a list of targets ("from A, B and C") gives one statement per target; "each"/"both"
-  or "A and B <verb>" give the reverse statement too;
-- a date belongs to the trigger nearest to it; a statement with no date of its own
-  takes the date of the statement it is reported from, else the article's date;
-- modality: cues for the future or for negation between the subject and the trigger.
+  named after it, else whoever just acted on the actor ("Iran condemned the move"), else
+  the country the article most often sets against the actor;
+- a list of targets ("from A, B and C") gives one statement per target, a list of subjects
+  one per subject; "each"/"both" or "A and B <verb>" give the reverse statement too;
+- a date belongs to the verb it follows in its clause; a statement with no date of its own
+  takes the date of the release it is reported from ("said on Saturday"), else the day of the
+  happening it is told with (the story's day), else the article's date;
+- modality: cues for the future or for negation between the subject and the trigger;
+- attitudes (relations described, wishes to cooperate) with no speaker named are the
+  writer's commentary, a StatementRecorded by the outlet.
 """
 
 from __future__ import annotations
@@ -45,7 +49,6 @@ _ACTIONS = frozenset(
 )
 # Statements of attitude: without a speaker named in the sentence they are the outlet's commentary.
 _NEEDS_SPEAKER = frozenset({"RelationsCharacterized", "CooperationIntentExpressed"})
-_SYMMETRIC = frozenset({"MeetingHeld", "PhoneCallHeld", "AgreementSigned"})
 # Types that describe the pair rather than one side acting on the other.
 _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned"})
 _CLAUSE_BREAK = re.compile(
@@ -59,7 +62,6 @@ _RECIPROCAL = re.compile(r"\b(?:each|both|one another|each other)\b", re.I)
 _OPENING_PREPOSITIONS = frozenset(
     {"during", "after", "at", "in", "on", "following", "amid", "with", "before"}
 )
-# Phrases that date a statement by the one reported just before it.
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
 _CO_ACTOR = re.compile(r"\b(?:along with|together with|as did|joined by)\s+", re.I)
@@ -88,6 +90,7 @@ _ANAPHORIC_KINDS = {
 _OCCASION = re.compile(
     r"^[^,;]*\bto (?:attend|visit|be|pay|join|take part|come|witness|travel)\b[^,;]*$", re.I
 )
+# Phrases that date a statement by the one reported just before it.
 _SAME_DAY = re.compile(
     r"\b(?:(?:on )?the same day|that day|earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day"
     r"|hours (?:earlier|before|later)|shortly (?:before|after(?:wards)?)|also on that day)\b",
@@ -120,16 +123,13 @@ class SentenceCoder:
         self.triggers = triggers
         self.ctx = context
         self.actors = ActorFinder(lexicon, context)
-        self.last_date: DateMention | None = None
         self.narrative: tuple[date, str] | None = None
         self.previous_day: date | None = None  # the last day named in the sentence before
         self._sentence = ""  # the sentence being coded, its actors and dates
         self._mentions: list[Mention] = []
         self._sector_cache: dict[tuple[str, int, int], list[str]] = {}
-        self.previous: Statement | None = None
-        self.told: dict[
-            str, tuple[date, str]
-        ] = {}  # the day of the last happening of each type  # the last coded statement, for "did the same"
+        self.previous: Statement | None = None  # the last coded statement, for "did the same"
+        self.told: dict[str, tuple[date, str]] = {}  # the day of the last happening of each type
 
     def set_anchor(self, sentences: list[str]) -> None:
         """Date the lede by the release it reports, when the next lines name its day."""
@@ -794,8 +794,6 @@ class SentenceCoder:
         self, sentence: str, mentions: list[Mention], statements: list[Statement], dates: list[DateMention]
     ) -> None:
         past = [d for d in dates if d.value <= self.ctx.published and d.precision == "day"]
-        if past:
-            self.last_date = past[-1]
         self.previous_day = past[-1].value if past else None
         for statement in statements:
             if statement.date_basis not in ("article", "reported-statement", "narrative") and (

