@@ -107,6 +107,9 @@ def test_commentary_is_a_statement_by_the_outlet() -> None:
         ("Kenya's President telephoned Uganda's President on Tuesday.", "PhoneCallHeld"),
         ("Spain pledged aid worth $5 million to Morocco on Tuesday.", "AidProvided"),
         ("Poland threatened Belarus with border closures on Tuesday.", "ThreatIssued"),
+        ("Chile lodged a formal protest with Bolivia on Tuesday.", "CriticismVoiced"),
+        ("Nepal's Prime Minister felicitated India's Prime Minister on Tuesday.", "CongratulationsExpressed"),
+        ("Qatar dispatched medical aid to Lebanon on Tuesday.", "AidProvided"),
     ],
 )
 def test_vocabulary_types(sentence: str, kind: str) -> None:
@@ -181,3 +184,10 @@ def test_a_surname_that_is_also_a_country_stays_the_person() -> None:
     congratulations = next(e for e in events if e.type == "CongratulationsExpressed")
     assert congratulations.actor.country == "PRT" and congratulations.actor.name == "Luis Montenegro"
     assert congratulations.target.country == "ESP"
+
+
+def test_calling_on_a_country_to_act_is_no_meeting() -> None:
+    demand = code("Ireland called on Israel to open the crossings on Tuesday.")
+    assert "MeetingHeld" not in {e.type for e in demand}
+    visit = code("Ireland's foreign minister called on the Israeli ambassador on Tuesday.")
+    assert "MeetingHeld" in {e.type for e in visit}
