@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import pycountry
+
 from timeline.clock import today
 from timeline.domain.events import Event, event_id_for
+from timeline.extract.lexicon import Lexicon
 from timeline.query import EventQuery
 
 RETRACTIONS_STREAM = "retractions"
@@ -35,28 +38,17 @@ def country_code(text: str) -> str:
 
 def _country(text: str) -> str | None:
     """Through the extractor's lexicon (names, demonyms, capitals), then ISO 3166 itself."""
-    import pycountry
-
     text = text.strip()
-    lexicon = _lexicon()
-    if lexicon is not None:
-        if text.upper() in lexicon.iso3_codes:
-            return text.upper()
-        found = lexicon.country_for(text)
-        if found:
-            return found
+    lexicon = Lexicon.default()
+    if text.upper() in lexicon.iso3_codes:
+        return text.upper()
+    found = lexicon.country_for(text)
+    if found:
+        return found
     try:
         return pycountry.countries.lookup(text).alpha_3
     except LookupError:
         return None
-
-
-def _lexicon() -> Any:
-    try:
-        from timeline.extract.lexicon import Lexicon
-    except ModuleNotFoundError:
-        return None
-    return Lexicon.default()
 
 
 def party_filter(text: str | None) -> str | None:
