@@ -16,7 +16,7 @@ from timeline.extract.lexicon import Lexicon
 from timeline.extract.sentences import split_sentences
 from timeline.extract.triggers import TriggerBook, default_triggers
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 
 class NoSentencesError(ValueError):
