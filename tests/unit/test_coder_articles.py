@@ -54,6 +54,16 @@ def facts(name: str) -> set[tuple[str, str, str | None, str | None, str]]:
             },
         ),
         (
+            "anwar-prabowo.txt",
+            {
+                ("MeetingHeld", "2024-11-14", "MYS", "IDN", "reported"),
+                ("VisitMade", "2024-11-14", "IDN", "MYS", "reported"),
+                ("AgreementSigned", "2024-11-14", "MYS", "IDN", "reported"),
+                ("RelationsCharacterized", "2024-11-14", "MYS", "IDN", "reported"),
+                ("CriticismVoiced", "2024-11-11", "MYS", "CHN", "reported"),
+            },
+        ),
+        (
             "sharif-new-york.txt",
             {
                 ("MeetingHeld", "2024-09-25", "PAK", "IRN", "reported"),

@@ -79,6 +79,8 @@ _RELATIVE_DATE = re.compile(r"(?:\s+\S+){0,4}?,\s+(?:which|that)\s+(?:\S+\s+){0,
 _VERB_FIRST = re.compile(
     r"\s*(?:also\s+)?(?:\w+ing|said|says|told|added|announced|warned|noted|stressed|insisted|\w+ed)\b"
 )
+# "Prabowo's first visit": a possessive right before a visit noun names the visitor.
+_VISIT_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}")
 _THANKED = re.compile(r"\bthank(?:ed|s|ing)?\s+$", re.I)
 # "..., and Qatar's Emir did the same"
 _SAME_AGAIN = re.compile(r"\b(?:did (?:the )?same|did likewise|followed suit|(?:did|said) so too)\b", re.I)
@@ -479,6 +481,16 @@ class SentenceCoder:
         if thanked and subjects:
             # "A thanked B for standing by A": B is the one who acted.
             return thanked[0].party, [subjects[0].party], False
+        if trigger.type == "VisitMade":
+            # "during Prabowo's first visit to Malaysia": the one whose visit it is made it.
+            owners = [
+                m
+                for m in before
+                if m.kind in ("person", "role", "country", "pronoun")
+                and _VISIT_OWNER.fullmatch(sentence[m.end : trigger.start])
+            ]
+            if owners:
+                subjects = owners[-1:]
         if trigger.voice == "inner":
             # "the two agreed that the Chinese leader would come": the one inside the clause answers.
             inside = [
@@ -855,6 +867,15 @@ def _without_references(sentence: str, triggers: list[Trigger], dates: list[Date
             and _VISIT_NOUN.search(trigger.text)
             and _DETERMINER.search(sentence[max(0, trigger.start - 40) : trigger.start])
         ):
+            lead = sentence[max(0, trigger.start - 60) : trigger.start]
+            if re.search(
+                r"\b(?:during|on|in the course of)\s+(?:the|a|an|his|her|their|its|this|that|[\w-]+['’]s)\s+"
+                r"(?:[\w-]+\s+){0,2}$",
+                lead,
+                re.I,
+            ):
+                kept.append(trigger)  # "talks during Prabowo's first visit to Malaysia": told as happening
+                continue
             start, end = _clause(sentence, trigger.start, trigger.end)
             dated = any(
                 start <= d.start < end
@@ -875,6 +896,8 @@ def _dates_an_event(sentence: str, mention: DateMention) -> bool:
     prep = (mention.preposition or "").lower()
     if prep in ("since", "until", "till", "of", "by", "through"):
         return False
+    if re.search(r"\bsince\s+(?:[^\s,;]+\s+){0,3}$", sentence[: mention.start], re.I):
+        return False  # "since taking office last month": when a state began, not when this happened
     possessive = mention.text.endswith(("'s", "’s")) or sentence[mention.end : mention.end + 2] in (
         "'s",
         "’s",
@@ -921,8 +944,21 @@ def _participial_subject(sentence: str, trigger: Trigger, mentions: list[Mention
     first = sentence.split(None, 1)[0].lower() if sentence.strip() else ""
     if not (first.endswith("ing") or first in _OPENING_PREPOSITIONS):
         return None
-    after = [m for m in mentions if m.start > comma and m.is_agent and m.prep is None and not m.possessive]
-    return after[0] if after and after[0].kind != "both" else None
+    if any(m.start == 0 for m in mentions):
+        return None  # "Beijing took ...": a name, not a participle
+    # The subject follows the opening phrase: after its comma, or right after the trigger when the
+    # writer left the comma out ("During that visit Jaishankar, acting for Modi, asked ...").
+    after = [
+        m
+        for m in mentions
+        if m.start >= trigger.end
+        and m.is_agent
+        and m.prep is None
+        and not m.possessive
+        and m.kind != "both"
+        and (m.start > comma or not sentence[trigger.end : m.start].strip())
+    ]
+    return after[0] if after else None
 
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
