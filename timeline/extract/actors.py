@@ -163,6 +163,8 @@ class ArticleContext:
 
 def _name_tokens(name: str) -> list[str]:
     words = [w.strip("'’.") for w in re.split(r"\s+", name)]
+    # "al-Burhan" is also called "Burhan".
+    words += [w.split("-", 1)[1] for w in words if re.match(r"(?:al|el|bin|ibn|ben|abu)-\w", w, re.I)]
     return [
         w
         for w in words
