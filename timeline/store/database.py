@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
-
-from alembic import command
 
 from .dialects import READ_ONLY, dialect_for
 from .errors import StoreError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from timeline.store.database import create_engine, resolve_url
 from timeline.store.dialects import dialect_for
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
+
 from timeline.store.chaining import backfill
 from timeline.store.dialects import dialect_for
 
