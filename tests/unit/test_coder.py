@@ -191,3 +191,9 @@ def test_calling_on_a_country_to_act_is_no_meeting() -> None:
     assert "MeetingHeld" not in {e.type for e in demand}
     visit = code("Ireland's foreign minister called on the Israeli ambassador on Tuesday.")
     assert "MeetingHeld" in {e.type for e in visit}
+
+
+def test_abbreviated_honorifics_and_initials_belong_to_the_name() -> None:
+    events = code("The U.S. envoy, Dr. Helen T. Marsh, arrived in St. Petersburg on Friday for talks.")
+    visit = next(e for e in events if e.type == "VisitMade")
+    assert (visit.actor.country, visit.actor.name, visit.target.country) == ("USA", "Helen T. Marsh", "RUS")

@@ -352,7 +352,10 @@ class ActorFinder:
             if following:
                 iso3 = iso3 or following[0].iso3
                 pos = following[0].end
-        gap = re.match(r"(?:,\s*|\s+)", sentence[pos:])
+        # The gap may hold an abbreviated honorific: "the U.S. envoy, Dr. Helen Marsh".
+        gap = re.match(
+            r"(?:,\s*|\s+)(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen|Lt|Col|Capt|Adm|Sen|Rep|Gov)\.\s+)?", sentence[pos:]
+        )
         if not gap:
             return None
         name_match = _NAME.match(sentence, pos + gap.end())
