@@ -197,3 +197,12 @@ def test_abbreviated_honorifics_and_initials_belong_to_the_name() -> None:
     events = code("The U.S. envoy, Dr. Helen T. Marsh, arrived in St. Petersburg on Friday for talks.")
     visit = next(e for e in events if e.type == "VisitMade")
     assert (visit.actor.country, visit.actor.name, visit.target.country) == ("USA", "Helen T. Marsh", "RUS")
+
+
+def test_the_subject_of_has_been_invited_is_the_guest() -> None:
+    events = code(
+        "Japanese Prime Minister Kenji Sato has been invited to attend the summit in Jakarta, officials said."
+    )
+    invitation = next(e for e in events if e.type == "InvitationExtended")
+    assert (invitation.actor.country, invitation.target.country) == ("IDN", "JPN")
+    assert invitation.target.name == "Kenji Sato" and invitation.payload["destination"] == "IDN"

@@ -491,6 +491,29 @@ class SentenceCoder:
             ]
             if owners:
                 subjects = owners[-1:]
+        if trigger.voice == "invitee" and subjects:
+            # "Japan's Prime Minister has been invited to attend the summit in Jakarta": the subject
+            # is the guest; the host is whoever invites "by", else the place named, else the
+            # main clause's subject ("the ministry said that X had been invited").
+            guest = subjects[0]
+            hosts = [
+                m
+                for m in after
+                if m.party.country
+                and m.party.country != guest.party.country
+                and (m.prep in ("by", "in", "to") or m.kind == "place")
+            ]
+            main = [
+                m
+                for m in mentions
+                if m.end <= clause_start
+                and m.prep is None
+                and m.party.country
+                and m.party.country != guest.party.country
+            ]
+            host = (hosts or main or [None])[0]
+            if host is not None:
+                return host.party, [guest.party], False
         if trigger.voice == "inner":
             # "the two agreed that the Chinese leader would come": the one inside the clause answers.
             inside = [
