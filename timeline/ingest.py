@@ -295,14 +295,11 @@ def load_extractor(extra: Sequence[Path] = ()) -> Extractor:
         raise IngestError(message if message.startswith("lexicon") else f"lexicon: {message}") from None
 
 
-def ingest_article(store: Any, article: Article, extractor: Extractor, options: IngestOptions) -> Outcome:
-    """Extract one article and append its events in one transaction; a re-ingest appends nothing."""
-    name = article.source_name or article.article_id
-    if store.has_article(article.article_id):
-        return Outcome(name, "present", article.article_id)
-    if options.debug:  # let an extractor bug show its traceback
-        return store_extracted(store, Extracted(article, events=extractor.extract(article)), options)
-    return store_extracted(store, extract_one(extractor, article), options)
+def extract_article(extractor: Extractor, article: Article, options: IngestOptions) -> Extracted:
+    """One article's events, or why there are none; with --debug an extractor bug shows its traceback."""
+    if options.debug:
+        return Extracted(article, events=extractor.extract(article))
+    return extract_one(extractor, article)
 
 
 def store_extracted(store: Any, extracted: Extracted, options: IngestOptions) -> Outcome:
@@ -343,23 +340,30 @@ def ingest_sources(
     if options.jobs <= 1 or options.debug:
         extractor = extractor or Extractor.default()
         for item in _articles(store, sources, options):
-            yield item if isinstance(item, Outcome) else ingest_article(store, item, extractor, options)
+            if isinstance(item, Outcome):
+                yield item
+            else:
+                yield store_extracted(store, extract_article(extractor, item, options), options)
         return
-    failures: list[Outcome] = []  # outcomes decided before extraction, given back in their place
+    # Outcomes known before extraction (unreadable, already stored) wait for their turn: each is
+    # given back after the articles that came before it, so the order is the one-process order.
+    known: list[tuple[int, Outcome]] = []
+    sent = 0
 
     def fresh() -> Iterator[Article]:
+        nonlocal sent
         for item in _articles(store, sources, options):
             if isinstance(item, Outcome):
-                failures.append(item)
+                known.append((sent, item))
             else:
+                sent += 1
                 yield item
 
-    # Outcomes decided before extraction come out as soon as the next extracted article does.
-    for extracted in extract_many(fresh(), options.lexicons, options.jobs):
-        while failures:
-            yield failures.pop(0)
+    for done, extracted in enumerate(extract_many(fresh(), options.lexicons, options.jobs)):
+        while known and known[0][0] <= done:
+            yield known.pop(0)[1]
         yield store_extracted(store, extracted, options)
-    yield from failures
+    yield from (outcome for _, outcome in known)
 
 
 def _articles(store: Any, sources: Iterable[Source], options: IngestOptions) -> Iterator[Article | Outcome]:
