@@ -64,6 +64,14 @@ def facts(name: str) -> set[tuple[str, str, str | None, str | None, str]]:
             },
         ),
         (
+            "dhaka-tokyo.txt",
+            {
+                ("MeetingHeld", "2024-08-11", "BGD", "JPN", "reported"),
+                ("InvitationExtended", "2024-08-11", "BGD", "JPN", "reported"),
+                ("CooperationIntentExpressed", "2024-08-11", "JPN", "BGD", "reported"),
+            },
+        ),
+        (
             "sharif-new-york.txt",
             {
                 ("MeetingHeld", "2024-09-25", "PAK", "IRN", "reported"),
@@ -77,6 +85,17 @@ def facts(name: str) -> set[tuple[str, str, str | None, str | None, str]]:
 )
 def test_article_facts(name: str, expected: set) -> None:
     assert expected <= facts(name)
+
+
+def test_commentary_stays_the_outlets() -> None:
+    text = (FIXTURES / "dhaka-tokyo.txt").read_text(encoding="utf-8")
+    events = extract_events(Article(article_id_for(text), date(2024, 8, 12), text))
+    last = events[-1]  # "The engagement underscores both nations' desire ...": the writer's view
+    assert (last.type, last.actor.name, last.occurred_on) == (
+        "StatementRecorded",
+        "MENAFN",
+        date(2024, 8, 12),
+    )
 
 
 def test_no_fact_is_dated_after_its_article_unless_planned() -> None:

@@ -499,7 +499,7 @@ class ActorFinder:
             and before[-2].lower() in _PREPOSITIONS
         ):
             prep = before[-2].lower()
-        possessive = bool(re.match(r"['’]s\b", sentence[end : end + 2]))
+        possessive = bool(re.match(r"['’](?:s\b|\s)", sentence[end : end + 2]))  # "Japan's", "both nations'"
         return Mention(start, end, sentence[start:end], party, kind, prep, possessive, head)
 
 

@@ -368,7 +368,7 @@ class SentenceCoder:
         kind = trigger.type
         if kind in ("RelationsCharacterized", "CooperationIntentExpressed") and actor is None:
             both = _sentence_pair(mentions) or self.ctx.dyad()
-            if both and any(m.kind == "both" and m.prep is None for m in mentions):
+            if both and any(m.kind == "both" and m.prep is None and not m.possessive for m in mentions):
                 actor, target_list, reverse = both[0], [both[1]], True
         actor_country = actor.country if actor else None
         if not actor_country and not trigger.nominal:
@@ -561,8 +561,8 @@ class SentenceCoder:
             subjects = late  # "..., and Scholz accepted the invitation"
         if subjects:
             actor = subjects[0]
-        elif possessors:
-            actor = possessors[-1]
+        elif possessors and not (possessors[-1].kind == "both" and trigger.type in _NEEDS_SPEAKER):
+            actor = possessors[-1]  # ("both nations' desire to ...", with no one speaking, is commentary)
         else:
             passive = [m for m in after if m.prep == "by" and m.is_agent]
             if passive:
