@@ -206,3 +206,23 @@ def test_the_subject_of_has_been_invited_is_the_guest() -> None:
     invitation = next(e for e in events if e.type == "InvitationExtended")
     assert (invitation.actor.country, invitation.target.country) == ("IDN", "JPN")
     assert invitation.target.name == "Kenji Sato" and invitation.payload["destination"] == "IDN"
+
+
+def test_an_answer_to_a_named_invitation_tells_the_invitation_too() -> None:
+    events = code(
+        "Chile's President Gabriel Boric on Monday turned down Peru's invitation to the Lima summit."
+    )
+    declined = next(e for e in events if e.type == "InvitationDeclined")
+    implied = next(e for e in events if e.type == "InvitationExtended")
+    assert (declined.actor.country, declined.target.country) == ("CHL", "PER")
+    assert (implied.actor.country, implied.target.country) == ("PER", "CHL") and implied.payload["implied"]
+    assert implied.occurred_on == declined.occurred_on == date(2025, 5, 12)
+
+
+def test_among_them_introduces_a_list_not_a_reference() -> None:
+    events = code(
+        "Brazil said other leaders had been invited to the summit, among them Argentina's President "
+        "Ana Ruiz and Uruguay's President Luis Vega."
+    )
+    invited = {e.target.country for e in events if e.type == "InvitationExtended"}
+    assert invited == {"ARG", "URY"}

@@ -40,7 +40,7 @@ _PRONOUN_OBJECT = re.compile(r"\b(?:him|her)\b(?=\s+(?:to|for|on|with|as|at|in)\
 # Plural references to a list just named: "those governments", "them".
 _GROUP = re.compile(
     r"\b(?:those|these|the(?: other)?) (?:governments|countries|nations|states|capitals|neighbours)\b"
-    r"|\bthem\b",
+    r"|(?<!among )(?<!of )(?<!including )\bthem\b",  # not "among them X, Y and Z": a list follows
     re.I,
 )
 _BOTH = re.compile(

@@ -83,6 +83,8 @@ _VERB_FIRST = re.compile(
 _VISIT_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}")
 _THANKED = re.compile(r"\bthank(?:ed|s|ing)?\s+$", re.I)
 # "..., and Qatar's Emir did the same"
+# An answer that names whose invitation it answers: "Washington's invitation", "the invitation from X".
+_NAMED_INVITATION = re.compile(r"['’]s (?:[\w-]+ )?invitation|invitation (?:from|of)\b", re.I)
 _SAME_AGAIN = re.compile(r"\b(?:did (?:the )?same|did likewise|followed suit|(?:did|said) so too)\b", re.I)
 _ANAPHORIC_KINDS = {
     "MeetingHeld": ("talks", "meeting", "summit"),
@@ -276,13 +278,18 @@ class SentenceCoder:
                 m.party.country for m in self._mentions if m.start >= trigger.start and m.party.country
             }
             answered = []
+            told = self.ctx.invitations + [
+                (s.actor, s.target) for s in so_far if s.type == "InvitationExtended"
+            ]
             for statement in coded:
                 if statement.target.country in mentioned:
                     answered.append(statement)
+                    if _NAMED_INVITATION.search(trigger.text) and not any(
+                        p[0].country == statement.target.country and p[1].country == statement.actor.country
+                        for p in told
+                    ):
+                        answered.append(self._implied_invitation(statement))
                     continue
-                told = self.ctx.invitations + [
-                    (s.actor, s.target) for s in so_far if s.type == "InvitationExtended"
-                ]
                 open_ = [p for p in told if p[1].country == statement.actor.country]
                 target = open_[-1][0] if open_ else statement.target
                 answered.append(replace(statement, target=target))
@@ -311,6 +318,17 @@ class SentenceCoder:
             for inviter, invitee in pairs
             if invitee.country and inviter.country and invitee.country != inviter.country
         ]
+
+    def _implied_invitation(self, answer: Statement) -> Statement:
+        """ "X turned down Washington's invitation": the invitation itself, told only through its answer."""
+        invitee, inviter = answer.actor, answer.target
+        payload = {
+            "trigger": answer.payload.get("trigger"),
+            "implied": True,
+            "invitee": invitee.to_dict(),
+            "destination": inviter.country,
+        }
+        return replace(answer, type="InvitationExtended", actor=inviter, target=invitee, payload=payload)
 
     def _same_invitation(self, trigger: Trigger, statement: Statement) -> Statement:
         """ "X had extended the invitation": the one already told, unless the sentence names its guest."""
