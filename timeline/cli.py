@@ -245,18 +245,31 @@ def _event_types() -> list[str]:
     return sorted(event_types())
 
 
+PARTY_HELP = "ISO3 country code, country name, or a person's name"
+
+
+def event_filter_options(command: Any) -> Any:
+    """The filters `events` and `export` share (applied bottom-up, as click decorators are)."""
+    options = [
+        as_of_option("Only events that occurred on or before this date."),
+        known_at_option,
+        click.option("--actor", metavar="C", help=f"Actor: {PARTY_HELP}."),
+        click.option("--target", metavar="C", help=f"Target: {PARTY_HELP}."),
+        click.option(
+            "--type", "types", multiple=True, type=click.Choice(_event_types(), case_sensitive=False),
+            metavar="TYPE", help=EVENT_TYPES_HELP,
+        ),
+        click.option("--since", type=DAY, help="Only events that occurred on or after this date."),
+        click.option("--until", type=DAY, help="Only events that occurred on or before this date."),
+        click.option("--article", "article_id", metavar="ID", help="Only events of this article."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@as_of_option("Only events that occurred on or before this date.")
-@known_at_option
-@click.option("--actor", metavar="C", help="Actor: ISO3 country code, country name, or a person's name.")
-@click.option("--target", metavar="C", help="Target: ISO3 country code, country name, or a person's name.")
-@click.option(
-    "--type", "types", multiple=True, type=click.Choice(_event_types(), case_sensitive=False),
-    metavar="TYPE", help=EVENT_TYPES_HELP,
-)
-@click.option("--since", type=DAY, help="Only events that occurred on or after this date.")
-@click.option("--until", type=DAY, help="Only events that occurred on or before this date.")
-@click.option("--article", "article_id", metavar="ID", help="Only events of this article.")
+@event_filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--include-retracted", is_flag=True, help="Also show events that were retracted.")
 @click.option("--facts", "as_facts", is_flag=True, help="Group reports of one happening into facts.")
@@ -402,17 +415,7 @@ def report(
 
 
 @cli.command("export")
-@as_of_option("Only events that occurred on or before this date.")
-@known_at_option
-@click.option("--actor", metavar="C", help="Actor: ISO3 country code, country name, or a person's name.")
-@click.option("--target", metavar="C", help="Target: ISO3 country code, country name, or a person's name.")
-@click.option(
-    "--type", "types", multiple=True, type=click.Choice(_event_types(), case_sensitive=False),
-    metavar="TYPE", help=EVENT_TYPES_HELP,
-)
-@click.option("--since", type=DAY, help="Only events that occurred on or after this date.")
-@click.option("--until", type=DAY, help="Only events that occurred on or before this date.")
-@click.option("--article", "article_id", metavar="ID", help="Only events of this article.")
+@event_filter_options
 @click.option("--include-retracted", is_flag=True, help="Also export events that were retracted.")
 @click.option(
     "--format", "fmt", type=click.Choice(("csv", "jsonl", "cameo")), default="csv", show_default=True,
