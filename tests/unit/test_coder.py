@@ -226,3 +226,13 @@ def test_among_them_introduces_a_list_not_a_reference() -> None:
     )
     invited = {e.target.country for e in events if e.type == "InvitationExtended"}
     assert invited == {"ARG", "URY"}
+
+
+def test_him_is_not_the_one_who_invites() -> None:
+    events = code(
+        "Ghana's President Kofi Mensah hosted a dinner for his guest on Monday, and the Togolese "
+        "President Faure Gnassingbe invited him to visit Lome."
+    )
+    invitation = next(e for e in events if e.type == "InvitationExtended")
+    assert (invitation.actor.country, invitation.target.country) == ("TGO", "GHA")
+    assert invitation.target.name == "Kofi Mensah"

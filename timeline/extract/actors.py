@@ -300,19 +300,16 @@ class ActorFinder:
             party = earlier[0].party if earlier else self.ctx.last_subject
             if party is not None:
                 found.append(self._mention(sentence, match.start(), match.end(), party, "pronoun"))
-        # An object pronoun ("invited him to ...") is another person of this sentence, else one of the
-        # sentence before from another country, else the subject itself ("his trip took him to China").
-        subject = next(
-            (m.party for m in found if m.kind in ("person", "role", "pronoun") and m.prep is None), None
-        )
+        # An object pronoun ("invited him to ...") is another person than its verb's subject (the last
+        # person named before it without a preposition): one of this sentence, else one of the sentence
+        # before from another country, else the subject itself ("his trip took him to China").
         for match in _PRONOUN_OBJECT.finditer(sentence):
             if not free(match.start(), match.end()):
                 continue
-            here = [
-                m.party
-                for m in found
-                if m.end <= match.start() and m.kind in ("person", "role") and m.party != subject
-            ]
+            earlier = [m for m in found if m.end <= match.start() and m.kind in ("person", "role", "pronoun")]
+            doers = [m.party for m in earlier if m.prep is None and not m.possessive]
+            subject = doers[-1] if doers else None
+            here = [m.party for m in earlier if m.kind != "pronoun" and m.party != subject]
             before = [p for p in self.ctx.previous_people if subject is None or p.country != subject.country]
             party = (here or before or [subject])[-1]
             if party is not None:
