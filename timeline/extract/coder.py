@@ -877,7 +877,7 @@ _VISIT_TAIL = re.compile(
     r"(?:\s+(?:to|in)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?\s*,?\s*(?:on|from)?\s*"
 )
 _DETERMINER = re.compile(
-    r"\b(?:the|a|an|this|that|such|his|her|their|its|whose|next|first|second|previous|whose|[\w]+['’]s)\s+"
+    r"\b(?:the|a|an|this|that|such|his|her|their|its|whose|next|first|second|previous|[\w]+['’]s)\s+"
     r"(?:[\w-]+\s+){0,3}$",
     re.I,
 )

@@ -24,6 +24,8 @@ READ_ONLY = "timeline_read_only"
 
 #: Advisory lock keys (PostgreSQL); arbitrary constants, chosen once, never reused for anything else.
 APPEND_LOCK_KEY = 7_346_101
+#: Serialises projection writers (catch-up, replay) on PostgreSQL.
+PROJECTION_LOCK_KEY = 7_346_103
 MIGRATE_LOCK_KEY = 7_346_102
 
 #: Seconds a SQLite connection waits for another writer before giving up.
@@ -67,6 +69,9 @@ class SQLiteDialect:
         """Nothing to do: BEGIN IMMEDIATE already serialises writers."""
 
     def lock_for_migration(self, conn: Connection) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already serialises writers."""
+
+    def lock_for_projections(self, conn: Connection) -> None:
         """Nothing to do: BEGIN IMMEDIATE already serialises writers."""
 
     def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
@@ -167,6 +172,10 @@ class PostgreSQLDialect:
     def lock_for_migration(self, conn: Connection) -> None:
         # Two processes opening a new database at once must not both create the tables.
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK_KEY})
+
+    def lock_for_projections(self, conn: Connection) -> None:
+        # Two processes catching the projections up at once must not fold the same events twice.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PROJECTION_LOCK_KEY})
 
     def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
         return cast(column, JSON)[key].as_string()

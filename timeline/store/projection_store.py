@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, text, true
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, true
 from sqlalchemy.engine import Connection
 
 from timeline.domain.events import Event
@@ -37,7 +37,6 @@ from timeline.projections.catalog import PROJECTIONS, Projection, Value, by_name
 from timeline.projections.ordering import SortKey, sort_key
 
 from . import filters
-from .dialects import READ_ONLY
 from .eventstore import EventStore
 from .projection_tables import (
     PROJECTION_TABLES,
@@ -55,8 +54,6 @@ SNAPSHOT_EVERY = 2000
 SNAPSHOTS_KEPT = 2
 #: A gap larger than this is closed by a (streamed) rebuild rather than held in memory.
 CATCH_UP_LIMIT = 50_000
-#: PostgreSQL advisory lock serialising projection writers (SQLite: BEGIN IMMEDIATE does it).
-PROJECTION_LOCK_KEY = 7_346_103
 #: Rows per INSERT batch.
 WRITE_BATCH = 5000
 
@@ -137,16 +134,11 @@ class ProjectionStore:
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
-            if self.engine.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PROJECTION_LOCK_KEY})
+            self.store.dialect.lock_for_projections(conn)
             yield conn
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn.execution_options(**{READ_ONLY: True})
-            with conn.begin():
-                yield conn
+    def _reading(self) -> Any:
+        return self.store._reading()  # the store's read-only transaction (same package)
 
     def _upcast(self, event: Event) -> Event:
         upcasters = self.store.upcasters
