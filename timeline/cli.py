@@ -47,11 +47,13 @@ def one_line(exc: BaseException) -> str:
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors whose message is enough on its own (no exception class name needed)."""
+    from timeline.extract.nlp import ModelError  # cheap: spaCy itself is imported only to load a model
+
     try:  # the error handler must not fail itself, whatever state the store package is in
         from timeline.store.errors import StoreError
     except ImportError:
-        return (service.ServiceError, IngestError)
-    return (service.ServiceError, IngestError, StoreError)
+        return (service.ServiceError, IngestError, ModelError)
+    return (service.ServiceError, IngestError, ModelError, StoreError)
 
 
 class TimelineGroup(click.Group):

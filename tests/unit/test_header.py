@@ -122,3 +122,81 @@ def test_any_text_after_a_valid_date_keeps_the_offset_invariant(rest):
     header = parse_header(raw)
     assert header.published == date(2024, 3, 31)
     assert raw[header.body_offset :] == header.body
+
+
+# --- date lines as news sites print them ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "March 31, 2024",
+        "Mar. 31, 2024",
+        "31 March 2024",
+        "31st March 2024",
+        "Published: 31 March 2024",
+        "Published 31 March 2024 10:12 GMT",
+        "Published on Sunday, March 31, 2024 at 9:05 a.m. EDT",
+        "Updated 2024-03-31 10:12 GMT",
+        "Last updated: 31 Mar 2024 | 10:12",
+        "Sun 31 Mar 2024",
+        "2024-03-31T10:12:00Z",
+        "2024-03-31T10:12:00+05:30",
+        "Date: March 31, 2024",
+    ],
+)
+def test_web_date_lines_give_the_publication_date(line):
+    raw = f"{line}\n\n(XNA) QUITO -- The two envoys signed a transit accord."
+    header = parse_header(raw)
+    assert header.published == date(2024, 3, 31)
+    assert (header.outlet, header.dateline) == ("XNA", "QUITO")
+    assert header.body == "The two envoys signed a transit accord."
+    assert raw[header.body_offset :] == header.body
+
+
+def test_web_date_line_after_a_headline_and_a_byline():
+    raw = "Envoys sign transit accord\nBy Jane Doe\nMarch 31, 2024\n\nThe two envoys signed an accord."
+    header = parse_header(raw)
+    assert header.published == date(2024, 3, 31)
+    assert header.body == "The two envoys signed an accord."
+
+
+def test_published_wins_over_updated_in_either_order():
+    for raw in (
+        "Updated 2024-04-02 08:00 GMT\nPublished: 30 March 2024\n\nThe envoys met.",
+        "Published: 30 March 2024\nUpdated 2024-04-02 08:00 GMT\n\nThe envoys met.",
+    ):
+        header = parse_header(raw)
+        assert header.published == date(2024, 3, 30)
+        assert header.body == "The envoys met."
+
+
+def test_an_updated_line_alone_still_dates_the_article():
+    assert parse_header("Updated: 2 April 2024\nThe envoys met.").published == date(2024, 4, 2)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # A date inside a sentence, or after the story has begun, is not a header.
+        "On 31 March 2024 the envoys met.",
+        "The envoys met.\nMarch 31, 2024",
+        # Not a weekday, not a month, not a real day: left to the body, with no error.
+        "Envoy 31 Mar 2024\nThe envoys met.",
+        "Smarch 31, 2024\nThe envoys met.",
+        "February 30, 2024\nThe envoys met.",
+        # Three short lines before the date are more than a headline and a byline.
+        "Talks\nin Quito\nBy Jane Doe\nMarch 31, 2024\nThe envoys met.",
+        # A first line that ends a sentence is not a headline.
+        "The envoys met.\n\nMarch 31, 2024\n\nThey signed.",
+    ],
+)
+def test_text_that_is_not_a_web_date_line_gives_no_date(raw):
+    header = parse_header(raw)
+    assert header.published is None
+    assert header.body_offset == 0
+
+
+def test_a_date_line_wins_over_a_web_date_line():
+    header = parse_header(" date 2024-03-29\nPublished: 31 March 2024\nThe envoys met.")
+    assert header.published == date(2024, 3, 29)

@@ -42,6 +42,53 @@ _TITLE_PLACE = re.compile(
 _SEPARATOR = re.compile(r"(?:--+|[—–]|-(?=\s)|:)[^\S\n]*")
 _ISO = re.compile(r"\s*(\d{1,4})[-/](\d{1,2})[-/](\d{1,2})\s*")
 
+# English month names and their common short forms, as news sites print them.
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = frozenset(
+    {"monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs"}
+    | {"friday", "fri", "saturday", "sat", "sunday", "sun"}
+)
+# A line that is only a date as news sites print it: "Published: 31 March 2024", "Sun 31 Mar 2024",
+# "March 31, 2024", "Updated 2024-03-31 10:12 GMT", "2024-03-31T10:12:00Z". Only lines of at most
+# 120 characters are tried, so a long first paragraph costs nothing.
+_WEB_DATE = re.compile(
+    r"""\s*
+    (?:(?P<label>date|posted|(?:first\s+)?published|(?:last\s+)?(?:updated|modified))(?:\s+on)?\s*:?\s*)?
+    (?:(?P<weekday>[a-z]{3,9})\.?,?\s+)?                           # checked against WEEKDAYS
+    (?:(?P<mon1>[a-z]{3,9})\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year1>\d{4})
+      |(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon2>[a-z]{3,9})\.?,?\s+(?P<year2>\d{4})
+      |(?P<year3>\d{4})[-/](?P<mon3>\d{1,2})[-/](?P<day3>\d{1,2}))
+    (?:(?:t|\s*[,|@·–—-]\s*|\s+(?:at\s+)?)                            # time of day, ignored
+      \d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d{1,6})?)?
+      (?:\s*(?:am|pm|a\.m\.|p\.m\.))?
+      (?:\s*(?:z|[+-]\d{2}:?\d{2}|[a-z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?))?)?
+    \s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Short lines without final punctuation (a headline, a byline) that may stand before the date line.
+_MAX_LEAD_LINES = 2
+_MAX_LEAD_WORDS = 15
+
 
 def _to_date(text: str) -> date:
     """A real calendar day from 'YYYY-MM-DD', or HeaderError."""
@@ -66,6 +113,62 @@ def _skip_blank(raw: str, pos: int) -> int:
     while pos < len(raw) and (raw[pos].isspace() or raw[pos] == "\ufeff"):
         pos += 1
     return pos
+
+
+def _web_date(line: str) -> tuple[bool, date] | None:
+    """(is an update time, day) when the line is only a date as news sites print it, else None."""
+    match = _WEB_DATE.fullmatch(line) if len(line) <= 120 else None
+    if match is None or (match["weekday"] and match["weekday"].lower() not in WEEKDAYS):
+        return None
+    if match["year3"]:
+        year, month, day = int(match["year3"]), int(match["mon3"]), int(match["day3"])
+    else:
+        name = (match["mon1"] or match["mon2"]).lower()
+        month = MONTHS.get(name, 0)
+        year, day = int(match["year1"] or match["year2"]), int(match["day1"] or match["day2"])
+    try:
+        # Looser than the " date " line, so an impossible day just means "not a date line".
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    label = (match["label"] or "").lower()
+    return label.endswith(("updated", "modified")), found
+
+
+def _is_lead_line(line: str) -> bool:
+    """A short line with no final punctuation, such as a headline or a byline."""
+    text = line.strip()
+    return (
+        bool(text)
+        and len(text.split()) < _MAX_LEAD_WORDS
+        and text[-1] not in ".!?:;,"
+        and any(ch.isalpha() for ch in text)
+    )
+
+
+def _web_dates(raw: str) -> tuple[date | None, int]:
+    """The publication date from leading date lines (after at most a headline and a byline), and where
+    they end; (None, 0) when there are none. A "Published" date wins over an "Updated" one."""
+    found: list[tuple[bool, date]] = []
+    end = 0
+    lead = 0
+    pos = _skip_blank(raw, 0)
+    while pos < len(raw):
+        newline = raw.find("\n", pos)
+        stop = len(raw) if newline < 0 else newline
+        parsed = _web_date(raw[pos:stop])
+        if parsed:
+            found.append(parsed)
+            end = stop
+        elif found or lead == _MAX_LEAD_LINES or not _is_lead_line(raw[pos:stop]):
+            break
+        else:
+            lead += 1
+        pos = _skip_blank(raw, stop)
+    if not found:
+        return None, 0
+    published = next((day for updated, day in found if not updated), found[0][1])
+    return published, end
 
 
 def _opening(raw: str, pos: int) -> tuple[str | None, str | None, int]:
@@ -105,6 +208,8 @@ def parse_header(raw: str) -> Header:
         except HeaderError as error:
             raise HeaderError(f"{error} in the header") from None
         pos = match.end()
+    else:
+        published, pos = _web_dates(raw)
     pos = _skip_blank(raw, pos)
     outlet, dateline, pos = _opening(raw, pos)
     pos = _skip_blank(raw, pos)

@@ -3,71 +3,101 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Provenance, article_stream, event_id_for
 from timeline.domain.vocabulary import event_type, tone_code
 from timeline.extract.actors import ArticleContext
 from timeline.extract.coder import SentenceCoder, Statement
+from timeline.extract.frames import FrameBook, default_frames
 from timeline.extract.header import parse_header
 from timeline.extract.lexicon import Lexicon
-from timeline.extract.sentences import split_sentences
-from timeline.extract.triggers import TriggerBook, default_triggers
+from timeline.extract.normalise import normalise
 
-EXTRACTOR_VERSION = "0.3.0"
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+EXTRACTOR_VERSION = "0.4.0"
+# Bounds on what reaches the parser: an article longer than this is refused, and a "sentence"
+# longer than that (a run-on line, a table pasted as text) is not coded.
+MAX_PARSE_CHARS = 200_000
+MAX_SENTENCE_CHARS = 1_500
 
 
 class NoSentencesError(ValueError):
     """The text holds nothing that reads as a sentence."""
 
 
+class ArticleTooLongError(ValueError):
+    """The article is longer than the parser is given."""
+
+
 @dataclass(frozen=True, slots=True)
 class Extractor:
-    """The extractor's data: lexicons and trigger phrases, shipped and the user's own."""
+    """The extractor's data (lexicons and trigger frames, shipped and the user's own) and its parser."""
 
     lexicon: Lexicon
-    triggers: TriggerBook
+    frames: FrameBook
+    model: str | None = None  # a spaCy model other than the shipped one (TIMELINE_SPACY_MODEL too)
+    _nlp: list[Language] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
-    def load(cls, extra: Sequence[Path] = ()) -> Extractor:
-        """Shipped data plus user files (one JSON file may carry lexicon and trigger keys alike)."""
+    def load(cls, extra: Sequence[Path] = (), model: str | None = None) -> Extractor:
+        """Shipped data plus user files (one JSON file may carry lexicon and frame keys alike)."""
         if not extra:
-            return cls.default()
-        return cls(Lexicon.load(extra=extra), TriggerBook.load(extra=extra))
+            return cls(Lexicon.default(), default_frames(), model)
+        return cls(Lexicon.load(extra=extra), FrameBook.load(extra=extra), model)
 
     @classmethod
     def default(cls) -> Extractor:
-        return cls(Lexicon.default(), default_triggers())
+        return cls(Lexicon.default(), default_frames())
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline, loaded on first use (commands that do not extract never load it)."""
+        if not self._nlp:
+            from timeline.extract.nlp import load_nlp
+            from timeline.extract.phrases import with_phrases
+
+            self._nlp.append(with_phrases(load_nlp(self.model), self.frames.phrases))
+        return self._nlp[0]
 
     def extract(self, article: Article) -> list[Event]:
         """Every statement of the article as an event, in reading order (stream versions 1..n)."""
         header = parse_header(article.text)
+        if len(header.body) > MAX_PARSE_CHARS:
+            raise ArticleTooLongError(
+                f"the article's text has {len(header.body):,} characters; the parser takes at most "
+                f"{MAX_PARSE_CHARS:,}: split it into articles"
+            )
         context = ArticleContext(published=article.published, outlet=article.outlet or header.outlet)
         if header.dateline:
             context.dateline_country = self.lexicon.country_for(header.dateline.split("/")[0].strip().title())
-        coder = SentenceCoder(self.lexicon, self.triggers, context)
-        sentences = split_sentences(header.body, header.body_offset)
+        clean = normalise(header.body)
+        doc = self.nlp(clean.text)
+        sentences = [s for s in doc.sents if _is_prose(s)]
         if not sentences:
             raise NoSentencesError("no sentences in the text")
-        coder.set_anchor([s.text for s in sentences[:2]])
+        coder = SentenceCoder(self.lexicon, self.frames, context)
+        coder.set_anchor(sentences[:2])
         events: list[Event] = []
-        for sentence in sentences:
-            for ordinal, statement in enumerate(coder.code(sentence.text)):
-                events.append(
-                    _event(
-                        article,
-                        sentence.index,
-                        sentence.start,
-                        sentence.end,
-                        sentence.text,
-                        statement,
-                        ordinal,
-                        len(events) + 1,
-                    )
-                )
+        for index, sentence in enumerate(sentences):
+            words = [t for t in sentence if not t.is_space]
+            start = header.body_offset + clean.original(words[0].idx)
+            end = header.body_offset + clean.original(words[-1].idx + len(words[-1].text) - 1) + 1
+            text = article.text[start:end]
+            for ordinal, statement in enumerate(coder.code(sentence)):
+                events.append(_event(article, index, start, end, text, statement, ordinal, len(events) + 1))
         return events
+
+
+def _is_prose(sentence: Span) -> bool:
+    """A sentence worth coding: it has a word, and it is not a run-on line beyond the bound."""
+    return len(sentence.text) <= MAX_SENTENCE_CHARS and any(t.is_alpha for t in sentence)
 
 
 def extract_events(article: Article, extractor: Extractor | None = None) -> list[Event]:

@@ -1,0 +1,123 @@
+"""Which date belongs to which word: date expressions hung on the parse.
+
+A date dates the verb or event noun whose phrase holds it: "met on Monday" dates 'met', "talks
+on Monday" the talks. Walking up from the date, a noun that names no event stops the walk: in
+"congratulated her on her victory in last month's election" the month dates the election, not
+the congratulations. Dates after "since", "until" or "by" are bounds, not days of happening.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from timeline.extract.dates import DateMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_BOUNDS = frozenset({"since", "until", "till", "by", "through", "before", "from"})
+
+
+@dataclass(frozen=True, slots=True)
+class Attached:
+    """A date and the token (verb or event noun) it dates."""
+
+    mention: DateMention
+    word: Token
+
+
+def date_tokens(sentence: Span, mention: DateMention) -> list[Token]:
+    """The tokens a date expression covers (offsets are into the sentence's text)."""
+    base = sentence[0].idx
+    return [t for t in sentence if t.idx - base < mention.end and t.idx - base + len(t.text) > mention.start]
+
+
+def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> list[Attached]:
+    """Each date with the word it dates; ``events`` holds the indices of the trigger tokens.
+
+    A date reaches a verb through prepositions and adverbial phrases, and an event noun the same
+    way; any other noun on the way keeps the date for itself."""
+    out = []
+    for mention in mentions:
+        if mention.preposition in _BOUNDS:
+            continue
+        tokens = date_tokens(sentence, mention)
+        if not tokens:
+            continue
+        inside = {t.i for t in tokens}
+        root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
+        word = _dated_word(root, events)
+        if word is not None:
+            out.append(Attached(mention, word))
+    return out
+
+
+# How a date modifies a noun when it belongs to that noun: "last month's election", "the 2014 blasts".
+_NOUN_OWN = frozenset({"poss", "compound", "amod", "nummod", "nmod"})
+
+
+def main_date(attached: list[Attached], reporting: frozenset[str], published: object) -> Attached | None:
+    """The sentence's main date: the first day-precise date of a verb that is not a reporting verb.
+    Triggers with no date of their own share it ("asked X to come when they met on Monday")."""
+    for item in attached:
+        mention = item.mention
+        if (
+            item.word.pos_ in ("VERB", "AUX")
+            and item.word.lemma_.lower() not in reporting
+            and mention.precision == "day"
+            and not mention.future
+            and not mention.needs_anchor
+            and mention.value <= published  # type: ignore[operator]
+        ):
+            return item
+    return None
+
+
+def _dated_word(root: Token, events: set[int]) -> Token | None:
+    node = root
+    for _ in range(8):
+        if node.head.i == node.i:
+            return node if node.pos_ in ("VERB", "AUX") else None
+        below, node = node, node.head
+        if node.i in events or node.pos_ in ("VERB", "AUX"):
+            return node
+        if node.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and below.dep_ in _NOUN_OWN:
+            # A date that is part of a noun phrase dates what the noun names, not the verb above it;
+            # a date in a phrase after a noun ("a flight on Tuesday") is read with the verb, as the
+            # parser often hangs such phrases on the nearest noun.
+            return None
+    return None
+
+
+def own_date(trigger: Token, attached: list[Attached], events: set[int]) -> Attached | None:
+    """The date of the trigger itself, else of a purpose clause under it ("travelled to X to attend
+    the rites on Saturday"), else of the nearest word above it that has one (a light verb for a noun,
+    the first of a list of verbs sharing one date)."""
+    by_word: dict[int, list[Attached]] = {}
+    for item in attached:
+        by_word.setdefault(item.word.i, []).append(item)
+
+    def best(found: list[Attached]) -> Attached:
+        # An explicit day beats "a day after X", which dates X rather than this word.
+        return min(found, key=lambda a: (a.mention.basis == "relative", a.mention.precision != "day"))
+
+    if trigger.i in by_word:
+        return best(by_word[trigger.i])
+    for child in trigger.children:
+        if child.dep_ in ("xcomp", "advcl", "relcl", "acl") and child.i in by_word and child.i not in events:
+            return best(by_word[child.i])
+    node = trigger
+    for _ in range(6):
+        if node.head.i == node.i or node.dep_ in ("ccomp", "relcl", "acl", "parataxis"):
+            return None
+        if node.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return None  # "..., when Raisi telephoned": a clause with its own subject has its own time
+        if node.dep_ == "conj" and node.head.pos_ not in ("VERB", "AUX"):
+            return None
+        node = node.head
+        if node.i in events and node.i not in by_word:
+            return None  # another event's word: its date, if it had one, is not this one's
+        if node.i in by_word:
+            return best(by_word[node.i])
+    return None

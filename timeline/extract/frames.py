@@ -1,0 +1,271 @@
+"""Trigger frames: which word of a parsed sentence names which kind of event (loaded from data).
+
+A frame is keyed on a lemma and a part of speech, may ask for an object, a dependent or a
+governing verb, and says where in the dependency tree its actor and target stand (frames.json
+explains the path language). The matching here looks only at one token and its neighbours in the
+tree; filling the roles is ``roles.py``'s job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from timeline.domain.vocabulary import event_types
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Dependents that stand for a verb's object: the active object, the passive subject, "declared X persona".
+_OBJECTS = ("dobj", "nsubjpass", "attr", "oprd", "dative")
+# How a noun trigger reaches its governing verb: as its object, subject or a preposition's object.
+_GOVERNED = ("dobj", "nsubjpass", "nsubj", "pobj", "attr", "conj", "appos", "xcomp")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One sense of one trigger word, with the paths to its actor and target."""
+
+    type: str
+    lemmas: frozenset[str]
+    pos: str
+    actor: tuple[str, ...]
+    target: tuple[str, ...]
+    objects: frozenset[str] = frozenset()
+    has: frozenset[str] = frozenset()
+    governors: frozenset[str] = frozenset()
+    not_governors: frozenset[str] = frozenset()
+    has_tone: bool = False
+    strict: bool = False
+    invitee: bool = False
+    modality: str | None = None
+    tone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Governors:
+    """Words that, governing a trigger, make it planned, negated or the content of a request."""
+
+    planned: frozenset[str]
+    negated: frozenset[str]
+    inner: frozenset[str]
+
+
+class FrameBook:
+    """The frames, the governing words, the reporting verbs and the tone words, from data."""
+
+    def __init__(self, layers: Sequence[dict[str, Any]]) -> None:
+        shipped = layers[0]
+        self.defaults: dict[str, dict[str, tuple[str, ...]]] = {
+            pos: {role: tuple(paths) for role, paths in roles.items()}
+            for pos, roles in shipped["defaults"].items()
+        }
+        known = set(event_types())
+        frames: list[Frame] = []
+        # The user's frames go first: the first frame that fits a word wins.
+        for layer in reversed(layers):
+            for raw in layer.get("frames", ()):
+                if raw.get("type") not in known:
+                    raise ValueError(f"frame for unknown event type {raw.get('type')!r}")
+                frames.append(self._frame(raw))
+        self.frames = tuple(frames)
+        self._by_lemma: dict[str, list[Frame]] = {}
+        for frame in self.frames:
+            for lemma in frame.lemmas:
+                # A phrasal verb is found by its verb ("call off"), a compound noun by its head ("phone call").
+                head = lemma.split()[0] if frame.pos == "VERB" else lemma.split()[-1]
+                self._by_lemma.setdefault(head, []).append(frame)
+        governors = _merged(layers, "governors")
+        self.governors = Governors(
+            planned=frozenset(governors.get("planned", ())),
+            negated=frozenset(governors.get("negated", ())),
+            inner=frozenset(governors.get("inner", ())),
+        )
+        self.reporting = frozenset(_listed(layers, "reporting"))
+        self.future_auxiliaries = frozenset(_listed(layers, "future_auxiliaries"))
+        self.phrases = tuple(_listed(layers, "phrases"))
+        tones = _merged(layers, "relation_tones")
+        self.tone_words = {word: tone for tone, words in tones.items() if tone[0] != "_" for word in words}
+
+    def _frame(self, raw: dict[str, Any]) -> Frame:
+        pos = raw.get("pos", "VERB")
+        defaults = self.defaults[pos]
+        return Frame(
+            type=raw["type"],
+            lemmas=frozenset(_words(raw["lemma"])),
+            pos=pos,
+            actor=tuple(raw.get("actor", defaults["actor"])),
+            target=tuple(raw.get("target", defaults["target"])),
+            objects=frozenset(_words(raw.get("object", ()))),
+            has=frozenset(_words(raw.get("has", ()))),
+            governors=frozenset(_words(raw.get("governor", ()))),
+            not_governors=frozenset(_words(raw.get("not_governor", ()))),
+            has_tone=bool(raw.get("has_tone")),
+            strict=bool(raw.get("strict")),
+            invitee=bool(raw.get("invitee")),
+            modality=raw.get("modality"),
+            tone=raw.get("tone"),
+        )
+
+    @classmethod
+    def load(cls, extra: Sequence[Path] = ()) -> FrameBook:
+        """Shipped frames plus the ``frames`` (and governor, tone) keys of user lexicon files."""
+        layers = [_shipped()]
+        for path in extra:
+            data = json.loads(Path(path).read_text("utf-8"))
+            if isinstance(data, dict):
+                layers.append(data)
+        return cls(layers)
+
+    def match(self, token: Token) -> Frame | None:
+        """The first frame that fits this token, or None."""
+        candidates = self._by_lemma.get(token.lemma_.lower()) or self._by_lemma.get(token.lower_)
+        if not candidates:
+            return None
+        for frame in candidates:
+            if self._fits(frame, token):
+                return frame
+        return None
+
+    def _fits(self, frame: Frame, token: Token) -> bool:
+        if not _pos_fits(frame.pos, token):
+            return False
+        if not {phrasal_lemma(token), compound_lemma(token), token.lemma_.lower(), token.lower_} & frame.lemmas:
+            return False
+        if frame.objects and not any(_lemma(o) in frame.objects for o in objects_of(token)):
+            return False
+        if frame.has and not any(_lemma(t) in frame.has or t.lower_ in frame.has for t in near(token)):
+            return False
+        governor = governing_word(token)
+        glemma = phrasal_lemma(governor) if governor is not None else ""
+        if frame.governors and glemma not in frame.governors:
+            return False
+        if frame.not_governors and glemma in frame.not_governors:
+            return False
+        return not (frame.has_tone and self.tone_of(token) is None)
+
+    def tone_of(self, token: Token) -> str | None:
+        """The tone the words describing a relationship give it ("cordial ties", "ties are strained")."""
+        words = [t for t in near(token) if t.dep_ in ("amod", "acomp", "attr", "oprd", "advmod", "compound")]
+        head = token.head
+        if token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("AUX", "VERB"):
+            words += [t for t in head.children if t.dep_ in ("acomp", "attr", "oprd")]
+        if token.dep_ in ("dobj",):
+            words += [t for t in head.subtree if t.dep_ in ("oprd", "acomp", "amod") and t.i > token.i]
+        for word in words:
+            for piece in (word.lower_, word.lemma_.lower()):
+                if piece in self.tone_words:
+                    return self.tone_words[piece]
+        return None
+
+    def triggers(self, tokens: Iterable[Token]) -> list[tuple[Token, Frame]]:
+        """Every trigger word among tokens with its frame, in reading order."""
+        found = []
+        for token in tokens:
+            frame = self.match(token)
+            if frame is not None:
+                found.append((token, frame))
+        return found
+
+
+def phrasal_lemma(token: Token) -> str:
+    """ "called off" -> "call off": a verb with its particle, else the lemma."""
+    lemma = token.lemma_.lower()
+    for child in token.children:
+        if child.dep_ == "prt":
+            return f"{lemma} {child.lower_}"
+    return lemma
+
+
+def compound_lemma(token: Token) -> str:
+    """ "phone call", "state visit": a noun with the compound word before it, else the lemma."""
+    for child in token.children:
+        if child.dep_ == "compound" and child.i == token.i - 1:
+            return f"{child.lower_} {token.lemma_.lower()}"
+    return token.lemma_.lower()
+
+
+def objects_of(token: Token) -> list[Token]:
+    """What the verb acts on: its object, its passive subject, the object of its particle phrase."""
+    out = [c for c in token.children if c.dep_ in _OBJECTS]
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "to", "for"):
+            out += [g for g in child.children if g.dep_ == "pobj"]
+    return out + [c for o in out for c in o.conjuncts]
+
+
+# Dependents that open a clause of their own: a frame's 'has' words are not looked for inside them.
+_CLAUSES = frozenset({"advcl", "ccomp", "xcomp", "relcl", "acl", "conj", "parataxis", "csubj"})
+
+
+def near(token: Token) -> list[Token]:
+    """The token's dependents and theirs (two levels), within its own clause."""
+    out = []
+    for child in token.children:
+        if child.dep_ in _CLAUSES:
+            continue
+        out.append(child)
+        out.extend(g for g in child.children if g.dep_ not in _CLAUSES)
+    return out
+
+
+def governing_word(token: Token) -> Token | None:
+    """The verb or noun a noun trigger hangs from ("extended an invitation", "at the invitation")."""
+    if token.dep_ not in _GOVERNED or token.head.i == token.i:
+        return None
+    head = token.head
+    if token.dep_ == "pobj":
+        prep = head
+        if prep.lower_ in ("at", "on", "upon", "during", "in"):
+            return prep  # "at the invitation of", "in a phone call": the preposition itself governs
+        if prep.lower_ == "of" and prep.head.pos_ in ("NOUN", "PROPN") and prep.head.i != prep.i:
+            # "messages of sympathy", "a letter of invitation", "a package of sanctions": the
+            # container noun stands where the trigger would, so its governor governs.
+            return governing_word(prep.head) or prep.head
+        return prep.head if prep.head.i != prep.i else prep
+    if token.dep_ == "conj":
+        return governing_word(head)
+    return head
+
+
+def _pos_fits(pos: str, token: Token) -> bool:
+    if pos == "VERB":
+        return token.pos_ in ("VERB", "AUX") or (token.tag_.startswith("VB"))
+    return token.pos_ in ("NOUN", "PROPN") and not token.tag_.startswith("VB")
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _words(value: Any) -> list[str]:
+    items = [value] if isinstance(value, str) else list(value)
+    return [str(x).lower() for x in items]
+
+
+def _merged(layers: Sequence[dict[str, Any]], key: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for layer in layers:
+        for name, words in (layer.get(key) or {}).items():
+            if not name.startswith("_"):
+                out.setdefault(name, []).extend(_words(words))
+    return out
+
+
+def _listed(layers: Sequence[dict[str, Any]], key: str) -> list[str]:
+    return [word for layer in layers for word in _words(layer.get(key, ()))]
+
+
+@cache
+def _shipped() -> dict[str, Any]:
+    return json.loads(resources.files("timeline.extract").joinpath("data/frames.json").read_text("utf-8"))
+
+
+@cache
+def default_frames() -> FrameBook:
+    return FrameBook([_shipped()])

@@ -1,0 +1,86 @@
+"""Did it happen? A trigger's modality from its parse: negation, the future, governing verbs.
+
+- negated: a ``neg`` dependent ("did not attend"), a negative determiner ("no agreement was
+  signed"), or a governing verb that undoes it ("called off the visit", "failed to sign");
+- planned: a future or modal auxiliary ("will visit"), a governing verb of intent ("plans to
+  visit", "is expected to travel", "agreed to sign");
+- reported otherwise.
+
+The walk goes up from the trigger through the clauses that govern it, and stops at a reporting
+verb: "said it will visit" is planned, but "will say that X visited" does not make the visit so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from timeline.extract.frames import FrameBook, phrasal_lemma
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_NEGATIVE_DETERMINERS = frozenset({"no", "neither", "nor", "never"})
+# Clauses through which the governing verb's mood passes down to the trigger.
+_GOVERNED_CLAUSES = ("xcomp", "ccomp", "conj", "dobj", "pobj", "nsubjpass", "attr", "acomp", "prep", "advcl")
+
+
+def negated_here(token: Token) -> bool:
+    """A negation on the word itself: "did not sign", "no agreement", "never visited"."""
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ in ("det", "advmod") and child.lower_ in _NEGATIVE_DETERMINERS):
+            return True
+    return False
+
+
+def future_here(token: Token, book: FrameBook) -> bool:
+    """A future or modal auxiliary on the verb ("will visit", "may sign", "is to travel")."""
+    for child in token.children:
+        if child.dep_ in ("aux", "auxpass") and child.lower_ in book.future_auxiliaries:
+            return True
+    # "is to visit", "was to have discussed": be + to-infinitive
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) and any(
+        c.lemma_ == "be" and c.dep_ in ("aux", "ROOT") for c in token.head.children if c.i < token.i
+    )
+
+
+def modality_of(trigger: Token, book: FrameBook, forced: str | None = None) -> str:
+    """reported, planned or negated, read from the trigger and the clauses that govern it."""
+    if forced:
+        return forced
+    if negated_here(trigger):
+        return "negated"
+    if future_here(trigger, book):
+        return "planned"
+    token = trigger
+    for _ in range(6):
+        if token.dep_ not in _GOVERNED_CLAUSES or token.head.i == token.i:
+            break
+        head = token.head
+        lemma = phrasal_lemma(head)
+        if lemma in book.reporting:
+            break
+        if lemma in book.governors.negated or head.lemma_.lower() in book.governors.negated:
+            return "negated"
+        if negated_here(head) and head.pos_ in ("VERB", "AUX"):
+            return "negated"
+        if lemma in book.governors.planned or head.lemma_.lower() in book.governors.planned:
+            return "planned"
+        if future_here(head, book):
+            return "planned"
+        token = head
+    return "reported"
+
+
+def is_inner(trigger: Token, book: FrameBook) -> bool:
+    """The trigger names what someone was invited, asked or urged to do ("invited X to visit")."""
+    token = trigger
+    for _ in range(3):
+        if token.dep_ not in ("xcomp", "ccomp", "advcl", "acl", "relcl", "pobj", "prep", "dobj") or token.head.i == token.i:
+            return False
+        head = token.head
+        if head.lemma_.lower() in book.governors.inner:
+            return True
+        if head.pos_ in ("VERB", "AUX") and token.dep_ in ("xcomp", "ccomp", "advcl"):
+            return False
+        token = head
+    return False

@@ -1,0 +1,142 @@
+"""Who did it and to whom: a trigger's actor and target from its dependency tree.
+
+A frame's paths (frames.json) are followed from the trigger token; where they find nothing the
+grammar of control and coordination is tried ("agreed to cooperate": the subject of 'agreed';
+"met X and discussed": the subject of 'met'; "the minister, who visited": the noun 'who' stands
+for). Paths are written for the active voice; a passive trigger reads them turned round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from timeline.extract.actors import Mention
+from timeline.extract.frames import governing_word
+from timeline.extract.mentions import SentenceMentions
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Clauses whose missing subject is the subject of the clause they hang from.
+_SHARED_SUBJECT = ("xcomp", "conj", "advcl", "pcomp", "acomp", "ccomp", "dep")
+# Verbs whose object, not their subject, does what the clause under them says ("urged X to visit").
+_OBJECT_CONTROL = frozenset(
+    {"invite", "ask", "urge", "tell", "order", "request", "encourage", "persuade", "allow", "call", "press"}
+)
+
+
+def is_passive(token: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+
+
+def follow(token: Token, path: str) -> list[Token]:
+    """The tokens a path leads to from token (an empty list where it leads nowhere)."""
+    current = [token]
+    for step in path.split(">"):
+        current = [t for here in current for t in _step(here, step)]
+        if not current:
+            return []
+    return current
+
+
+def _step(token: Token, step: str) -> Iterable[Token]:
+    if step == "^":
+        if token.pos_ in ("NOUN", "PROPN"):
+            governor = governing_word(token)
+            return [governor] if governor is not None else []
+        return [] if token.head.i == token.i else [token.head]
+    if step.startswith("prep:"):
+        words = set(step[5:].split("|"))
+        return [
+            obj
+            for child in token.children
+            if child.dep_ in ("prep", "agent", "dative") and child.lower_ in words
+            for obj in child.children
+            if obj.dep_ in ("pobj", "pcomp")
+        ]
+    if step == "agent":
+        # "declared persona non grata by X": the parser may hang 'by' on the complement.
+        holders = [token, *(c for c in token.children if c.dep_ in ("oprd", "xcomp", "acomp"))]
+        return [
+            obj
+            for holder in holders
+            for child in holder.children
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by" and holder.i != token.i)
+            for obj in child.children
+            if obj.dep_ == "pobj"
+        ]
+    if token.pos_ in ("VERB", "AUX") and is_passive(token):
+        if step == "nsubj":
+            return _step(token, "agent")
+        if step == "dobj":
+            return [c for c in token.children if c.dep_ == "nsubjpass"]
+    return [c for c in token.children if c.dep_ == step]
+
+
+def with_conjuncts(tokens: list[Token]) -> list[Token]:
+    """A list ("A, B and C") stands for each of its members."""
+    out: list[Token] = []
+    for token in tokens:
+        for member in (token, *token.conjuncts):
+            if member not in out:
+                out.append(member)
+    return out
+
+
+def controller(trigger: Token) -> Token | None:
+    """The word whose subject (or, for "invited X to visit", whose object) the trigger's clause shares."""
+    head = trigger.head
+    if head.i == trigger.i:
+        return None
+    if trigger.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return head if trigger.dep_ == "relcl" else None
+    if trigger.dep_ not in _SHARED_SUBJECT:
+        return None
+    if trigger.dep_ == "xcomp" and head.lemma_.lower() in _OBJECT_CONTROL:
+        objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+        if objects:
+            return objects[0]
+    subject = follow(head, "nsubj")
+    if not subject and not (trigger.dep_ == "conj" and is_passive(head)):
+        subject = [c for c in head.children if c.dep_ == "nsubjpass"]
+    if subject:
+        return subject[0]
+    return controller(head)
+
+
+class RoleReader:
+    """Reads the parties of triggers in one sentence from its mentions."""
+
+    def __init__(self, mentions: SentenceMentions) -> None:
+        self.mentions = mentions
+
+    def parties(self, tokens: list[Token]) -> list[Mention]:
+        """The mention each token (and each member of its list) names, in order, without repeats."""
+        out: list[Mention] = []
+        for token in with_conjuncts(tokens):
+            mention = self.mentions.in_phrase(token)
+            if mention is not None and mention not in out:
+                out.append(mention)
+        return out
+
+    def along(self, trigger: Token, paths: Iterable[str]) -> tuple[list[Mention], list[Token]]:
+        """The first path that names someone: its mentions and the tokens it reached."""
+        for path in paths:
+            tokens = [t for t in follow(trigger, path) if t.i != trigger.i]
+            found = self.parties(tokens)
+            if found:
+                return found, tokens
+        return [], []
+
+    def subject(self, trigger: Token) -> tuple[list[Mention], list[Token]]:
+        """The actor the grammar gives a clause without one of its own (control, coordination)."""
+        seen = 0
+        word = controller(trigger)
+        while word is not None and seen < 6:
+            found = self.parties([word])
+            if found:
+                return found, [word]
+            word = controller(word) if word.pos_ in ("VERB", "AUX") else None
+            seen += 1
+        return [], []
