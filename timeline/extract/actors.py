@@ -420,6 +420,9 @@ class ActorFinder:
                 Party(country=known.country or iso3, name=known.name, role=known.role or role)
             )
         candidates = self.lexicon.people_named(name, self.ctx.published)
+        if not candidates and len(name.split()) > 1:
+            # A full name out of office on the day ("Bill Clinton" in 2019) is still its country's.
+            candidates = self.lexicon.people_named(name)
         if not candidates and len(name.split()) == 1:
             candidates = self.lexicon.people_by_surname(name, self.ctx.published)
         candidates = [c for c in candidates if not iso3 or c.country == iso3]

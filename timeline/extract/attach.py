@@ -16,7 +16,8 @@ from timeline.extract.dates import DateMention
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-_BOUNDS = frozenset({"since", "until", "till", "by", "through", "before", "from"})
+# "since 2008", "by the end of Monday", "an invitation for July 8": bounds and occasions, not days of happening.
+_BOUNDS = frozenset({"since", "until", "till", "by", "through", "before", "from", "for"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from timeline.domain.events import Party
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
 from timeline.extract.attach import Attached, attach, main_date, own_date
 from timeline.extract.dates import DateMention, find_dates, resolve_relative
-from timeline.extract.frames import Frame, FrameBook, phrasal_lemma
+from timeline.extract.frames import Frame, FrameBook, governing_lemmas, phrasal_lemma
 from timeline.extract.lexicon import Lexicon
 from timeline.extract.mentions import SentenceMentions
 from timeline.extract.modality import is_inner, modality_of
@@ -58,8 +58,11 @@ _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "Ag
 _SECTOR_TYPES = frozenset({"CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"})
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
+# Happenings a noun may name without telling ("the state visit"): told only when dated or done.
+_TOLD_BY_NOUNS = frozenset({"VisitMade", "MeetingHeld", "PhoneCallHeld"})
 # Calling off (not putting off) a visit answers the invitation behind it.
-_CANCELLING = frozenset({"cancel", "call off", "scrap", "abandon", "shelve"})
+_PUTTING_OFF = frozenset({"postpone", "put off", "delay", "defer", "reschedule"})
+_CALLING_OFF = frozenset({"cancel", "call off", "scrap", "abandon", "shelve", "drop"}) | _PUTTING_OFF
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,8 @@ class SentenceCoder:
         attached: list[Attached],
         reported: _When | None,
     ) -> list[Statement]:
+        if frame.pos == "NOUN" and frame.type in _TOLD_BY_NOUNS and not self._told_as_happening(token, attached):
+            return []  # "the state visit", "his first trip abroad": a noun that names, not tells
         actors, actor_tokens = roles.along(token, frame.actor)
         if not actors and frame.pos == "VERB":
             actors, actor_tokens = roles.subject(token)
@@ -143,9 +148,14 @@ class SentenceCoder:
                 actors = [speaker] if speaker else self._last_subject()
             elif frame.pos == "VERB" and subject is None and token.dep_ in ("ROOT", "conj", "xcomp", "advcl"):
                 actors = self._last_subject()
+        if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred":
+            speaker = self._speaker(token, roles)
+            actors = [speaker] if speaker else []
         if not actors and frame.type in _NEEDS_SPEAKER:
             return []
         targets, _ = roles.along(token, frame.target)
+        if len({m.party.country for m in actors}) >= 2 and frame.type in _MUTUAL:
+            targets = []  # the pair acts together: each is the other's partner
         actor_countries = {m.party.country for m in actors}
         targets = [m for m in targets if m.party.country not in actor_countries or frame.type == "AttackOccurred"]
         if frame.strict and not any(m.kind in ("person", "role", "country", "pronoun", "place") for m in targets):
@@ -187,8 +197,15 @@ class SentenceCoder:
         if frame.type in ("InvitationAccepted", "InvitationDeclined"):
             out = [self._answer(s) for s in out]
         if frame.type == "VisitMade" and modality == "negated":
-            out += self._called_off(token, out)
+            out += self._called_off(token, out, roles, attached)
         return out
+
+    def _told_as_happening(self, token: Token, attached: list[Attached]) -> bool:
+        """A noun tells a happening when it has a date of its own or a verb of doing governs it."""
+        if governing_lemmas(token) & self.frames.governors.happened:
+            return True
+        own = own_date(token, attached, self._events)
+        return own is not None and own.word.i in (token.i, token.head.i)
 
     def _pairs(self, actors: list[Mention], targets: list[Mention], kind: str) -> list[tuple[Party, Party]]:
         """Each actor with each target; "both sides" stands for the article's two countries."""
@@ -200,9 +217,15 @@ class SentenceCoder:
             return [(a, b), (b, a)] if kind in _MUTUAL else [(a, b)]
         sides = [m.party for m in actors if m.party.country] or [Party()]
         objects = [m.party for m in targets if m.party.country and m.kind != "both"]
+        if not objects and kind in _MUTUAL and len({p.country for p in sides}) >= 2:
+            # "Ghana and Togo signed", "the signing of agreements between Chile and Peru": the pair.
+            return [(sides[0], p) for p in sides[1:] if p.country != sides[0].country]
         if not objects and kind != "AttackOccurred":
             counterpart = self.ctx.counterpart(sides[0].country)
             objects = [Party(country=counterpart)] if counterpart else []
+        if kind not in _MUTUAL:
+            acting = {p.country for p in sides}
+            objects = [p for p in objects if p.country not in acting] or objects
         pairs = []
         for actor in sides:
             for target in objects or [Party()]:
@@ -288,20 +311,32 @@ class SentenceCoder:
                 return replace(statement, target=inviter)
         return statement
 
-    def _called_off(self, token: Token, visits: list[Statement]) -> list[Statement]:
-        """A guest who calls off a visit declines the invitation; a host who does withdraws it."""
-        governor = token.head if token.dep_ in ("dobj", "nsubjpass") else token
-        if phrasal_lemma(governor) not in _CANCELLING:
+    def _called_off(
+        self, token: Token, visits: list[Statement], roles: RoleReader, attached: list[Attached]
+    ) -> list[Statement]:
+        """A visit called off answers the invitation behind it: a guest who calls it off declines it,
+        a host who does withdraws it; a visit put off to a later date leaves it open."""
+        governor = token if phrasal_lemma(token) in _CALLING_OFF else token.head
+        lemma = phrasal_lemma(governor)
+        if lemma not in _CALLING_OFF:
             return []
+        put_off = lemma in _PUTTING_OFF and any(
+            a.mention.future and a.word.i in {t.i for t in governor.subtree} for a in attached
+        )
+        if put_off:
+            return []
+        cancellers, _ = roles.along(governor, ("nsubj",))
+        canceller = cancellers[0].party.country if cancellers else None
         out = []
         for visit in visits:
             guest, host = visit.actor, visit.target
-            invited = any(
-                i.country == host.country and g.country == guest.country for i, g in self.ctx.invitations
-            )
-            if not invited:
+            if not (guest.country and host.country):
                 continue
-            out.append(replace(visit, type="InvitationDeclined", modality="reported", actor=guest, target=host))
+            if canceller == host.country:
+                payload = {**visit.payload, "withdrawn": True}
+                out.append(replace(visit, type="InvitationDeclined", modality="reported", actor=host, target=guest, payload=payload))
+            else:
+                out.append(replace(visit, type="InvitationDeclined", modality="reported"))
         return out
 
     def _note_invitations(self, statements: list[Statement]) -> None:
@@ -411,7 +446,9 @@ class SentenceCoder:
                 and statement.type != "AttackOccurred"
                 and statement.occurred_on <= self.ctx.published
                 and (self.ctx.published - statement.occurred_on).days <= _NARRATIVE_DAYS
+                and (self.narrative is None or statement.occurred_on >= self.narrative.value)
             ):
+                # The story's day is its latest happening: what is told of earlier days is background.
                 self.narrative = _When(statement.occurred_on, statement.date_precision, "narrative")
         for statement in statements:
             if statement.actor.country and statement.actor.role != "outlet":

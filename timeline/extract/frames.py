@@ -54,6 +54,7 @@ class Governors:
     planned: frozenset[str]
     negated: frozenset[str]
     inner: frozenset[str]
+    happened: frozenset[str]  # govern a noun that tells a happening ("paid a visit", "during talks")
 
 
 class FrameBook:
@@ -85,6 +86,7 @@ class FrameBook:
             planned=frozenset(governors.get("planned", ())),
             negated=frozenset(governors.get("negated", ())),
             inner=frozenset(governors.get("inner", ())),
+            happened=frozenset(governors.get("happened", ())),
         )
         self.reporting = frozenset(_listed(layers, "reporting"))
         self.future_auxiliaries = frozenset(_listed(layers, "future_auxiliaries"))
@@ -141,11 +143,10 @@ class FrameBook:
             return False
         if frame.has and not any(_lemma(t) in frame.has or t.lower_ in frame.has for t in near(token)):
             return False
-        governor = governing_word(token)
-        glemma = phrasal_lemma(governor) if governor is not None else ""
-        if frame.governors and glemma not in frame.governors:
+        governors = governing_lemmas(token)
+        if frame.governors and not governors & frame.governors:
             return False
-        if frame.not_governors and glemma in frame.not_governors:
+        if frame.not_governors and governors & frame.not_governors:
             return False
         return not (frame.has_tone and self.tone_of(token) is None)
 
@@ -154,7 +155,9 @@ class FrameBook:
         words = [t for t in near(token) if t.dep_ in ("amod", "acomp", "attr", "oprd", "advmod", "compound")]
         head = token.head
         if token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("AUX", "VERB"):
-            words += [t for t in head.children if t.dep_ in ("acomp", "attr", "oprd")]
+            # "relations were moving in a positive direction", "ties had never been closer"
+            own = {t.i for t in token.subtree}
+            words += [t for t in head.subtree if t.i not in own and t.dep_ not in ("ccomp", "relcl")]
         if token.dep_ in ("dobj",):
             words += [t for t in head.subtree if t.dep_ in ("oprd", "acomp", "amod") and t.i > token.i]
         for word in words:
@@ -196,21 +199,30 @@ def objects_of(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("on", "to", "for"):
             out += [g for g in child.children if g.dep_ == "pobj"]
-    return out + [c for o in out for c in o.conjuncts]
+    out += [c for o in out for c in o.conjuncts]
+    # "50 tonnes of aid", "a new package of sanctions": what the measure is of.
+    return out + [g for o in out for p in o.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
 
 
 # Dependents that open a clause of their own: a frame's 'has' words are not looked for inside them.
 _CLAUSES = frozenset({"advcl", "ccomp", "xcomp", "relcl", "acl", "conj", "parataxis", "csubj"})
 
 
+# Clauses whose verb still belongs to the frame ("given two days to leave"), though not their words.
+_COMPLEMENTS = frozenset({"xcomp", "advcl"})
+
+
 def near(token: Token) -> list[Token]:
-    """The token's dependents and theirs (two levels), within its own clause."""
+    """The token's dependents and theirs (two levels), within its own clause (a complement's
+    verb counts, its dependents do not)."""
     out = []
     for child in token.children:
         if child.dep_ in _CLAUSES:
+            if child.dep_ in _COMPLEMENTS:
+                out.append(child)
             continue
         out.append(child)
-        out.extend(g for g in child.children if g.dep_ not in _CLAUSES)
+        out.extend(g for g in child.children if g.dep_ not in ("ccomp", "conj", "parataxis", "csubj"))
     return out
 
 
@@ -231,6 +243,18 @@ def governing_word(token: Token) -> Token | None:
     if token.dep_ == "conj":
         return governing_word(head)
     return head
+
+
+def governing_lemmas(token: Token) -> set[str]:
+    """The lemmas of the words governing a noun: a preposition and the word it hangs from
+    ("remains steadfast in its support": 'in' and 'steadfast')."""
+    governor = governing_word(token)
+    if governor is None:
+        return set()
+    out = {phrasal_lemma(governor)}
+    if governor.dep_ == "prep" and governor.head.i != governor.i:
+        out.add(phrasal_lemma(governor.head))
+    return out
 
 
 def _pos_fits(pos: str, token: Token) -> bool:

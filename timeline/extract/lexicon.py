@@ -21,6 +21,10 @@ on top of the shipped data (the user's entry wins where both name the same surfa
       "sectors": {"energy": ["oil", "gas"]}
     }
 
+The same file may also carry the keys of the trigger frames ("frames", "governors", "reporting",
+"future_auxiliaries", "phrases", "relation_tones"), read by ``frames.py`` in the shapes of
+``data/frames.json``.
+
 People's "end" is inclusive and null only for an office held at the time of writing; an optional
 "end_is_last_known": true marks an end that is only the last date the data can vouch for. Groups and
 blockers match nothing themselves but stop their words from matching a country ("Indian Ocean").
@@ -60,8 +64,12 @@ _KNOWN_KEYS = frozenset(
         "organisations",
         "outlets",
         "sectors",
-        # read by the trigger book (triggers.py) from the same user file
-        "triggers",
+        # read by the frame book (frames.py, FrameBook) from the same user file
+        "frames",
+        "governors",
+        "reporting",
+        "future_auxiliaries",
+        "phrases",
         "relation_tones",
     }
 )
@@ -252,6 +260,12 @@ def _read_user(path: Path) -> dict[str, Any]:
         raise ValueError(f"lexicon file {path}: cannot read it as JSON ({exc})") from None
     if not isinstance(data, dict):
         raise ValueError(f"lexicon file {path}: expected a JSON object with keys such as 'countries'")
+    if "triggers" in data:
+        raise ValueError(
+            f"lexicon file {path}: the key 'triggers' is no longer read: trigger phrases are now "
+            "'frames', keyed on a lemma and a part of speech with the shape of the entries of "
+            "timeline/extract/data/frames.json (its _comment explains them)"
+        )
     unknown = sorted(k for k in data if k not in _KNOWN_KEYS and not k.startswith("_"))
     if unknown:
         raise ValueError(f"lexicon file {path}: unknown key(s) {', '.join(unknown)}")

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 # Dependents that stay inside a noun phrase and can name whom it belongs to ("Chad's envoy",
 # "the Czech ambassador", "Foreign Minister Ana Duarte", "the envoy of Chad").
 _PHRASE_DEPS = ("appos", "compound", "amod", "poss", "nmod", "npadvmod", "nummod", "det")
+_INSTITUTIONS = frozenset(
+    {"ministry", "government", "embassy", "parliament", "office", "presidency", "cabinet", "court", "mission"}
+)
 _PRONOUNS = frozenset({"it", "its", "they", "their", "them", "itself"})
 
 
@@ -53,12 +56,14 @@ class SentenceMentions:
         if found:
             return found[0]
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+            if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
                 for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        hit = self.in_phrase(obj)
-                        if hit is not None:
-                            return hit
+                    if obj.dep_ != "pobj":
+                        continue
+                    hit = self.in_phrase(obj) if child.lower_ != "in" else self.at(obj)
+                    # "the foreign ministry in Prague": an institution is of the place it sits in.
+                    if hit is not None and (child.lower_ != "in" or token.lower_ in _INSTITUTIONS):
+                        return hit
         return own
 
     def _modifiers(self, token: Token, depth: int) -> Iterator[Mention | None]:

@@ -44,6 +44,8 @@ def _step(token: Token, step: str) -> Iterable[Token]:
     if step == "^":
         if token.pos_ in ("NOUN", "PROPN"):
             governor = governing_word(token)
+            if governor is not None and governor.dep_ == "prep" and governor.head.i != governor.i:
+                governor = governor.head  # "steadfast in its support": the clause the phrase stands in
             return [governor] if governor is not None else []
         return [] if token.head.i == token.i else [token.head]
     if step.startswith("prep:"):
@@ -105,6 +107,20 @@ def controller(trigger: Token) -> Token | None:
     return controller(head)
 
 
+def _antecedent(pronoun: Token) -> Token | None:
+    """ "Brazil remains firm in its support": 'its' stands for the subject of the clause it is in."""
+    node = pronoun
+    for _ in range(8):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != pronoun.i]
+            if subjects and subjects[0].lower_ not in ("it", "they", "its", "their"):
+                return subjects[0]
+    return None
+
+
 class RoleReader:
     """Reads the parties of triggers in one sentence from its mentions."""
 
@@ -115,6 +131,8 @@ class RoleReader:
         """The mention each token (and each member of its list) names, in order, without repeats."""
         out: list[Mention] = []
         for token in with_conjuncts(tokens):
+            if self.mentions.is_pronoun(token):
+                token = _antecedent(token) or token
             mention = self.mentions.in_phrase(token)
             if mention is not None and mention not in out:
                 out.append(mention)
