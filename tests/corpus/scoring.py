@@ -25,6 +25,7 @@ class Score:
     recall: float
     f1: float
     date_accuracy: float
+    loose_f1: float
     missed: list[tuple[str, tuple]]
     extra: list[tuple[str, tuple]]
 
@@ -56,12 +57,19 @@ def score_corpus(folder: Path, extractor: Extractor | None = None) -> Score:
             if g["type"] != "StatementRecorded" and g.get("modality", "reported") in (None, "reported")
         }
         loose = {(f[0], f[2], f[3]) for f in pred}
+        wanted_loose = {(f[0], f[2], f[3]) for f in want}
         dated = {f for f in want if (f[0], f[2], f[3]) in loose}
-        totals.update(tp=len(pred & want), pred=len(pred), gold=len(want), dated=len(dated), dated_ok=len(dated & pred))
+        totals.update(
+            tp=len(pred & want), pred=len(pred), gold=len(want), dated=len(dated), dated_ok=len(dated & pred),
+            ltp=len(loose & wanted_loose), lpred=len(loose), lgold=len(wanted_loose),
+        )
         missed += [(entry["file"], f) for f in sorted(want - pred, key=str)]
         extra += [(entry["file"], f) for f in sorted(pred - want, key=str)]
     p = totals["tp"] / totals["pred"] if totals["pred"] else 0.0
     r = totals["tp"] / totals["gold"] if totals["gold"] else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     dates = totals["dated_ok"] / totals["dated"] if totals["dated"] else 0.0
-    return Score(round(p, 3), round(r, 3), round(f1, 3), round(dates, 3), missed, extra)
+    lp = totals["ltp"] / totals["lpred"] if totals["lpred"] else 0.0
+    lr = totals["ltp"] / totals["lgold"] if totals["lgold"] else 0.0
+    loose_f1 = 2 * lp * lr / (lp + lr) if lp + lr else 0.0
+    return Score(round(p, 3), round(r, 3), round(f1, 3), round(dates, 3), round(loose_f1, 3), missed, extra)

@@ -112,12 +112,17 @@ def own_date(trigger: Token, attached: list[Attached], events: set[int]) -> Atta
     for _ in range(6):
         if node.head.i == node.i or node.dep_ in ("ccomp", "relcl", "acl", "parataxis"):
             return None
-        if node.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
-            return None  # "..., when Raisi telephoned": a clause with its own subject has its own time
+        if (
+            node.dep_ == "advcl"
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+            and not any(c.dep_ == "advmod" and c.lower_ in ("when", "as", "while") for c in node.children)
+        ):
+            return None  # "..., after Raisi telephoned": a clause with its own subject has its own time
         if node.dep_ == "conj" and node.head.pos_ not in ("VERB", "AUX"):
             return None
+        coordinated = node.dep_ == "conj"
         node = node.head
-        if node.i in events and node.i not in by_word:
+        if node.i in events and node.i not in by_word and not coordinated:
             return None  # another event's word: its date, if it had one, is not this one's
         if node.i in by_word:
             return best(by_word[node.i])

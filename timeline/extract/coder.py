@@ -25,11 +25,11 @@ from timeline.domain.events import Party
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
 from timeline.extract.attach import Attached, attach, main_date, own_date
 from timeline.extract.dates import DateMention, find_dates, resolve_relative
-from timeline.extract.frames import Frame, FrameBook, governing_lemmas, phrasal_lemma
+from timeline.extract.frames import Frame, FrameBook, governing_lemmas, objects_of, phrasal_lemma
 from timeline.extract.lexicon import Lexicon
 from timeline.extract.mentions import SentenceMentions
 from timeline.extract.modality import is_inner, modality_of
-from timeline.extract.roles import RoleReader
+from timeline.extract.roles import RoleReader, follow
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -58,8 +58,21 @@ _MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "Ag
 _SECTOR_TYPES = frozenset({"CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"})
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
+_INSTITUTION_WORDS = frozenset(
+    {"office", "ministry", "government", "spokesman", "spokeswoman", "spokesperson", "presidency", "palace",
+     "cabinet", "administration", "embassy", "official", "officials", "minister", "president", "leader"}
+)
+# Acts others can join in ("along with"), each then acting on the same target.
+_SHARED_ACTS = frozenset(
+    {"CondolencesExpressed", "CongratulationsExpressed", "SolidarityExpressed", "VisitMade", "CriticismVoiced",
+     "InvitationAccepted", "InvitationDeclined", "SanctionsImposed", "DiplomatExpelled", "RelationsDowngraded"}
+)
+_ANSWERS = frozenset({"InvitationAccepted", "InvitationDeclined"})
+# Verbs of a purpose clause that tell an invitation behind a trip ("to be the chief guest", "to attend").
+_OCCASIONS = frozenset({"be", "attend", "join", "witness", "take", "grace"})
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
 _TOLD_BY_NOUNS = frozenset({"VisitMade", "MeetingHeld", "PhoneCallHeld"})
+_BACK_REFERENCES = frozenset({"that", "this", "those", "these", "same"})
 # Calling off (not putting off) a visit answers the invitation behind it.
 _PUTTING_OFF = frozenset({"postpone", "put off", "delay", "defer", "reschedule"})
 _CALLING_OFF = frozenset({"cancel", "call off", "scrap", "abandon", "shelve", "drop"}) | _PUTTING_OFF
@@ -107,17 +120,19 @@ class SentenceCoder:
             if mention.party.country:
                 self.ctx.countries[mention.party.country] += 1
         mentions = SentenceMentions(sentence, found)
-        roles = RoleReader(mentions)
-        dates = [self._anchored(d) for d in find_dates(text, self.ctx.published)]
+        last = self.ctx.last_subject
+        roles = RoleReader(mentions, Mention(0, 0, "", last, "context") if last and last.name else None)
+        dates = _in_sentence_year([self._anchored(d) for d in find_dates(text, self.ctx.published)])
         triggers = [(t, f) for t, f in self.frames.triggers(sentence) if not is_inner(t, self.frames)]
         self._events = {t.i for t, _ in triggers}
         attached = attach(sentence, dates, self._events)
         reported = self._reporting_date(attached)
         statements: list[Statement] = []
         for token, frame in triggers:
-            statements.extend(self._code_trigger(sentence, token, frame, mentions, roles, attached, reported))
+            coded = self._code_trigger(sentence, token, frame, mentions, roles, attached, reported)
+            self._note_invitations(coded)  # an answer later in the sentence answers these
+            statements.extend(coded)
         statements = _deduplicated(statements)
-        self._note_invitations(statements)
         if not statements:
             statements.append(self._plain_statement(sentence, mentions, roles, attached, reported))
         self._remember(statements, found, dates)
@@ -148,18 +163,35 @@ class SentenceCoder:
                 actors = [speaker] if speaker else self._last_subject()
             elif frame.pos == "VERB" and subject is None and token.dep_ in ("ROOT", "conj", "xcomp", "advcl"):
                 actors = self._last_subject()
+            elif subject is not None and _stands_for_someone(subject):
+                # "Her office described ...", "The ministry said ...": the one last named speaks.
+                actors = self._last_subject()
+        if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred":
+            # "imposed a package of sanctions": the verb the noun hangs from, and its clause's subject
+            verbs = [v for v in follow(token, "^") if v.pos_ in ("VERB", "AUX")]
+            if verbs:
+                actors, _ = roles.subject(verbs[0]) if not follow(verbs[0], "nsubj") else roles.along(verbs[0], ("nsubj",))
         if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred":
             speaker = self._speaker(token, roles)
             actors = [speaker] if speaker else []
         if not actors and frame.type in _NEEDS_SPEAKER:
             return []
-        targets, _ = roles.along(token, frame.target)
+        if frame.type in _ANSWERS and not self.ctx.invitations and any(o.lower_ == "it" for o in objects_of(token)):
+            return []  # "accepted it" answers an invitation only where one was told
+        if not actors and frame.type in _ANSWERS and self.ctx.invitations:
+            # "The invitation has been accepted": the last invitation told is the one answered.
+            inviter, invitee = self.ctx.invitations[-1]
+            actors = [Mention(0, 0, "", invitee, "context")]
+        if actors and frame.type in _SHARED_ACTS:
+            # "X sent condolences, along with Y and Z": each of them did.
+            actors = actors + [m for m in roles.co_actors() if m not in actors]
+        targets, target_tokens = roles.along(token, frame.target)
         if len({m.party.country for m in actors}) >= 2 and frame.type in _MUTUAL:
             targets = []  # the pair acts together: each is the other's partner
         actor_countries = {m.party.country for m in actors}
-        targets = [m for m in targets if m.party.country not in actor_countries or frame.type == "AttackOccurred"]
-        if frame.strict and not any(m.kind in ("person", "role", "country", "pronoun", "place") for m in targets):
-            return []  # "received a letter", "hosted a dinner": the frame needs someone on the other side
+        targets = [m for m in targets if m not in actors and (m.party.country not in actor_countries or not actors[0].party.country)]
+        if frame.strict and not any(mentions.at(t) is not None for t in target_tokens):
+            return []  # "received a letter (from X)", "hosted a dinner": the frame needs someone as its object
         if not targets:
             targets = self._other_parties(sentence, token, mentions, actor_countries, frame.type)
         modality = modality_of(token, self.frames, frame.modality)
@@ -197,15 +229,17 @@ class SentenceCoder:
         if frame.type in ("InvitationAccepted", "InvitationDeclined"):
             out = [self._answer(s) for s in out]
         if frame.type == "VisitMade" and modality == "negated":
-            out += self._called_off(token, out, roles, attached)
+            out += self._called_off(token, out, roles, attached) or self._refused(token, out)
         return out
 
     def _told_as_happening(self, token: Token, attached: list[Attached]) -> bool:
         """A noun tells a happening when it has a date of its own or a verb of doing governs it."""
-        if governing_lemmas(token) & self.frames.governors.happened:
-            return True
         own = own_date(token, attached, self._events)
-        return own is not None and own.word.i in (token.i, token.head.i)
+        if own is not None and own.word.i in (token.i, token.head.i):
+            return True
+        if any(c.dep_ == "det" and c.lower_ in _BACK_REFERENCES for c in token.children):
+            return False  # "during that call", "the same visit": a happening told before
+        return bool(governing_lemmas(token) & self.frames.governors.happened)
 
     def _pairs(self, actors: list[Mention], targets: list[Mention], kind: str) -> list[tuple[Party, Party]]:
         """Each actor with each target; "both sides" stands for the article's two countries."""
@@ -245,7 +279,12 @@ class SentenceCoder:
         inside = [m for m in named if any(mentions.at(t) is m for t in sentence if t.i in subtree)]
         if inside:
             return inside[:1]
-        after = [m for m in named if m.start >= token.idx - sentence.start_char and m.kind != "both"]
+        clause = _clause_tokens(token)
+        after = [
+            m for m in named
+            if m.kind != "both" and m.start >= token.idx - sentence.start_char
+            and any(mentions.at(t) is m for t in sentence if t.i in clause)
+        ]
         if after:
             return after[:1]
         if kind == "AttackOccurred":
@@ -339,6 +378,20 @@ class SentenceCoder:
                 out.append(replace(visit, type="InvitationDeclined", modality="reported"))
         return out
 
+    def _refused(self, token: Token, visits: list[Statement]) -> list[Statement]:
+        """ "will not travel to X to be the chief guest": a trip refused for an occasion it was asked
+        to declines the invitation (known, or told by the purpose the trip would have had)."""
+        purpose = any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _OCCASIONS for c in token.children)
+        out = []
+        for visit in visits:
+            invited = any(
+                i.country == visit.target.country and g.country == visit.actor.country
+                for i, g in self.ctx.invitations
+            )
+            if (purpose or invited) and visit.actor.country and visit.target.country:
+                out.append(replace(visit, type="InvitationDeclined", modality="reported"))
+        return out
+
     def _note_invitations(self, statements: list[Statement]) -> None:
         for statement in statements:
             if statement.type == "InvitationExtended" and statement.modality != "negated":
@@ -354,7 +407,10 @@ class SentenceCoder:
 
     def _anchored(self, mention: DateMention) -> DateMention:
         """ "A day earlier", "hours before": counted from the statement told just before."""
-        anchor = self.previous_day or (self.narrative.value if self.narrative else None)
+        # "Earlier in the day" counts from the story's day; "a day later" from the last day named.
+        same_day = "day" in mention.text.lower() and "in the day" in mention.text.lower()
+        story = self.narrative.value if self.narrative else None
+        anchor = (story or self.previous_day) if same_day else (self.previous_day or story)
         if not mention.needs_anchor or anchor is None:
             return mention
         value = resolve_relative(mention.text, anchor)
@@ -490,6 +546,48 @@ class SentenceCoder:
         if "invitee" in payload and "target" in sides:
             payload["invitee"] = sides["target"].to_dict()
         return replace(statement, payload=payload, **sides)
+
+
+def _in_sentence_year(dates: list[DateMention]) -> list[DateMention]:
+    """ "In May 2021 ... summoned on May 18": a day named without its year takes the year the
+    sentence names, rather than the one nearest the article's date."""
+    years = {d.value.year for d in dates if any(ch.isdigit() for ch in d.text) and _names_year(d.text)}
+    if len(years) != 1:
+        return dates
+    (year,) = years
+    out = []
+    for d in dates:
+        if d.basis == "month-day" and not _names_year(d.text) and d.value.year != year:
+            try:
+                d = replace(d, value=d.value.replace(year=year), future=False)
+            except ValueError:
+                pass
+        out.append(d)
+    return out
+
+
+def _names_year(text: str) -> bool:
+    return any(len(w) == 4 and w.isdigit() for w in text.replace(",", " ").split())
+
+
+def _stands_for_someone(token: Token) -> bool:
+    """A subject that names an office or an official without naming whose ("the ministry", "her office")."""
+    return token.pos_ == "PRON" or token.lemma_.lower() in _INSTITUTION_WORDS
+
+
+def _clause_tokens(token: Token) -> set[int]:
+    """The tokens of the clause the trigger stands in, without the clauses joined to it."""
+    head = token
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    inner = {t.i for t in token.subtree}
+    out = set()
+    for t in head.subtree:
+        out.add(t.i)
+    for child in head.children:
+        if child.dep_ in ("conj", "ccomp", "advcl", "parataxis", "relcl") and token.i not in {t.i for t in child.subtree}:
+            out -= {t.i for t in child.subtree}
+    return out | inner
 
 
 def _subject_token(token: Token) -> Token | None:

@@ -91,10 +91,16 @@ def controller(trigger: Token) -> Token | None:
     head = trigger.head
     if head.i == trigger.i:
         return None
-    if trigger.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return head if trigger.dep_ == "relcl" else None
+    if trigger.dep_ in ("relcl", "acl", "xcomp") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if trigger.dep_ == "relcl":
+            return head
+        # "Tehran's readiness to broaden cooperation": the one whose readiness it is
+        owners = [c for c in head.children if c.dep_ == "poss"]
+        return owners[0] if owners else None
     if trigger.dep_ not in _SHARED_SUBJECT:
         return None
+    if trigger.dep_ == "conj" and is_passive(trigger) != is_passive(head):
+        return None  # "X invited Y, and the invitation was accepted": X did not accept it
     if trigger.dep_ == "xcomp" and head.lemma_.lower() in _OBJECT_CONTROL:
         objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
         if objects:
@@ -124,8 +130,9 @@ def _antecedent(pronoun: Token) -> Token | None:
 class RoleReader:
     """Reads the parties of triggers in one sentence from its mentions."""
 
-    def __init__(self, mentions: SentenceMentions) -> None:
+    def __init__(self, mentions: SentenceMentions, last_subject: Mention | None = None) -> None:
         self.mentions = mentions
+        self.last_subject = last_subject  # who the thread was last about, for "he" with no one before it
 
     def parties(self, tokens: list[Token]) -> list[Mention]:
         """The mention each token (and each member of its list) names, in order, without repeats."""
@@ -133,9 +140,35 @@ class RoleReader:
         for token in with_conjuncts(tokens):
             if self.mentions.is_pronoun(token):
                 token = _antecedent(token) or token
-            mention = self.mentions.in_phrase(token)
+            mention = self._person_pronoun(token) or self.mentions.in_phrase(token)
             if mention is not None and mention not in out:
                 out.append(mention)
+        return out
+
+    def _person_pronoun(self, token: Token) -> Mention | None:
+        """ "he", "she", "his" as a subject or its possessive: the person who was last a subject, in
+        this sentence or, failing one, before it ("After meeting Tobgay he said": not Tobgay)."""
+        if token.lower_ not in ("he", "she", "his", "her") or token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+            return None
+        if token.dep_ == "poss" and token.head.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        for other in reversed(list(self.mentions.sentence)):
+            if other.i >= token.i or other.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            mention = self.mentions.at(other)
+            if mention is not None and mention.kind in ("person", "role"):
+                return mention
+        return self.last_subject
+
+    def co_actors(self) -> list[Mention]:
+        """Those who did the same, named after "along with" or "together with"."""
+        out: list[Mention] = []
+        for token in self.mentions.sentence:
+            if token.lower_ == "with" and token.i > 0 and token.nbor(-1).lower_ in ("along", "together"):
+                for obj in token.subtree:
+                    mention = self.mentions.at(obj)
+                    if mention is not None and mention.party.country and mention not in out:
+                        out.append(mention)
         return out
 
     def along(self, trigger: Token, paths: Iterable[str]) -> tuple[list[Mention], list[Token]]:
