@@ -127,6 +127,7 @@ class SentenceCoder:
         self._events = {t.i for t, _ in triggers}
         attached = attach(sentence, dates, self._events)
         reported = self._reporting_date(attached)
+        self._note_story_day(triggers, attached)
         statements: list[Statement] = []
         for token, frame in triggers:
             coded = self._code_trigger(sentence, token, frame, mentions, roles, attached, reported)
@@ -227,7 +228,10 @@ class SentenceCoder:
                 )
             )
         if frame.type in ("InvitationAccepted", "InvitationDeclined"):
+            named = bool(targets) and not any(m.kind == "context" for m in targets)
             out = [self._answer(s) for s in out]
+            if named:
+                out += [self._implied_invitation(s) for s in out if not self._invited(s.target, s.actor)]
         if frame.type == "VisitMade" and modality == "negated":
             out += self._called_off(token, out, roles, attached) or self._refused(token, out)
         return out
@@ -307,8 +311,14 @@ class SentenceCoder:
                 break
             node = node.head
             if phrasal_lemma(node) in self.frames.reporting or node.lemma_.lower() in self.frames.reporting:
-                found, _ = roles.along(node, ("nsubj",))
-                return found[0] if found else None
+                found, tokens = roles.along(node, ("nsubj",))
+                if found:
+                    return found[0]
+                subject = _subject_token(node)
+                if subject is not None and _stands_for_someone(subject):
+                    last = self._last_subject()  # "the ministry said": the side last named speaks
+                    return last[0] if last else None
+                return None
         found, _ = roles.along(node, ("nsubj",))
         return found[0] if found else None
 
@@ -349,6 +359,15 @@ class SentenceCoder:
             if invitee.country == statement.actor.country:
                 return replace(statement, target=inviter)
         return statement
+
+    def _invited(self, inviter: Party, invitee: Party) -> bool:
+        return any(i.country == inviter.country and g.country == invitee.country for i, g in self.ctx.invitations)
+
+    def _implied_invitation(self, answer: Statement) -> Statement:
+        """ "X turned down Washington's invitation": the invitation itself, told only through its answer."""
+        invitee, inviter = answer.actor, answer.target
+        payload = {**answer.payload, "implied": True, "invitee": invitee.to_dict(), "destination": inviter.country}
+        return replace(answer, type="InvitationExtended", actor=inviter, target=invitee, payload=payload)
 
     def _called_off(
         self, token: Token, visits: list[Statement], roles: RoleReader, attached: list[Attached]
@@ -490,6 +509,23 @@ class SentenceCoder:
         return None
 
     # -- the thread -------------------------------------------------------------------
+
+    def _note_story_day(self, triggers: list[tuple[Token, Frame]], attached: list[Attached]) -> None:
+        """A dated happening sets the story's day even where its actors cannot be told
+        ("Gulf leaders sent condolences on Monday")."""
+        for token, frame in triggers:
+            own = own_date(token, attached, self._events)
+            if own is None or frame.type not in ACTIONS | _SHARED_ACTS or frame.type == "AttackOccurred":
+                continue
+            value = own.mention.value
+            if (
+                own.mention.precision == "day"
+                and value <= self.ctx.published
+                and (self.ctx.published - value).days <= _NARRATIVE_DAYS
+                and (self.narrative is None or value > self.narrative.value)
+                and modality_of(token, self.frames, frame.modality) == "reported"
+            ):
+                self.narrative = _When(value, "day", "narrative")
 
     def _remember(self, statements: list[Statement], found: list[Mention], dates: list[DateMention]) -> None:
         past = [d for d in dates if d.value <= self.ctx.published and d.precision == "day"]
