@@ -112,6 +112,7 @@ class SentenceCoder:
         self.narrative: _When | None = None  # the day of the last dated happening
         self.previous_day: date | None = None  # the last day named in the sentence before
         self._events: set[int] = set()  # the trigger tokens of the sentence being coded
+        self.previous: Statement | None = None  # the last coded statement, for "did the same"
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
@@ -133,10 +134,13 @@ class SentenceCoder:
             coded = self._code_trigger(sentence, token, frame, mentions, roles, attached, reported)
             self._note_invitations(coded)  # an answer later in the sentence answers these
             statements.extend(coded)
-        statements = _deduplicated(statements)
+        statements = _deduplicated(statements + self._same_again(sentence, roles, statements))
         if not statements:
             statements.append(self._plain_statement(sentence, mentions, roles, attached, reported))
         self._remember(statements, found, dates)
+        coded = [s for s in statements if s.type != "StatementRecorded"]
+        if coded:
+            self.previous = coded[-1]
         speakers = [m for m in found if m.kind == "person" and m.party.country]
         return [self._with_people(s, speakers) for s in statements]
 
@@ -167,7 +171,7 @@ class SentenceCoder:
             elif subject is not None and _stands_for_someone(subject):
                 # "Her office described ...", "The ministry said ...": the one last named speaks.
                 actors = self._last_subject()
-        if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred":
+        if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred" and "^>nsubj" not in frame.target:
             # "imposed a package of sanctions": the verb the noun hangs from, and its clause's subject
             verbs = [v for v in follow(token, "^") if v.pos_ in ("VERB", "AUX")]
             if verbs:
@@ -509,6 +513,23 @@ class SentenceCoder:
         return None
 
     # -- the thread -------------------------------------------------------------------
+
+    def _same_again(self, sentence: Span, roles: RoleReader, told: list[Statement]) -> list[Statement]:
+        """ "..., and Kuwait did the same", "Oman followed suit": the statement just told, by another actor."""
+        out = []
+        for token in sentence:
+            lemma = phrasal_lemma(token)
+            same = (lemma == "do" and any(c.lower_ in ("same", "likewise") for c in token.children)) or (
+                lemma == "follow" and any(c.lower_ == "suit" for c in token.children)
+            )
+            if not same:
+                continue
+            template = next((s for s in reversed(told) if s.type != "StatementRecorded"), self.previous)
+            doers, _ = roles.along(token, ("nsubj",))
+            for doer in doers:
+                if template is not None and doer.party.country not in (None, template.target.country):
+                    out.append(replace(template, actor=doer.party))
+        return out
 
     def _note_story_day(self, triggers: list[tuple[Token, Frame]], attached: list[Attached]) -> None:
         """A dated happening sets the story's day even where its actors cannot be told
