@@ -54,6 +54,8 @@ def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> lis
     return out
 
 
+# Verbs of a relative clause that date the noun it describes, not the sentence's statement.
+_HAPPENING_VERBS = frozenset({"occur", "happen", "take", "kill", "erupt", "strike", "break", "unfold", "begin"})
 # How a date modifies a noun when it belongs to that noun: "last month's election", "the 2014 blasts".
 _NOUN_OWN = frozenset({"poss", "compound", "amod", "nummod", "nmod"})
 
@@ -63,6 +65,8 @@ def main_date(attached: list[Attached], reporting: frozenset[str], published: ob
     Triggers with no date of their own share it ("asked X to come when they met on Monday")."""
     for item in attached:
         mention = item.mention
+        if item.word.dep_ in ("relcl", "acl") and item.word.lemma_.lower() in _HAPPENING_VERBS:
+            continue  # "the attack, which occurred on March 22": the date of what the clause describes
         if (
             item.word.pos_ in ("VERB", "AUX")
             and item.word.lemma_.lower() not in reporting

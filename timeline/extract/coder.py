@@ -72,6 +72,11 @@ _ANSWERS = frozenset({"InvitationAccepted", "InvitationDeclined"})
 _OCCASIONS = frozenset({"be", "attend", "join", "witness", "take", "grace"})
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
 _TOLD_BY_NOUNS = frozenset({"VisitMade", "MeetingHeld", "PhoneCallHeld"})
+# Nouns that name a statement: the date of one dates the words it reports.
+_RELEASES = frozenset(
+    {"statement", "release", "communique", "readout", "briefing", "conference", "interview", "letter", "message",
+     "post", "tweet", "declaration", "announcement"}
+)
 _BACK_REFERENCES = frozenset({"that", "this", "those", "these", "same"})
 # Calling off (not putting off) a visit answers the invitation behind it.
 _PUTTING_OFF = frozenset({"postpone", "put off", "delay", "defer", "reschedule"})
@@ -444,13 +449,20 @@ class SentenceCoder:
         for item in attached:
             word = item.word
             if (
-                (word.lemma_.lower() in self.frames.reporting or word.lemma_.lower() == "statement")
+                self._reports(word)
                 and item.mention.precision == "day"
                 and item.mention.value <= self.ctx.published
                 and not item.mention.needs_anchor
             ):
                 return _When(item.mention.value, "day", "reported-statement")
         return None
+
+    def _reports(self, word: Token) -> bool:
+        """A reporting verb, a statement, or a verb that issues one ("a statement issued on Saturday")."""
+        lemma = word.lemma_.lower()
+        if lemma in self.frames.reporting or lemma in _RELEASES:
+            return True
+        return word.dep_ in ("acl", "relcl") and word.head.lemma_.lower() in _RELEASES
 
     def _when(
         self, token: Token, frame: Frame, attached: list[Attached], reported: _When | None, modality: str
@@ -656,12 +668,17 @@ def _subject_token(token: Token) -> Token | None:
 
 def _deduplicated(statements: list[Statement]) -> list[Statement]:
     """One statement per (type, actor, target, date, modality) in a sentence: "met and held talks"."""
-    seen: set[tuple[Any, ...]] = set()
-    out = []
+    kept: dict[tuple[Any, ...], int] = {}
+    out: list[Statement] = []
     for s in statements:
         key = (s.type, s.actor.country, s.target.country, s.occurred_on, s.modality)
-        if key not in seen:
-            seen.add(key)
+        if key not in kept:
+            kept[key] = len(out)
             out.append(s)
+        elif s.payload.get("sectors"):
+            # The same statement told twice keeps every sector either telling names.
+            first = out[kept[key]]
+            sectors = list(dict.fromkeys([*first.payload.get("sectors", []), *s.payload["sectors"]]))
+            out[kept[key]] = replace(first, payload={**first.payload, "sectors": sectors})
     return out
 

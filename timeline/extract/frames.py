@@ -159,7 +159,10 @@ class FrameBook:
             own = {t.i for t in token.subtree}
             words += [t for t in head.subtree if t.i not in own and t.dep_ not in ("ccomp", "relcl")]
         if token.dep_ in ("dobj",):
-            words += [t for t in head.subtree if t.dep_ in ("oprd", "acomp", "amod") and t.i > token.i]
+            # "described ties as warm", "called the relationship healthy"
+            for child in head.children:
+                if child.dep_ in ("oprd", "acomp", "ccomp", "xcomp") or (child.dep_ == "prep" and child.lower_ == "as"):
+                    words += list(child.subtree)
         for word in words:
             for piece in (word.lower_, word.lemma_.lower()):
                 if piece in self.tone_words:
