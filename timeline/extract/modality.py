@@ -55,6 +55,8 @@ def modality_of(trigger: Token, book: FrameBook, forced: str | None = None) -> s
     for _ in range(6):
         if token.dep_ not in _GOVERNED_CLAUSES or token.head.i == token.i:
             break
+        if token.dep_ == "prep" and token.lower_ not in ("to", "for"):
+            break  # "during the meeting, they agreed to ...": an adjunct is not what was agreed
         head = token.head
         lemma = phrasal_lemma(head)
         if lemma in book.reporting:
