@@ -91,6 +91,9 @@ def controller(trigger: Token) -> Token | None:
     head = trigger.head
     if head.i == trigger.i:
         return None
+    if head.pos_ == "ADP" and head.head.i != head.i and trigger.dep_ in ("pcomp", "pobj"):
+        # "responded by ordering ...": the clause the preposition hangs from
+        return controller(head) if head.dep_ in _SHARED_SUBJECT else _subject_of(head.head)
     if trigger.dep_ in ("relcl", "acl", "xcomp") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         if trigger.dep_ == "relcl":
             return head
@@ -125,6 +128,11 @@ def _antecedent(pronoun: Token) -> Token | None:
             if subjects and subjects[0].lower_ not in ("it", "they", "its", "their"):
                 return subjects[0]
     return None
+
+
+def _subject_of(verb: Token) -> Token | None:
+    subjects = follow(verb, "nsubj") or [c for c in verb.children if c.dep_ == "nsubjpass"]
+    return subjects[0] if subjects else controller(verb)
 
 
 class RoleReader:
