@@ -29,7 +29,7 @@ from timeline.extract.frames import Frame, FrameBook, governing_lemmas, objects_
 from timeline.extract.lexicon import Lexicon
 from timeline.extract.mentions import SentenceMentions
 from timeline.extract.modality import is_inner, modality_of
-from timeline.extract.roles import RoleReader, follow
+from timeline.extract.roles import RoleReader, follow, is_passive
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -204,6 +204,10 @@ class SentenceCoder:
             return []  # "received a letter (from X)", "hosted a dinner": the frame needs someone as its object
         if not targets:
             targets = self._other_parties(sentence, token, mentions, actor_countries, frame.type)
+        if not actors and targets and frame.pos == "VERB" and is_passive(token) and frame.type != "AttackOccurred":
+            # "Lula was invited in March": by the other side of the story
+            counterpart = self.ctx.counterpart(targets[0].party.country)
+            actors = [Mention(0, 0, "", Party(country=counterpart), "context")] if counterpart else []
         modality = modality_of(token, self.frames, frame.modality)
         if frame.type not in ACTIONS and modality == "planned":
             modality = "reported"  # a wish or a description is voiced now, whatever it looks forward to
