@@ -116,7 +116,7 @@ def test_vocabulary_types(sentence: str, kind: str) -> None:
     assert kind in {e.type for e in code(sentence)}
 
 
-def test_user_file_adds_a_trigger_phrase_and_a_person(tmp_path) -> None:
+def test_user_file_adds_a_frame_and_a_person(tmp_path) -> None:
     import json
 
     from timeline.extract.pipeline import Extractor
@@ -125,7 +125,8 @@ def test_user_file_adds_a_trigger_phrase_and_a_person(tmp_path) -> None:
     user.write_text(
         json.dumps(
             {
-                "triggers": [{"type": "CondolencesExpressed", "pattern": "bowed (?:his|her) head for"}],
+                # "bowed her head for ...": the verb "bow" with the object "head" (frames.json's shape)
+                "frames": [{"type": "CondolencesExpressed", "lemma": ["bow"], "object": ["head"]}],
                 "people": [
                     {
                         "name": "Ilse Varga",

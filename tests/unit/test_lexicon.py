@@ -38,10 +38,13 @@ def test_names_demonyms_and_capitals(lx: Lexicon) -> None:
 def test_longest_match_wins_and_spans_are_exact(lx: Lexicon) -> None:
     text = "Officials from South Korea and North Korean envoys met in New Delhi."
     found = lx.countries_in(text)
-    assert [(m.text, m.iso3) for m in found] == [("South Korea", "KOR"), ("North Korean", "PRK"),
-                                                 ("New Delhi", "IND")]
+    assert [(m.text, m.iso3) for m in found] == [
+        ("South Korea", "KOR"),
+        ("North Korean", "PRK"),
+        ("New Delhi", "IND"),
+    ]
     for m in found:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
 
 
 def test_aliases_and_abbreviations(lx: Lexicon) -> None:
@@ -51,13 +54,19 @@ def test_aliases_and_abbreviations(lx: Lexicon) -> None:
 
 def test_possessives_and_hyphenated_pairs(lx: Lexicon) -> None:
     assert [m.iso3 for m in lx.countries_in("Nepal's premier praised the Nepal-Bhutan accord.")] == [
-        "NPL", "NPL", "BTN"]
+        "NPL",
+        "NPL",
+        "BTN",
+    ]
 
 
 def test_seats_of_government_stand_for_their_country(lx: Lexicon) -> None:
     text = "The Kremlin rebuffed the remarks, Downing Street said nothing; the Élysée declined to comment."
-    assert [(m.iso3, m.kind) for m in lx.countries_in(text)] == [("RUS", "seat"), ("GBR", "seat"),
-                                                                 ("FRA", "seat")]
+    assert [(m.iso3, m.kind) for m in lx.countries_in(text)] == [
+        ("RUS", "seat"),
+        ("GBR", "seat"),
+        ("FRA", "seat"),
+    ]
 
 
 def test_dateline_in_capitals(lx: Lexicon) -> None:
@@ -108,8 +117,16 @@ def test_country_for_and_country_name(lx: Lexicon) -> None:
 
 def test_every_sovereign_member_has_a_demonym(lx: Lexicon) -> None:
     # A sample across continents; each short name and each demonym must resolve to the same code.
-    for iso3, demonym in [("ARG", "Argentine"), ("BTN", "Bhutanese"), ("QAT", "Qatari"), ("FJI", "Fijian"),
-                          ("SEN", "Senegalese"), ("NPL", "Nepalese"), ("NPL", "Nepali"), ("ARE", "Emirati")]:
+    for iso3, demonym in [
+        ("ARG", "Argentine"),
+        ("BTN", "Bhutanese"),
+        ("QAT", "Qatari"),
+        ("FJI", "Fijian"),
+        ("SEN", "Senegalese"),
+        ("NPL", "Nepalese"),
+        ("NPL", "Nepali"),
+        ("ARE", "Emirati"),
+    ]:
         assert lx.country_for(demonym) == iso3
         assert lx.country_for(lx.country_name(iso3)) == iso3
 
@@ -217,7 +234,8 @@ def test_organisations_take_their_country_from_context(lx: Lexicon) -> None:
 
 def test_organisation_without_context(lx: Lexicon) -> None:
     assert [(m.text, m.iso3) for m in lx.organisations_in("The Foreign Ministry objected.")] == [
-        ("Foreign Ministry", "")]
+        ("Foreign Ministry", "")
+    ]
 
 
 def test_outlets(lx: Lexicon) -> None:
@@ -247,16 +265,32 @@ def test_longer_sector_phrase_wins(lx: Lexicon) -> None:
 
 def test_user_file_adds_alias_person_and_sector(tmp_path: Path) -> None:
     extra = tmp_path / "mine.json"
-    extra.write_text(json.dumps({
-        "countries": {"PAK": {"aliases": ["Pakland"]},
-                      "XAT": {"short": "Atlantis", "demonyms": ["Atlantean"]}},
-        "people": [{"name": "Ada Quill", "country": "XAT", "role": "Prime Minister",
-                    "start": "2020-01-01", "end": None}],
-        "sectors": {"fisheries": ["trawling"]},
-    }), encoding="utf-8")
+    extra.write_text(
+        json.dumps(
+            {
+                "countries": {
+                    "PAK": {"aliases": ["Pakland"]},
+                    "XAT": {"short": "Atlantis", "demonyms": ["Atlantean"]},
+                },
+                "people": [
+                    {
+                        "name": "Ada Quill",
+                        "country": "XAT",
+                        "role": "Prime Minister",
+                        "start": "2020-01-01",
+                        "end": None,
+                    }
+                ],
+                "sectors": {"fisheries": ["trawling"]},
+            }
+        ),
+        encoding="utf-8",
+    )
     lx = Lexicon.load([extra])
     assert [(m.text, m.iso3) for m in lx.countries_in("Pakland and an Atlantean envoy met.")] == [
-        ("Pakland", "PAK"), ("Atlantean", "XAT")]
+        ("Pakland", "PAK"),
+        ("Atlantean", "XAT"),
+    ]
     assert lx.country_name("XAT") == "Atlantis"
     assert lx.holder("XAT", "Prime Minister", date(2024, 1, 1)).name == "Ada Quill"  # type: ignore[union-attr]
     assert lx.sectors_in("trawling and trade") == ["fisheries", "trade"]
@@ -277,6 +311,7 @@ def test_user_file_overrides_a_shipped_surface(tmp_path: Path) -> None:
         ("not json", "cannot read"),
         ("[1, 2]", "JSON object"),
         ('{"countrys": {}}', "unknown key"),
+        ('{"triggers": [{"type": "MeetingHeld", "pattern": "sat down with"}]}', "now 'frames'"),
         ('{"people": [{"name": "X", "country": "PAK", "role": "PM", "start": "2024-02-30"}]}', "date"),
         ('{"countries": {"pak": {}}}', "alpha-3"),
     ],
@@ -286,6 +321,14 @@ def test_bad_user_files_are_refused_with_a_reason(tmp_path: Path, content: str, 
     bad.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         Lexicon.load([bad])
+
+
+def test_user_file_may_carry_the_frame_keys(tmp_path: Path) -> None:
+    extra = tmp_path / "frames.json"
+    # The keys the frame book (frames.py) reads from the same file are no unknown keys here.
+    data = {"frames": [], "governors": {}, "reporting": [], "future_auxiliaries": [], "phrases": []}
+    extra.write_text(json.dumps({**data, "relation_tones": {}}), encoding="utf-8")
+    assert Lexicon.load([extra]).country_for("Pakistan") == "PAK"
 
 
 def test_default_is_built_once() -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
-
-COMPONENT = "timeline_phrases"
 
 
 class PhraseMerger:
@@ -27,13 +25,25 @@ class PhraseMerger:
         return doc
 
 
-@Language.factory(COMPONENT, default_config={"phrases": []})
-def make_phrase_merger(nlp: Language, name: str, phrases: list[str]) -> PhraseMerger:
-    return PhraseMerger(nlp, phrases)
+class Parser:
+    """The shared spaCy pipeline with one extractor's phrases merged after tokenising.
 
+    The pipeline object is cached per process and shared by every extractor, so the merge runs
+    here, between its tokenizer and its components, instead of being added to it."""
 
-def with_phrases(nlp: Language, phrases: Iterable[str]) -> Language:
-    """The pipeline with the merger placed first (added once per pipeline object)."""
-    if COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, first=True, config={"phrases": sorted(set(phrases))})
-    return nlp
+    def __init__(self, nlp: Language, phrases: Iterable[str]) -> None:
+        self.nlp = nlp
+        self.merger = PhraseMerger(nlp, phrases)
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.merger(self.nlp.make_doc(text))
+        for _, component in self.nlp.pipeline:
+            doc = component(doc)
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+        """Documents for many texts, each component working on a batch at a time."""
+        docs: Iterable[Doc] = (self.merger(self.nlp.make_doc(t)) for t in texts)
+        for _, component in self.nlp.pipeline:
+            docs = component.pipe(docs, batch_size=batch_size) if hasattr(component, "pipe") else map(component, docs)
+        yield from docs

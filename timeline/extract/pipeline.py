@@ -18,8 +18,9 @@ from timeline.extract.lexicon import Lexicon
 from timeline.extract.normalise import normalise
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Span
+
+    from timeline.extract.phrases import Parser
 
 EXTRACTOR_VERSION = "0.4.0"
 # Bounds on what reaches the parser: an article longer than this is refused, and a "sentence"
@@ -43,7 +44,7 @@ class Extractor:
     lexicon: Lexicon
     frames: FrameBook
     model: str | None = None  # a spaCy model other than the shipped one (TIMELINE_SPACY_MODEL too)
-    _nlp: list[Language] = field(default_factory=list, repr=False, compare=False)
+    _parser: list[Parser] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def load(cls, extra: Sequence[Path] = (), model: str | None = None) -> Extractor:
@@ -57,14 +58,15 @@ class Extractor:
         return cls(Lexicon.default(), default_frames())
 
     @property
-    def nlp(self) -> Language:
-        """The spaCy pipeline, loaded on first use (commands that do not extract never load it)."""
-        if not self._nlp:
+    def parser(self) -> Parser:
+        """The spaCy pipeline with this extractor's phrases, loaded on first use (commands that do
+        not extract never load it)."""
+        if not self._parser:
             from timeline.extract.nlp import load_nlp
-            from timeline.extract.phrases import with_phrases
+            from timeline.extract.phrases import Parser
 
-            self._nlp.append(with_phrases(load_nlp(self.model), self.frames.phrases))
-        return self._nlp[0]
+            self._parser.append(Parser(load_nlp(self.model), self.frames.phrases))
+        return self._parser[0]
 
     def extract(self, article: Article) -> list[Event]:
         """Every statement of the article as an event, in reading order (stream versions 1..n)."""
@@ -78,7 +80,7 @@ class Extractor:
         if header.dateline:
             context.dateline_country = self.lexicon.country_for(header.dateline.split("/")[0].strip().title())
         clean = normalise(header.body)
-        doc = self.nlp(clean.text)
+        doc = self.parser(clean.text)
         sentences = [s for s in doc.sents if _is_prose(s)]
         if not sentences:
             raise NoSentencesError("no sentences in the text")
