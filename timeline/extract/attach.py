@@ -95,9 +95,9 @@ def _dated_word(root: Token, events: set[int]) -> Token | None:
     return None
 
 
-def own_date(trigger: Token, attached: list[Attached], events: set[int]) -> Attached | None:
+def own_date(trigger: Token, attached: list[Attached], events: set[int], purpose: bool = True) -> Attached | None:
     """The date of the trigger itself, else of a purpose clause under it ("travelled to X to attend
-    the rites on Saturday"), else of the nearest word above it that has one (a light verb for a noun,
+    the rites on Saturday"; not for an invitation, whose clause dates the occasion), else of the nearest word above it that has one (a light verb for a noun,
     the first of a list of verbs sharing one date)."""
     by_word: dict[int, list[Attached]] = {}
     for item in attached:
@@ -109,9 +109,15 @@ def own_date(trigger: Token, attached: list[Attached], events: set[int]) -> Atta
 
     if trigger.i in by_word:
         return best(by_word[trigger.i])
-    for child in trigger.children:
-        if child.dep_ in ("xcomp", "advcl", "relcl", "acl") and child.i in by_word and child.i not in events:
-            return best(by_word[child.i])
+    if purpose:
+        for child in trigger.children:
+            if child.dep_ in ("xcomp", "advcl", "relcl", "acl") and child.i in by_word and child.i not in events:
+                return best(by_word[child.i])
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        # "the bombing in Bangkok, which happened on May 2": a clause inside the noun's phrase
+        for word in trigger.subtree:
+            if word.dep_ in ("relcl", "acl") and word.i in by_word and word.lemma_.lower() in _HAPPENING_VERBS:
+                return best(by_word[word.i])
     node = trigger
     for _ in range(6):
         if node.head.i == node.i or node.dep_ in ("ccomp", "relcl", "acl", "parataxis"):

@@ -54,7 +54,9 @@ ACTIONS = frozenset(
 # Statements of attitude: without a speaker named in the sentence they are the outlet's commentary.
 _NEEDS_SPEAKER = frozenset({"RelationsCharacterized", "CooperationIntentExpressed"})
 # Types that describe the pair: "both sides" as actor gives the statement both ways.
-_MUTUAL = frozenset({"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned", "MeetingHeld"})
+_MUTUAL = frozenset(
+    {"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned", "MeetingHeld", "PhoneCallHeld"}
+)
 _SECTOR_TYPES = frozenset({"CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"})
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
@@ -196,6 +198,9 @@ class SentenceCoder:
             # "X sent condolences, along with Y and Z": each of them did.
             actors = actors + [m for m in roles.co_actors() if m not in actors]
         targets, target_tokens = roles.along(token, frame.target)
+        listed = roles.listed_after(target_tokens or next((f for p in frame.target if (f := follow(token, p))), []))
+        if listed:
+            targets = listed  # "other leaders were invited, among them X and Y"
         if len({m.party.country for m in actors}) >= 2 and frame.type in _MUTUAL:
             targets = []  # the pair acts together: each is the other's partner
         actor_countries = {m.party.country for m in actors}
@@ -205,9 +210,12 @@ class SentenceCoder:
         if not targets:
             targets = self._other_parties(sentence, token, mentions, actor_countries, frame.type)
         if not actors and targets and frame.pos == "VERB" and is_passive(token) and frame.type != "AttackOccurred":
-            # "Lula was invited in March": by the other side of the story
-            counterpart = self.ctx.counterpart(targets[0].party.country)
-            actors = [Mention(0, 0, "", Party(country=counterpart), "context")] if counterpart else []
+            # "X has been invited to attend the summit in Jakarta": by the host; else by the other
+            # side of the story
+            host = self._destination(token) if frame.invitee else None
+            other = host if host not in (None, targets[0].party.country) else None
+            other = other or self.ctx.counterpart(targets[0].party.country)
+            actors = [Mention(0, 0, "", Party(country=other), "context")] if other else []
         modality = modality_of(token, self.frames, frame.modality)
         if frame.type not in ACTIONS and modality == "planned":
             modality = "reported"  # a wish or a description is voiced now, whatever it looks forward to
@@ -219,6 +227,8 @@ class SentenceCoder:
                 payload["sectors"] = sectors
         if frame.type == "RelationsCharacterized":
             payload["tone"] = frame.tone or self.frames.tone_of(token) or "cooperative"
+        if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
+            return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
         out: list[Statement] = []
         pairs = self._pairs(actors, targets, frame.type)
         for actor, target in pairs:
@@ -471,7 +481,7 @@ class SentenceCoder:
     def _when(
         self, token: Token, frame: Frame, attached: list[Attached], reported: _When | None, modality: str
     ) -> _When:
-        own = own_date(token, attached, self._events)
+        own = own_date(token, attached, self._events, purpose=not frame.type.startswith("Invitation"))
         if own is not None and (modality == "planned" or own.mention.value <= self.ctx.published):
             if not (frame.type.startswith("Invitation") and own.word.i != token.i and own.mention.future):
                 return _When(own.mention.value, own.mention.precision, own.mention.basis)

@@ -42,6 +42,7 @@ class Frame:
     not_governors: frozenset[str] = frozenset()
     has_tone: bool = False
     strict: bool = False
+    bare: bool = False  # the verb takes no clause: "called on X" is a visit, "called on X to act" is not
     invitee: bool = False
     modality: str | None = None
     tone: str | None = None
@@ -109,6 +110,7 @@ class FrameBook:
             not_governors=frozenset(_words(raw.get("not_governor", ()))),
             has_tone=bool(raw.get("has_tone")),
             strict=bool(raw.get("strict")),
+            bare=bool(raw.get("bare")),
             invitee=bool(raw.get("invitee")),
             modality=raw.get("modality"),
             tone=raw.get("tone"),
@@ -138,6 +140,8 @@ class FrameBook:
         if not _pos_fits(frame.pos, token):
             return False
         if not {phrasal_lemma(token), compound_lemma(token), token.lemma_.lower(), token.lower_} & frame.lemmas:
+            return False
+        if frame.bare and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
             return False
         if frame.objects and not any(_lemma(o) in frame.objects for o in objects_of(token)):
             return False
@@ -203,8 +207,15 @@ def objects_of(token: Token) -> list[Token]:
         if child.dep_ == "prep" and child.lower_ in ("on", "to", "for"):
             out += [g for g in child.children if g.dep_ == "pobj"]
     out += [c for o in out for c in o.conjuncts]
-    # "50 tonnes of aid", "a new package of sanctions": what the measure is of.
-    return out + [g for o in out for p in o.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
+    # "50 tonnes of aid", "a new package of sanctions", "$10 million in aid": what the measure is of.
+    return out + [
+        g
+        for o in out
+        for p in o.children
+        if p.dep_ == "prep" and p.lower_ in ("of", "in")
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
 
 
 # Dependents that open a clause of their own: a frame's 'has' words are not looked for inside them.

@@ -92,8 +92,13 @@ def controller(trigger: Token) -> Token | None:
     if head.i == trigger.i:
         return None
     if head.pos_ == "ADP" and head.head.i != head.i and trigger.dep_ in ("pcomp", "pobj"):
-        # "responded by ordering ...": the clause the preposition hangs from
-        return controller(head) if head.dep_ in _SHARED_SUBJECT else _subject_of(head.head)
+        # "responded by ordering ...": the clause the preposition hangs from; "Russia's interest in
+        # expanding ...": the one whose interest it is
+        above = head.head
+        if above.pos_ in ("NOUN", "PROPN"):
+            owners = [c for c in above.children if c.dep_ == "poss"]
+            return owners[0] if owners else None
+        return _subject_of(above)
     if trigger.dep_ in ("relcl", "acl", "xcomp") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         if trigger.dep_ == "relcl":
             return head
@@ -167,6 +172,20 @@ class RoleReader:
             if mention is not None and mention.kind in ("person", "role"):
                 return mention
         return self.last_subject
+
+    def listed_after(self, tokens: list[Token]) -> list[Mention]:
+        """ "other leaders were invited, among them X and Y": the members a plural names next."""
+        for token in tokens:
+            if self.mentions.at(token) is not None or token.tag_ not in ("NNS", "PRP"):
+                continue
+            for word in self.mentions.sentence:
+                if word.lower_ in ("among", "including") and word.i > token.i:
+                    # what follows, to the end of the sentence (the parser hangs such lists anywhere)
+                    found = [self.mentions.at(t) for t in self.mentions.sentence if t.i > word.i and t.text != ";"]
+                    members = [m for m in dict.fromkeys(found) if m is not None and m.party.country]
+                    if members:
+                        return members
+        return []
 
     def co_actors(self) -> list[Mention]:
         """Those who did the same, named after "along with" or "together with"."""
