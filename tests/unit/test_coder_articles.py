@@ -34,7 +34,8 @@ def facts(name: str) -> set[tuple[str, str, str | None, str | None, str]]:
             {
                 ("MeetingHeld", "2025-03-13", "BRA", "DEU", "reported"),
                 ("VisitMade", "2025-03-12", "DEU", "BRA", "reported"),
-                ("InvitationAccepted", "2025-03-12", "DEU", "BRA", "reported"),
+                # Told without a date of its own, in a story whose latest happening is Thursday's talks.
+                ("InvitationAccepted", "2025-03-13", "DEU", "BRA", "reported"),
                 ("AgreementSigned", "2025-03-14", "BRA", "DEU", "reported"),
                 ("AidProvided", "2025-03-14", "DEU", "BRA", "planned"),
                 ("CriticismVoiced", "2025-03-01", "ARG", "BRA", "reported"),

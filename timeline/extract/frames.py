@@ -38,6 +38,7 @@ class Frame:
     target: tuple[str, ...]
     objects: frozenset[str] = frozenset()
     has: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
     governors: frozenset[str] = frozenset()
     not_governors: frozenset[str] = frozenset()
     has_tone: bool = False
@@ -106,6 +107,7 @@ class FrameBook:
             target=tuple(raw.get("target", defaults["target"])),
             objects=frozenset(_words(raw.get("object", ()))),
             has=frozenset(_words(raw.get("has", ()))),
+            unless=frozenset(_words(raw.get("unless", ()))),
             governors=frozenset(_words(raw.get("governor", ()))),
             not_governors=frozenset(_words(raw.get("not_governor", ()))),
             has_tone=bool(raw.get("has_tone")),
@@ -146,6 +148,8 @@ class FrameBook:
         if frame.objects and not any(_lemma(o) in frame.objects for o in objects_of(token)):
             return False
         if frame.has and not any(_lemma(t) in frame.has or t.lower_ in frame.has for t in near(token)):
+            return False
+        if frame.unless and any(_lemma(t) in frame.unless for t in near(token)):
             return False
         governors = governing_lemmas(token)
         if frame.governors and not governors & frame.governors:
@@ -236,7 +240,13 @@ def near(token: Token) -> list[Token]:
                 out.append(child)
             continue
         out.append(child)
-        out.extend(g for g in child.children if g.dep_ not in ("ccomp", "conj", "parataxis", "csubj"))
+        for grandchild in child.children:
+            if grandchild.dep_ in ("ccomp", "conj", "parataxis", "csubj"):
+                continue
+            out.append(grandchild)
+            # "discussed ties over the phone": the object of a preposition on the object
+            if grandchild.dep_ == "prep":
+                out.extend(g for g in grandchild.children if g.dep_ == "pobj")
     return out
 
 

@@ -61,7 +61,8 @@ def modality_of(trigger: Token, book: FrameBook, forced: str | None = None) -> s
         lemma = phrasal_lemma(head)
         if lemma in book.reporting:
             break
-        if lemma in book.governors.negated or head.lemma_.lower() in book.governors.negated:
+        if (lemma in book.governors.negated or head.lemma_.lower() in book.governors.negated) and token.dep_ != "ccomp":
+            # "refused to sign", "cancelled the visit"; but "X accused Y, a charge Y denies" still accused
             return "negated"
         if negated_here(head) and head.pos_ in ("VERB", "AUX"):
             return "negated"
