@@ -60,8 +60,14 @@ def score_corpus(folder: Path, extractor: Extractor | None = None) -> Score:
         wanted_loose = {(f[0], f[2], f[3]) for f in want}
         dated = {f for f in want if (f[0], f[2], f[3]) in loose}
         totals.update(
-            tp=len(pred & want), pred=len(pred), gold=len(want), dated=len(dated), dated_ok=len(dated & pred),
-            ltp=len(loose & wanted_loose), lpred=len(loose), lgold=len(wanted_loose),
+            tp=len(pred & want),
+            pred=len(pred),
+            gold=len(want),
+            dated=len(dated),
+            dated_ok=len(dated & pred),
+            ltp=len(loose & wanted_loose),
+            lpred=len(loose),
+            lgold=len(wanted_loose),
         )
         missed += [(entry["file"], f) for f in sorted(want - pred, key=str)]
         extra += [(entry["file"], f) for f in sorted(pred - want, key=str)]

@@ -60,10 +60,14 @@ def test_development_corpus_stays_above_its_floor(name: str, corpus_root: Path, 
     assert score.date_accuracy >= date_floor, f"{name}: date accuracy {score.date_accuracy} < {date_floor}"
 
 
-def test_validation_corpus_is_scored(corpus_root: Path, extractor: Extractor, capsys: pytest.CaptureFixture) -> None:
+def test_validation_corpus_is_scored(
+    corpus_root: Path, extractor: Extractor, capsys: pytest.CaptureFixture
+) -> None:
     """Scored so that the figure is in every run's log; no floor, so nobody tunes toward it."""
     score = score_corpus(corpus_root / VALIDATION, extractor)
     with capsys.disabled():
-        print(f"\n{VALIDATION} (validation): f1={score.f1} precision={score.precision} "
-              f"recall={score.recall} date_accuracy={score.date_accuracy}")
+        print(
+            f"\n{VALIDATION} (validation): f1={score.f1} precision={score.precision} "
+            f"recall={score.recall} date_accuracy={score.date_accuracy}"
+        )
     assert 0.0 <= score.f1 <= 1.0

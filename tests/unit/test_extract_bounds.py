@@ -103,7 +103,7 @@ def test_a_million_character_line_is_refused_before_parsing() -> None:
     def no_parsing(text: str) -> None:
         raise AssertionError("the parser was given an over-long article")
 
-    extractor = Extractor(Lexicon.default(), default_frames(), _nlp=[no_parsing])
+    extractor = Extractor(Lexicon.default(), default_frames(), _parser=[no_parsing])
     text = _words(1_000_000, PLAIN_WORDS, seed=1)
     with pytest.raises(ArticleTooLongError, match=f"at most {MAX_PARSE_CHARS:,}") as refused:
         extractor.extract(Article(article_id_for(text), date.fromisoformat(PUBLISHED), text))

@@ -16,7 +16,8 @@ from timeline.extract.dates import DateMention
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-# "since 2008", "by the end of Monday", "an invitation for July 8": bounds and occasions, not days of happening.
+# "since 2008", "by the end of Monday", "an invitation for July 8": bounds and occasions, not the
+# days things happened.
 _BOUNDS = frozenset({"since", "until", "till", "by", "through", "before", "from", "for"})
 
 
@@ -55,7 +56,9 @@ def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> lis
 
 
 # Verbs of a relative clause that date the noun it describes, not the sentence's statement.
-_HAPPENING_VERBS = frozenset({"occur", "happen", "take", "kill", "erupt", "strike", "break", "unfold", "begin"})
+_HAPPENING_VERBS = frozenset(
+    {"occur", "happen", "take", "kill", "erupt", "strike", "break", "unfold", "begin"}
+)
 # How a date modifies a noun when it belongs to that noun: "last month's election", "the 2014 blasts".
 _NOUN_OWN = frozenset({"poss", "compound", "amod", "nummod", "nmod"})
 
@@ -95,10 +98,13 @@ def _dated_word(root: Token, events: set[int]) -> Token | None:
     return None
 
 
-def own_date(trigger: Token, attached: list[Attached], events: set[int], purpose: bool = True) -> Attached | None:
+def own_date(
+    trigger: Token, attached: list[Attached], events: set[int], purpose: bool = True
+) -> Attached | None:
     """The date of the trigger itself, else of a purpose clause under it ("travelled to X to attend
-    the rites on Saturday"; not for an invitation, whose clause dates the occasion), else of the nearest word above it that has one (a light verb for a noun,
-    the first of a list of verbs sharing one date)."""
+    the rites on Saturday"; not for an invitation, whose clause dates the occasion), else of the
+    nearest word above it that has one (a light verb for a noun, the first of a list of verbs
+    sharing one date)."""
     by_word: dict[int, list[Attached]] = {}
     for item in attached:
         by_word.setdefault(item.word.i, []).append(item)
@@ -111,12 +117,20 @@ def own_date(trigger: Token, attached: list[Attached], events: set[int], purpose
         return best(by_word[trigger.i])
     if purpose:
         for child in trigger.children:
-            if child.dep_ in ("xcomp", "advcl", "relcl", "acl") and child.i in by_word and child.i not in events:
+            if (
+                child.dep_ in ("xcomp", "advcl", "relcl", "acl")
+                and child.i in by_word
+                and child.i not in events
+            ):
                 return best(by_word[child.i])
     if trigger.pos_ in ("NOUN", "PROPN"):
         # "the bombing in Bangkok, which happened on May 2": a clause inside the noun's phrase
         for word in trigger.subtree:
-            if word.dep_ in ("relcl", "acl") and word.i in by_word and word.lemma_.lower() in _HAPPENING_VERBS:
+            if (
+                word.dep_ in ("relcl", "acl")
+                and word.i in by_word
+                and word.lemma_.lower() in _HAPPENING_VERBS
+            ):
                 return best(by_word[word.i])
     node = trigger
     for _ in range(6):

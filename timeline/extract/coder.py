@@ -17,6 +17,7 @@ Rules of the thread, in short:
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -55,19 +56,51 @@ ACTIONS = frozenset(
 _NEEDS_SPEAKER = frozenset({"RelationsCharacterized", "CooperationIntentExpressed"})
 # Types that describe the pair: "both sides" as actor gives the statement both ways.
 _MUTUAL = frozenset(
-    {"CooperationIntentExpressed", "RelationsCharacterized", "AgreementSigned", "MeetingHeld", "PhoneCallHeld"}
+    {
+        "CooperationIntentExpressed",
+        "RelationsCharacterized",
+        "AgreementSigned",
+        "MeetingHeld",
+        "PhoneCallHeld",
+    }
 )
 _SECTOR_TYPES = frozenset({"CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"})
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
 _INSTITUTION_WORDS = frozenset(
-    {"office", "ministry", "government", "spokesman", "spokeswoman", "spokesperson", "presidency", "palace",
-     "cabinet", "administration", "embassy", "official", "officials", "minister", "president", "leader"}
+    {
+        "office",
+        "ministry",
+        "government",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "presidency",
+        "palace",
+        "cabinet",
+        "administration",
+        "embassy",
+        "official",
+        "officials",
+        "minister",
+        "president",
+        "leader",
+    }
 )
 # Acts others can join in ("along with"), each then acting on the same target.
 _SHARED_ACTS = frozenset(
-    {"CondolencesExpressed", "CongratulationsExpressed", "SolidarityExpressed", "VisitMade", "CriticismVoiced",
-     "InvitationAccepted", "InvitationDeclined", "SanctionsImposed", "DiplomatExpelled", "RelationsDowngraded"}
+    {
+        "CondolencesExpressed",
+        "CongratulationsExpressed",
+        "SolidarityExpressed",
+        "VisitMade",
+        "CriticismVoiced",
+        "InvitationAccepted",
+        "InvitationDeclined",
+        "SanctionsImposed",
+        "DiplomatExpelled",
+        "RelationsDowngraded",
+    }
 )
 _ANSWERS = frozenset({"InvitationAccepted", "InvitationDeclined"})
 # Verbs of a purpose clause that tell an invitation behind a trip ("to be the chief guest", "to attend").
@@ -76,8 +109,21 @@ _OCCASIONS = frozenset({"be", "attend", "join", "witness", "take", "grace"})
 _TOLD_BY_NOUNS = frozenset({"VisitMade", "MeetingHeld", "PhoneCallHeld"})
 # Nouns that name a statement: the date of one dates the words it reports.
 _RELEASES = frozenset(
-    {"statement", "release", "communique", "readout", "briefing", "conference", "interview", "letter", "message",
-     "post", "tweet", "declaration", "announcement"}
+    {
+        "statement",
+        "release",
+        "communique",
+        "readout",
+        "briefing",
+        "conference",
+        "interview",
+        "letter",
+        "message",
+        "post",
+        "tweet",
+        "declaration",
+        "announcement",
+    }
 )
 _BACK_REFERENCES = frozenset({"that", "this", "those", "these", "same"})
 # Calling off (not putting off) a visit answers the invitation behind it.
@@ -163,11 +209,15 @@ class SentenceCoder:
         attached: list[Attached],
         reported: _When | None,
     ) -> list[Statement]:
-        if frame.pos == "NOUN" and frame.type in _TOLD_BY_NOUNS and not self._told_as_happening(token, attached):
+        if (
+            frame.pos == "NOUN"
+            and frame.type in _TOLD_BY_NOUNS
+            and not self._told_as_happening(token, attached)
+        ):
             return []  # "the state visit", "his first trip abroad": a noun that names, not tells
-        actors, actor_tokens = roles.along(token, frame.actor)
+        actors, _ = roles.along(token, frame.actor)
         if not actors and frame.pos == "VERB":
-            actors, actor_tokens = roles.subject(token)
+            actors, _ = roles.subject(token)
         if not actors:
             subject = _subject_token(token)
             if subject is not None and (mentions.is_pronoun(subject) or subject.lower_ in ("who", "which")):
@@ -178,38 +228,63 @@ class SentenceCoder:
             elif subject is not None and _stands_for_someone(subject):
                 # "Her office described ...", "The ministry said ...": the one last named speaks.
                 actors = self._last_subject()
-        if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred" and "^>nsubj" not in frame.target:
+        if (
+            not actors
+            and frame.pos == "NOUN"
+            and frame.type != "AttackOccurred"
+            and "^>nsubj" not in frame.target
+        ):
             # "imposed a package of sanctions": the verb the noun hangs from, and its clause's subject
             verbs = [v for v in follow(token, "^") if v.pos_ in ("VERB", "AUX")]
             if verbs:
-                actors, _ = roles.subject(verbs[0]) if not follow(verbs[0], "nsubj") else roles.along(verbs[0], ("nsubj",))
+                actors, _ = (
+                    roles.subject(verbs[0])
+                    if not follow(verbs[0], "nsubj")
+                    else roles.along(verbs[0], ("nsubj",))
+                )
         if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred":
             speaker = self._speaker(token, roles)
             actors = [speaker] if speaker else []
         if not actors and frame.type in _NEEDS_SPEAKER:
             return []
-        if frame.type in _ANSWERS and not self.ctx.invitations and any(o.lower_ == "it" for o in objects_of(token)):
+        if (
+            frame.type in _ANSWERS
+            and not self.ctx.invitations
+            and any(o.lower_ == "it" for o in objects_of(token))
+        ):
             return []  # "accepted it" answers an invitation only where one was told
         if not actors and frame.type in _ANSWERS and self.ctx.invitations:
             # "The invitation has been accepted": the last invitation told is the one answered.
-            inviter, invitee = self.ctx.invitations[-1]
+            _, invitee = self.ctx.invitations[-1]
             actors = [Mention(0, 0, "", invitee, "context")]
         if actors and frame.type in _SHARED_ACTS:
             # "X sent condolences, along with Y and Z": each of them did.
             actors = actors + [m for m in roles.co_actors() if m not in actors]
         targets, target_tokens = roles.along(token, frame.target)
-        listed = roles.listed_after(target_tokens or next((f for p in frame.target if (f := follow(token, p))), []))
+        listed = roles.listed_after(
+            target_tokens or next((f for p in frame.target if (f := follow(token, p))), [])
+        )
         if listed:
             targets = listed  # "other leaders were invited, among them X and Y"
         if len({m.party.country for m in actors}) >= 2 and frame.type in _MUTUAL:
             targets = []  # the pair acts together: each is the other's partner
         actor_countries = {m.party.country for m in actors}
-        targets = [m for m in targets if m not in actors and (m.party.country not in actor_countries or not actors[0].party.country)]
+        targets = [
+            m
+            for m in targets
+            if m not in actors and (m.party.country not in actor_countries or not actors[0].party.country)
+        ]
         if frame.strict and not any(mentions.at(t) is not None for t in target_tokens):
-            return []  # "received a letter (from X)", "hosted a dinner": the frame needs someone as its object
+            return []  # "received a letter (from X)", "hosted a dinner": someone must be its object
         if not targets:
             targets = self._other_parties(sentence, token, mentions, actor_countries, frame.type)
-        if not actors and targets and frame.pos == "VERB" and is_passive(token) and frame.type != "AttackOccurred":
+        if (
+            not actors
+            and targets
+            and frame.pos == "VERB"
+            and is_passive(token)
+            and frame.type != "AttackOccurred"
+        ):
             # "X has been invited to attend the summit in Jakarta": by the host; else by the other
             # side of the story
             host = self._destination(token) if frame.invitee else None
@@ -300,7 +375,7 @@ class SentenceCoder:
     def _other_parties(
         self, sentence: Span, token: Token, mentions: SentenceMentions, exclude: set[str | None], kind: str
     ) -> list[Mention]:
-        """No path named a target: someone else named in the trigger's phrase, else after it in the sentence."""
+        """No path named a target: someone else named in the trigger's phrase, else after it in its clause."""
         subtree = {t.i for t in token.subtree}
         named = [m for m in mentions.mentions if m.party.country and m.party.country not in exclude]
         inside = [m for m in named if any(mentions.at(t) is m for t in sentence if t.i in subtree)]
@@ -308,8 +383,10 @@ class SentenceCoder:
             return inside[:1]
         clause = _clause_tokens(token)
         after = [
-            m for m in named
-            if m.kind != "both" and m.start >= token.idx - sentence.start_char
+            m
+            for m in named
+            if m.kind != "both"
+            and m.start >= token.idx - sentence.start_char
             and any(mentions.at(t) is m for t in sentence if t.i in clause)
         ]
         if after:
@@ -334,7 +411,7 @@ class SentenceCoder:
                 break
             node = node.head
             if phrasal_lemma(node) in self.frames.reporting or node.lemma_.lower() in self.frames.reporting:
-                found, tokens = roles.along(node, ("nsubj",))
+                found, _ = roles.along(node, ("nsubj",))
                 if found:
                     return found[0]
                 subject = _subject_token(node)
@@ -384,12 +461,19 @@ class SentenceCoder:
         return statement
 
     def _invited(self, inviter: Party, invitee: Party) -> bool:
-        return any(i.country == inviter.country and g.country == invitee.country for i, g in self.ctx.invitations)
+        return any(
+            i.country == inviter.country and g.country == invitee.country for i, g in self.ctx.invitations
+        )
 
     def _implied_invitation(self, answer: Statement) -> Statement:
         """ "X turned down Washington's invitation": the invitation itself, told only through its answer."""
         invitee, inviter = answer.actor, answer.target
-        payload = {**answer.payload, "implied": True, "invitee": invitee.to_dict(), "destination": inviter.country}
+        payload = {
+            **answer.payload,
+            "implied": True,
+            "invitee": invitee.to_dict(),
+            "destination": inviter.country,
+        }
         return replace(answer, type="InvitationExtended", actor=inviter, target=invitee, payload=payload)
 
     def _called_off(
@@ -415,7 +499,16 @@ class SentenceCoder:
                 continue
             if canceller == host.country:
                 payload = {**visit.payload, "withdrawn": True}
-                out.append(replace(visit, type="InvitationDeclined", modality="reported", actor=host, target=guest, payload=payload))
+                out.append(
+                    replace(
+                        visit,
+                        type="InvitationDeclined",
+                        modality="reported",
+                        actor=host,
+                        target=guest,
+                        payload=payload,
+                    )
+                )
             else:
                 out.append(replace(visit, type="InvitationDeclined", modality="reported"))
         return out
@@ -441,7 +534,8 @@ class SentenceCoder:
             if statement.type == "InvitationAccepted" and statement.target.country:
                 pair = (statement.target, statement.actor)
                 if not any(
-                    i.country == pair[0].country and g.country == pair[1].country for i, g in self.ctx.invitations
+                    i.country == pair[0].country and g.country == pair[1].country
+                    for i, g in self.ctx.invitations
                 ):
                     self.ctx.invitations.append(pair)
 
@@ -482,9 +576,12 @@ class SentenceCoder:
         self, token: Token, frame: Frame, attached: list[Attached], reported: _When | None, modality: str
     ) -> _When:
         own = own_date(token, attached, self._events, purpose=not frame.type.startswith("Invitation"))
-        if own is not None and (modality == "planned" or own.mention.value <= self.ctx.published):
-            if not (frame.type.startswith("Invitation") and own.word.i != token.i and own.mention.future):
-                return _When(own.mention.value, own.mention.precision, own.mention.basis)
+        if (
+            own is not None
+            and (modality == "planned" or own.mention.value <= self.ctx.published)
+            and not (frame.type.startswith("Invitation") and own.word.i != token.i and own.mention.future)
+        ):
+            return _When(own.mention.value, own.mention.precision, own.mention.basis)
         main = main_date(attached, self.frames.reporting, self.ctx.published)
         if main is not None and main.word.i != token.i:
             return _When(main.mention.value, main.mention.precision, main.mention.basis)
@@ -541,7 +638,7 @@ class SentenceCoder:
     # -- the thread -------------------------------------------------------------------
 
     def _same_again(self, sentence: Span, roles: RoleReader, told: list[Statement]) -> list[Statement]:
-        """ "..., and Kuwait did the same", "Oman followed suit": the statement just told, by another actor."""
+        """ "..., and Kuwait did the same", "Oman followed suit": the last statement, by another actor."""
         out = []
         for token in sentence:
             lemma = phrasal_lemma(token)
@@ -641,10 +738,8 @@ def _in_sentence_year(dates: list[DateMention]) -> list[DateMention]:
     out = []
     for d in dates:
         if d.basis == "month-day" and not _names_year(d.text) and d.value.year != year:
-            try:
+            with contextlib.suppress(ValueError):  # February 29 of a year without one
                 d = replace(d, value=d.value.replace(year=year), future=False)
-            except ValueError:
-                pass
         out.append(d)
     return out
 
@@ -668,7 +763,9 @@ def _clause_tokens(token: Token) -> set[int]:
     for t in head.subtree:
         out.add(t.i)
     for child in head.children:
-        if child.dep_ in ("conj", "ccomp", "advcl", "parataxis", "relcl") and token.i not in {t.i for t in child.subtree}:
+        if child.dep_ in ("conj", "ccomp", "advcl", "parataxis", "relcl") and token.i not in {
+            t.i for t in child.subtree
+        }:
             out -= {t.i for t in child.subtree}
     return out | inner
 
@@ -695,4 +792,3 @@ def _deduplicated(statements: list[Statement]) -> list[Statement]:
             sectors = list(dict.fromkeys([*first.payload.get("sectors", []), *s.payload["sectors"]]))
             out[kept[key]] = replace(first, payload={**first.payload, "sectors": sectors})
     return out
-

@@ -80,7 +80,8 @@ class FrameBook:
         self._by_lemma: dict[str, list[Frame]] = {}
         for frame in self.frames:
             for lemma in frame.lemmas:
-                # A phrasal verb is found by its verb ("call off"), a compound noun by its head ("phone call").
+                # A phrasal verb is found by its verb ("call off"), a compound noun by its head
+                # ("phone call").
                 head = lemma.split()[0] if frame.pos == "VERB" else lemma.split()[-1]
                 self._by_lemma.setdefault(head, []).append(frame)
         governors = _merged(layers, "governors")
@@ -141,7 +142,10 @@ class FrameBook:
     def _fits(self, frame: Frame, token: Token) -> bool:
         if not _pos_fits(frame.pos, token):
             return False
-        if not {phrasal_lemma(token), compound_lemma(token), token.lemma_.lower(), token.lower_} & frame.lemmas:
+        if (
+            not {phrasal_lemma(token), compound_lemma(token), token.lemma_.lower(), token.lower_}
+            & frame.lemmas
+        ):
             return False
         if frame.bare and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
             return False
@@ -169,7 +173,9 @@ class FrameBook:
         if token.dep_ in ("dobj",):
             # "described ties as warm", "called the relationship healthy"
             for child in head.children:
-                if child.dep_ in ("oprd", "acomp", "ccomp", "xcomp") or (child.dep_ == "prep" and child.lower_ == "as"):
+                if child.dep_ in ("oprd", "acomp", "ccomp", "xcomp") or (
+                    child.dep_ == "prep" and child.lower_ == "as"
+                ):
                     words += list(child.subtree)
         for word in words:
             for piece in (word.lower_, word.lemma_.lower()):

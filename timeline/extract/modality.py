@@ -61,7 +61,9 @@ def modality_of(trigger: Token, book: FrameBook, forced: str | None = None) -> s
         lemma = phrasal_lemma(head)
         if lemma in book.reporting:
             break
-        if (lemma in book.governors.negated or head.lemma_.lower() in book.governors.negated) and token.dep_ != "ccomp":
+        if (
+            lemma in book.governors.negated or head.lemma_.lower() in book.governors.negated
+        ) and token.dep_ != "ccomp":
             # "refused to sign", "cancelled the visit"; but "X accused Y, a charge Y denies" still accused
             return "negated"
         if negated_here(head) and head.pos_ in ("VERB", "AUX"):
@@ -78,7 +80,10 @@ def is_inner(trigger: Token, book: FrameBook) -> bool:
     """The trigger names what someone was invited, asked or urged to do ("invited X to visit")."""
     token = trigger
     for _ in range(3):
-        if token.dep_ not in ("xcomp", "ccomp", "advcl", "acl", "relcl", "pobj", "prep", "dobj") or token.head.i == token.i:
+        if (
+            token.dep_ not in ("xcomp", "ccomp", "advcl", "acl", "relcl", "pobj", "prep", "dobj")
+            or token.head.i == token.i
+        ):
             return False
         head = token.head
         if head.lemma_.lower() in book.governors.inner:

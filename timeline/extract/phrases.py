@@ -45,5 +45,9 @@ class Parser:
         """Documents for many texts, each component working on a batch at a time."""
         docs: Iterable[Doc] = (self.merger(self.nlp.make_doc(t)) for t in texts)
         for _, component in self.nlp.pipeline:
-            docs = component.pipe(docs, batch_size=batch_size) if hasattr(component, "pipe") else map(component, docs)
+            docs = (
+                component.pipe(docs, batch_size=batch_size)
+                if hasattr(component, "pipe")
+                else map(component, docs)
+            )
         yield from docs

@@ -64,7 +64,8 @@ def _step(token: Token, step: str) -> Iterable[Token]:
             obj
             for holder in holders
             for child in holder.children
-            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by" and holder.i != token.i)
+            if child.dep_ == "agent"
+            or (child.dep_ == "prep" and child.lower_ == "by" and holder.i != token.i)
             for obj in child.children
             if obj.dep_ == "pobj"
         ]
@@ -161,7 +162,11 @@ class RoleReader:
     def _person_pronoun(self, token: Token) -> Mention | None:
         """ "he", "she", "his" as a subject or its possessive: the person who was last a subject, in
         this sentence or, failing one, before it ("After meeting Tobgay he said": not Tobgay)."""
-        if token.lower_ not in ("he", "she", "his", "her") or token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+        if token.lower_ not in ("he", "she", "his", "her") or token.dep_ not in (
+            "nsubj",
+            "nsubjpass",
+            "poss",
+        ):
             return None
         if token.dep_ == "poss" and token.head.dep_ not in ("nsubj", "nsubjpass"):
             return None
@@ -181,7 +186,9 @@ class RoleReader:
             for word in self.mentions.sentence:
                 if word.lower_ in ("among", "including") and word.i > token.i:
                     # what follows, to the end of the sentence (the parser hangs such lists anywhere)
-                    found = [self.mentions.at(t) for t in self.mentions.sentence if t.i > word.i and t.text != ";"]
+                    found = [
+                        self.mentions.at(t) for t in self.mentions.sentence if t.i > word.i and t.text != ";"
+                    ]
                     members = [m for m in dict.fromkeys(found) if m is not None and m.party.country]
                     if members:
                         return members
