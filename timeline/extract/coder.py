@@ -127,6 +127,7 @@ _RELEASES = frozenset(
 )
 _BACK_REFERENCES = frozenset({"that", "this", "those", "these", "same"})
 # Calling off (not putting off) a visit answers the invitation behind it.
+_DECLINING = frozenset({"decline", "refuse", "turn down", "reject"})
 _PUTTING_OFF = frozenset({"postpone", "put off", "delay", "defer", "reschedule"})
 _CALLING_OFF = frozenset({"cancel", "call off", "scrap", "abandon", "shelve", "drop"}) | _PUTTING_OFF
 
@@ -266,9 +267,9 @@ class SentenceCoder:
         )
         if listed:
             targets = listed  # "other leaders were invited, among them X and Y"
-        if len({m.party.country for m in actors}) >= 2 and frame.type in _MUTUAL:
-            targets = []  # the pair acts together: each is the other's partner
         actor_countries = {m.party.country for m in actors}
+        if len(actor_countries) >= 2 and frame.type in _MUTUAL:
+            targets = []  # the pair acts together: each is the other's partner
         targets = [
             m
             for m in targets
@@ -276,7 +277,8 @@ class SentenceCoder:
         ]
         if frame.strict and not any(mentions.at(t) is not None for t in target_tokens):
             return []  # "received a letter (from X)", "hosted a dinner": someone must be its object
-        if not targets:
+        acting_together = len(actor_countries) >= 2 and frame.type in _MUTUAL
+        if not targets and not acting_together:
             targets = self._other_parties(sentence, token, mentions, actor_countries, frame.type)
         if (
             not actors
@@ -483,6 +485,9 @@ class SentenceCoder:
         a host who does withdraws it; a visit put off to a later date leaves it open."""
         governor = token if phrasal_lemma(token) in _CALLING_OFF else token.head
         lemma = phrasal_lemma(governor)
+        if lemma in _DECLINING and token.dep_ == "xcomp":
+            # "declined to attend the summit": the invitation to it is declined
+            return [replace(v, type="InvitationDeclined", modality="reported") for v in visits if v.target.country]
         if lemma not in _CALLING_OFF:
             return []
         put_off = lemma in _PUTTING_OFF and any(

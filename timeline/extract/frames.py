@@ -149,7 +149,9 @@ class FrameBook:
             return False
         if frame.bare and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
             return False
-        if frame.objects and not any(_lemma(o) in frame.objects for o in objects_of(token)):
+        if frame.objects and not any(
+            _lemma(o) in frame.objects or o.lower_ in frame.objects for o in objects_of(token)
+        ):
             return False
         if frame.has and not any(_lemma(t) in frame.has or t.lower_ in frame.has for t in near(token)):
             return False
