@@ -487,7 +487,9 @@ class SentenceCoder:
         lemma = phrasal_lemma(governor)
         if lemma in _DECLINING and token.dep_ == "xcomp":
             # "declined to attend the summit": the invitation to it is declined
-            return [replace(v, type="InvitationDeclined", modality="reported") for v in visits if v.target.country]
+            return [
+                replace(v, type="InvitationDeclined", modality="reported") for v in visits if v.target.country
+            ]
         if lemma not in _CALLING_OFF:
             return []
         put_off = lemma in _PUTTING_OFF and any(
@@ -709,6 +711,10 @@ class SentenceCoder:
                 self.ctx.anchor = reported.value
                 return
 
+    def _last_named(self, country: str) -> Party | None:
+        """The person of this country the article named last, whatever their role."""
+        return next((p for p in reversed(self.ctx.recent_roles) if p.country == country and p.name), None)
+
     def _with_people(self, statement: Statement, speakers: list[Mention]) -> Statement:
         """A country acting through no named person acts through one named with it: a person of that
         country in the sentence, else its leader named in the article. The payload says which names
@@ -721,7 +727,9 @@ class SentenceCoder:
             party: Party = getattr(statement, side)
             if party.country and not party.name:
                 named = [m.party for m in speakers if m.party.country == party.country]
-                person = named[0] if named else self.ctx.focal(party.country)
+                person = (
+                    named[0] if named else self.ctx.focal(party.country) or self._last_named(party.country)
+                )
                 if person is not None:
                     sides[side] = person
                     inferred.append(side)
