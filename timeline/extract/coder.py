@@ -357,7 +357,8 @@ class SentenceCoder:
         objects = [m.party for m in targets if m.party.country and m.kind != "both"]
         if not objects and kind in _MUTUAL and len({p.country for p in sides}) >= 2:
             # "Ghana and Togo signed", "the signing of agreements between Chile and Peru": the pair.
-            return [(sides[0], p) for p in sides[1:] if p.country != sides[0].country]
+            first = sides[0]
+            return [pair for p in sides[1:] if p.country != first.country for pair in ((first, p), (p, first))]
         if not objects and kind != "AttackOccurred":
             counterpart = self.ctx.counterpart(sides[0].country)
             objects = [Party(country=counterpart)] if counterpart else []
@@ -366,7 +367,7 @@ class SentenceCoder:
             objects = [p for p in objects if p.country not in acting] or objects
         pairs = []
         for actor in sides:
-            for target in objects or [Party()]:
+            for target in objects:
                 if actor.country is None and kind != "AttackOccurred":
                     continue
                 if target.country == actor.country and kind != "AttackOccurred":
