@@ -254,6 +254,8 @@ class SentenceCoder:
             and any(o.lower_ == "it" for o in objects_of(token))
         ):
             return []  # "accepted it" answers an invitation only where one was told
+        if frame.type in _ANSWERS and any(m.kind == "both" for m in actors):
+            actors = []  # "both invitations have been accepted": the invitations answered, not a pair
         if not actors and frame.type in _ANSWERS and self.ctx.invitations:
             # "The invitation has been accepted": the last invitation told is the one answered.
             _, invitee = self.ctx.invitations[-1]
@@ -275,6 +277,8 @@ class SentenceCoder:
             for m in targets
             if m not in actors and (m.party.country not in actor_countries or not actors[0].party.country)
         ]
+        if frame.named and not targets:
+            return []  # "commented on the invitation": no "invitation of X", no answer to one
         if frame.strict and not any(mentions.at(t) is not None for t in target_tokens):
             return []  # "received a letter (from X)", "hosted a dinner": someone must be its object
         acting_together = len(actor_countries) >= 2 and frame.type in _MUTUAL
@@ -328,6 +332,7 @@ class SentenceCoder:
                 )
             )
         if frame.type in ("InvitationAccepted", "InvitationDeclined"):
+            # "turned down Washington's invitation", "came at X's invitation": the invitation was told too
             named = bool(targets) and not any(m.kind == "context" for m in targets)
             out = [self._answer(s) for s in out]
             if named:
@@ -358,7 +363,9 @@ class SentenceCoder:
         if not objects and kind in _MUTUAL and len({p.country for p in sides}) >= 2:
             # "Ghana and Togo signed", "the signing of agreements between Chile and Peru": the pair.
             first = sides[0]
-            return [pair for p in sides[1:] if p.country != first.country for pair in ((first, p), (p, first))]
+            return [
+                pair for p in sides[1:] if p.country != first.country for pair in ((first, p), (p, first))
+            ]
         if not objects and kind != "AttackOccurred":
             counterpart = self.ctx.counterpart(sides[0].country)
             objects = [Party(country=counterpart)] if counterpart else []

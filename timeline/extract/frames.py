@@ -43,6 +43,7 @@ class Frame:
     not_governors: frozenset[str] = frozenset()
     has_tone: bool = False
     strict: bool = False
+    named: bool = False  # the target must come from the frame's own paths ("at the invitation of X")
     bare: bool = False  # the verb takes no clause: "called on X" is a visit, "called on X to act" is not
     invitee: bool = False
     modality: str | None = None
@@ -113,6 +114,7 @@ class FrameBook:
             not_governors=frozenset(_words(raw.get("not_governor", ()))),
             has_tone=bool(raw.get("has_tone")),
             strict=bool(raw.get("strict")),
+            named=bool(raw.get("named")),
             bare=bool(raw.get("bare")),
             invitee=bool(raw.get("invitee")),
             modality=raw.get("modality"),

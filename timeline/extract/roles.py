@@ -162,6 +162,8 @@ class RoleReader:
     def _person_pronoun(self, token: Token) -> Mention | None:
         """ "he", "she", "his" as a subject or its possessive: the person who was last a subject, in
         this sentence or, failing one, before it ("After meeting Tobgay he said": not Tobgay)."""
+        if token.lower_ in ("him", "her") and token.dep_ in ("dobj", "dative", "pobj"):
+            return self._object_pronoun(token)
         if token.lower_ not in ("he", "she", "his", "her") or token.dep_ not in (
             "nsubj",
             "nsubjpass",
@@ -193,6 +195,17 @@ class RoleReader:
                     if members:
                         return members
         return []
+
+    def _object_pronoun(self, token: Token) -> Mention | None:
+        """ "him" as an object: the last person named before it in the sentence who is not the
+        subject of its verb ("X received an invitation from Y, when she telephoned him": Y)."""
+        verb = token.head if token.dep_ != "pobj" else token.head.head
+        doers = {m.party for m in self.parties(follow(verb, "nsubj"))}
+        for other in reversed([t for t in self.mentions.sentence if t.i < token.i]):
+            mention = self.mentions.at(other)
+            if mention is not None and mention.kind in ("person", "role") and mention.party not in doers:
+                return mention
+        return None
 
     def co_actors(self) -> list[Mention]:
         """Those who did the same, named after "along with" or "together with"."""
