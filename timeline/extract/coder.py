@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from timeline.domain.events import Party
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
-from timeline.extract.attach import Attached, attach, main_date, own_date
+from timeline.extract.attach import Attached, attach, date_tokens, main_date, own_date
 from timeline.extract.dates import DateMention, find_dates, resolve_relative
 from timeline.extract.frames import Frame, FrameBook, governing_lemmas, objects_of, phrasal_lemma
 from timeline.extract.lexicon import Lexicon
@@ -297,7 +297,7 @@ class SentenceCoder:
             other = host if host not in (None, targets[0].party.country) else None
             other = other or self.ctx.counterpart(targets[0].party.country)
             actors = [Mention(0, 0, "", Party(country=other), "context")] if other else []
-        modality = modality_of(token, self.frames, frame.modality)
+        modality = modality_of(token, self.frames, frame.modality, frame.governors)
         if frame.type not in ACTIONS and modality == "planned":
             modality = "reported"  # a wish or a description is voiced now, whatever it looks forward to
         when = self._when(token, frame, attached, reported, modality)
@@ -591,6 +591,8 @@ class SentenceCoder:
         self, token: Token, frame: Frame, attached: list[Attached], reported: _When | None, modality: str
     ) -> _When:
         own = own_date(token, attached, self._events, purpose=not frame.type.startswith("Invitation"))
+        if own is not None and frame.type.startswith("Invitation") and _dates_occasion(token, own):
+            own = None  # "invited X to a summit in June": June is the summit's
         if (
             own is not None
             and (modality == "planned" or own.mention.value <= self.ctx.published)
@@ -747,6 +749,18 @@ class SentenceCoder:
         if "invitee" in payload and "target" in sides:
             payload["invitee"] = sides["target"].to_dict()
         return replace(statement, payload=payload, **sides)
+
+
+def _dates_occasion(trigger: Token, attached: Attached) -> bool:
+    """The date stands in what the invitation is to: its "to"/"for" phrase or its clause."""
+    dated = {t.i for t in date_tokens(trigger.sent, attached.mention)}
+    for child in trigger.children:
+        if child.dep_ in ("xcomp", "ccomp") or (
+            child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for")
+        ):
+            if dated & {t.i for t in child.subtree}:
+                return True
+    return False
 
 
 def _in_sentence_year(dates: list[DateMention]) -> list[DateMention]:

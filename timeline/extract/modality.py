@@ -43,8 +43,13 @@ def future_here(token: Token, book: FrameBook) -> bool:
     )
 
 
-def modality_of(trigger: Token, book: FrameBook, forced: str | None = None) -> str:
-    """reported, planned or negated, read from the trigger and the clauses that govern it."""
+def modality_of(
+    trigger: Token, book: FrameBook, forced: str | None = None, own_governors: frozenset[str] = frozenset()
+) -> str:
+    """reported, planned or negated, read from the trigger and the clauses that govern it.
+
+    ``own_governors`` are words that make the trigger what it is ("declined the invitation" is an
+    InvitationDeclined): they do not also give it a mood."""
     if forced:
         return forced
     if negated_here(trigger):
@@ -61,6 +66,9 @@ def modality_of(trigger: Token, book: FrameBook, forced: str | None = None) -> s
         lemma = phrasal_lemma(head)
         if lemma in book.reporting:
             break
+        if lemma in own_governors:
+            token = head
+            continue
         if (
             lemma in book.governors.negated or head.lemma_.lower() in book.governors.negated
         ) and token.dep_ != "ccomp":
