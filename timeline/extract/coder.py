@@ -185,8 +185,11 @@ class SentenceCoder:
         reported = self._reporting_date(attached)
         self._note_story_day(triggers, attached)
         statements: list[Statement] = []
-        for token, frame in triggers:
-            coded = self._code_trigger(sentence, token, frame, mentions, roles, attached, reported)
+        for token, frames in triggers:
+            for frame in frames:
+                coded = self._code_trigger(sentence, token, frame, mentions, roles, attached, reported)
+                if coded:
+                    break
             self._note_invitations(coded)  # an answer later in the sentence answers these
             statements.extend(coded)
         statements = _deduplicated(statements + self._same_again(sentence, roles, statements))
@@ -515,8 +518,8 @@ class SentenceCoder:
         out = []
         for visit in visits:
             guest, host = visit.actor, visit.target
-            if not (guest.country and host.country):
-                continue
+            if not (guest.country and host.country) or not self._invited(host, guest):
+                continue  # a trip nobody was told to be invited to answers no invitation
             if canceller == host.country:
                 payload = {**visit.payload, "withdrawn": True}
                 out.append(
@@ -539,10 +542,7 @@ class SentenceCoder:
         purpose = any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _OCCASIONS for c in token.children)
         out = []
         for visit in visits:
-            invited = any(
-                i.country == visit.target.country and g.country == visit.actor.country
-                for i, g in self.ctx.invitations
-            )
+            invited = self._invited(visit.target, visit.actor)
             if (purpose or invited) and visit.actor.country and visit.target.country:
                 out.append(replace(visit, type="InvitationDeclined", modality="reported"))
         return out
@@ -676,10 +676,10 @@ class SentenceCoder:
                     out.append(replace(template, actor=doer.party))
         return out
 
-    def _note_story_day(self, triggers: list[tuple[Token, Frame]], attached: list[Attached]) -> None:
+    def _note_story_day(self, triggers: list[tuple[Token, list[Frame]]], attached: list[Attached]) -> None:
         """A dated happening sets the story's day even where its actors cannot be told
         ("Gulf leaders sent condolences on Monday")."""
-        for token, frame in triggers:
+        for token, (frame, *_) in triggers:
             own = own_date(token, attached, self._events)
             if own is None or frame.type not in ACTIONS | _SHARED_ACTS or frame.type == "AttackOccurred":
                 continue

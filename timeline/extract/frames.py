@@ -131,15 +131,15 @@ class FrameBook:
                 layers.append(data)
         return cls(layers)
 
+    def matches(self, token: Token) -> list[Frame]:
+        """The frames that fit this token, in the order they are tried."""
+        candidates = self._by_lemma.get(token.lemma_.lower()) or self._by_lemma.get(token.lower_) or []
+        return [frame for frame in candidates if self._fits(frame, token)]
+
     def match(self, token: Token) -> Frame | None:
         """The first frame that fits this token, or None."""
-        candidates = self._by_lemma.get(token.lemma_.lower()) or self._by_lemma.get(token.lower_)
-        if not candidates:
-            return None
-        for frame in candidates:
-            if self._fits(frame, token):
-                return frame
-        return None
+        found = self.matches(token)
+        return found[0] if found else None
 
     def _fits(self, frame: Frame, token: Token) -> bool:
         if not _pos_fits(frame.pos, token):
@@ -187,13 +187,15 @@ class FrameBook:
                     return self.tone_words[piece]
         return None
 
-    def triggers(self, tokens: Iterable[Token]) -> list[tuple[Token, Frame]]:
-        """Every trigger word among tokens with its frame, in reading order."""
+    def triggers(self, tokens: Iterable[Token]) -> list[tuple[Token, list[Frame]]]:
+        """Every trigger word among tokens with the frames that fit it, in reading order. The coder
+        takes the first frame whose roles it can fill ("called on X" is a meeting only when X is
+        someone; else "called X's move unjustified" may still be criticism)."""
         found = []
         for token in tokens:
-            frame = self.match(token)
-            if frame is not None:
-                found.append((token, frame))
+            frames = self.matches(token)
+            if frames:
+                found.append((token, frames))
         return found
 
 
