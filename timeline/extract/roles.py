@@ -101,6 +101,15 @@ def controller(trigger: Token) -> Token | None:
             return owners[0] if owners else None
         return _subject_of(above)
     if trigger.dep_ in ("relcl", "acl", "xcomp") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children)
+        if (
+            infinitive
+            and head.dep_ in ("dobj", "dative")
+            and head.head.pos_ in ("VERB", "AUX")
+            and head.head.lemma_.lower() not in _OBJECT_CONTROL
+        ):
+            # "summoned the envoy to protest ...": a purpose, done by the one who summoned
+            return _subject_of(head.head)
         if trigger.dep_ == "relcl":
             return head
         # "Tehran's readiness to broaden cooperation": the one whose readiness it is
