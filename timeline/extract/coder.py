@@ -689,7 +689,7 @@ class SentenceCoder:
                 and value <= self.ctx.published
                 and (self.ctx.published - value).days <= _NARRATIVE_DAYS
                 and (self.narrative is None or value > self.narrative.value)
-                and modality_of(token, self.frames, frame.modality) == "reported"
+                and modality_of(token, self.frames, frame.modality) != "planned"
             ):
                 self.narrative = _When(value, "day", "narrative")
 

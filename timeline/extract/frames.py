@@ -58,6 +58,7 @@ class Governors:
     negated: frozenset[str]
     inner: frozenset[str]
     happened: frozenset[str]  # govern a noun that tells a happening ("paid a visit", "during talks")
+    planned_nouns: frozenset[str]  # describe a happening still to come ("a planned summit")
 
 
 class FrameBook:
@@ -91,6 +92,7 @@ class FrameBook:
             negated=frozenset(governors.get("negated", ())),
             inner=frozenset(governors.get("inner", ())),
             happened=frozenset(governors.get("happened", ())),
+            planned_nouns=frozenset(governors.get("planned_nouns", ())),
         )
         self.reporting = frozenset(_listed(layers, "reporting"))
         self.future_auxiliaries = frozenset(_listed(layers, "future_auxiliaries"))

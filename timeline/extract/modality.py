@@ -56,6 +56,15 @@ def modality_of(
         return "negated"
     if future_here(trigger, book):
         return "planned"
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        head = trigger.head
+        if trigger.dep_ in ("nsubj", "nsubjpass") and phrasal_lemma(head) in book.governors.negated:
+            return "negated"  # "the summit collapsed"
+        if any(
+            c.dep_ in ("amod", "compound") and c.lower_ in book.governors.planned_nouns
+            for c in trigger.children
+        ):
+            return "planned"  # "a planned summit", "the upcoming visit"
     token = trigger
     for _ in range(6):
         if token.dep_ not in _GOVERNED_CLAUSES or token.head.i == token.i:
@@ -69,6 +78,8 @@ def modality_of(
         if lemma in own_governors:
             token = head
             continue
+        if token.dep_ == "conj" and token.tag_ in ("VBD", "VBZ", "VBP") and head.tag_ == "VB":
+            break  # "would not attend, and accused ...": a verb with its own tense has its own mood
         if (
             lemma in book.governors.negated or head.lemma_.lower() in book.governors.negated
         ) and token.dep_ != "ccomp":
@@ -89,7 +100,7 @@ def is_inner(trigger: Token, book: FrameBook) -> bool:
     token = trigger
     for _ in range(3):
         if (
-            token.dep_ not in ("xcomp", "ccomp", "advcl", "acl", "relcl", "pobj", "prep", "dobj")
+            token.dep_ not in ("xcomp", "ccomp", "advcl", "acl", "relcl", "pobj", "pcomp", "prep", "dobj")
             or token.head.i == token.i
         ):
             return False
