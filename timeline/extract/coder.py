@@ -167,7 +167,6 @@ class SentenceCoder:
         self.previous_day: date | None = None  # the last day named in the sentence before
         self._events: set[int] = set()  # the trigger tokens of the sentence being coded
         self.previous: Statement | None = None  # the last coded statement, for "did the same"
-        self.last_pair: tuple[Party, Party] | None = None  # the last two sides, for "the two leaders"
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
@@ -199,10 +198,6 @@ class SentenceCoder:
         coded = [s for s in statements if s.type != "StatementRecorded"]
         if coded:
             self.previous = coded[-1]
-        pairs = [s for s in coded if s.actor.country and s.target.country and s.type != "AttackOccurred"]
-        if pairs:
-            # "the two leaders" in the next sentence are the last two sides told
-            self.last_pair = (pairs[-1].actor, pairs[-1].target)
         speakers = [m for m in found if m.kind == "person" and m.party.country]
         return [self._with_people(s, speakers) for s in statements]
 
@@ -361,7 +356,7 @@ class SentenceCoder:
     def _pairs(self, actors: list[Mention], targets: list[Mention], kind: str) -> list[tuple[Party, Party]]:
         """Each actor with each target; "both sides" stands for the article's two countries."""
         if any(m.kind == "both" for m in actors):
-            dyad = self.last_pair or self.ctx.dyad()
+            dyad = self.ctx.dyad()
             if dyad is None:
                 return []
             a, b = dyad
@@ -759,13 +754,14 @@ class SentenceCoder:
 def _dates_occasion(trigger: Token, attached: Attached) -> bool:
     """The date stands in what the invitation is to: its "to"/"for" phrase or its clause."""
     dated = {t.i for t in date_tokens(trigger.sent, attached.mention)}
-    for child in trigger.children:
-        if child.dep_ in ("xcomp", "ccomp") or (
-            child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for")
-        ):
-            if dated & {t.i for t in child.subtree}:
-                return True
-    return False
+    return any(
+        (
+            child.dep_ in ("xcomp", "ccomp")
+            or (child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"))
+        )
+        and dated & {t.i for t in child.subtree}
+        for child in trigger.children
+    )
 
 
 def _in_sentence_year(dates: list[DateMention]) -> list[DateMention]:
