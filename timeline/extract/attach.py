@@ -42,16 +42,16 @@ def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> lis
     way; any other noun on the way keeps the date for itself."""
     out = []
     for mention in mentions:
-        if mention.preposition in _BOUNDS:
-            continue
         tokens = date_tokens(sentence, mention)
         if not tokens:
             continue
         inside = {t.i for t in tokens}
         root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
-        word = _dated_word(root, events)
+        word = None if mention.preposition in _BOUNDS else _dated_word(root, events)
         if word is not None:
             out.append(Attached(mention, word))
+        # "in 1991, when she was received by X": the clause on the date happened then
+        out += [Attached(mention, c) for c in root.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")]
     return out
 
 
