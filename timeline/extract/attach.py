@@ -51,7 +51,9 @@ def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> lis
         if word is not None:
             out.append(Attached(mention, word))
         # "in 1991, when she was received by X": the clause on the date happened then
-        out += [Attached(mention, c) for c in root.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")]
+        out += [
+            Attached(mention, c) for c in root.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")
+        ]
     return out
 
 

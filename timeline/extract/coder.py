@@ -463,15 +463,12 @@ class SentenceCoder:
     # -- invitations ------------------------------------------------------------------
 
     def _answer(self, statement: Statement) -> Statement:
-        """An answer with no inviter named goes to the last invitation its actor received."""
-        if statement.target.country and any(
-            inviter.country == statement.target.country for inviter, _ in self.ctx.invitations
-        ):
+        """An answer goes to an invitation its actor received: the one whose inviter it names, else
+        the last one told ("received an invitation from X ... and accepted it")."""
+        inviters = [i for i, g in self.ctx.invitations if g.country == statement.actor.country]
+        if not inviters or statement.target.country in {i.country for i in inviters}:
             return statement
-        for inviter, invitee in reversed(self.ctx.invitations):
-            if invitee.country == statement.actor.country:
-                return replace(statement, target=inviter)
-        return statement
+        return replace(statement, target=inviters[-1])
 
     def _invited(self, inviter: Party, invitee: Party) -> bool:
         return any(

@@ -38,6 +38,7 @@ class Frame:
     target: tuple[str, ...]
     objects: frozenset[str] = frozenset()
     has: frozenset[str] = frozenset()
+    complement: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
     governors: frozenset[str] = frozenset()
     not_governors: frozenset[str] = frozenset()
@@ -111,6 +112,7 @@ class FrameBook:
             target=tuple(raw.get("target", defaults["target"])),
             objects=frozenset(_words(raw.get("object", ()))),
             has=frozenset(_words(raw.get("has", ()))),
+            complement=frozenset(_words(raw.get("complement", ()))),
             unless=frozenset(_words(raw.get("unless", ()))),
             governors=frozenset(_words(raw.get("governor", ()))),
             not_governors=frozenset(_words(raw.get("not_governor", ()))),
@@ -155,6 +157,10 @@ class FrameBook:
             return False
         if frame.objects and not any(
             _lemma(o) in frame.objects or o.lower_ in frame.objects for o in objects_of(token)
+        ):
+            return False
+        if frame.complement and not any(
+            c.dep_ in ("xcomp", "ccomp", "advcl") and _lemma(c) in frame.complement for c in token.children
         ):
             return False
         if frame.has and not any(_lemma(t) in frame.has or t.lower_ in frame.has for t in near(token)):
