@@ -26,7 +26,14 @@ from timeline.domain.events import Party
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
 from timeline.extract.attach import Attached, attach, date_tokens, main_date, own_date
 from timeline.extract.dates import DateMention, find_dates, resolve_relative
-from timeline.extract.frames import Frame, FrameBook, governing_lemmas, objects_of, phrasal_lemma
+from timeline.extract.frames import (
+    Frame,
+    FrameBook,
+    governing_lemmas,
+    governing_word,
+    objects_of,
+    phrasal_lemma,
+)
 from timeline.extract.lexicon import Lexicon
 from timeline.extract.mentions import SentenceMentions
 from timeline.extract.modality import is_inner, modality_of
@@ -101,6 +108,10 @@ _SHARED_ACTS = frozenset(
         "DiplomatExpelled",
         "RelationsDowngraded",
     }
+)
+# Acts that answer another's ("Iran condemned the move"): with no target named, whoever acted last.
+_REACTIONS = frozenset(
+    {"CriticismVoiced", "ThreatIssued", "SanctionsImposed", "DiplomatExpelled", "RelationsDowngraded"}
 )
 _ANSWERS = frozenset({"InvitationAccepted", "InvitationDeclined"})
 # Verbs of a purpose clause that tell an invitation behind a trip ("to be the chief guest", "to attend").
@@ -184,7 +195,11 @@ class SentenceCoder:
         reported = self._reporting_date(attached)
         self._note_story_day(triggers, attached)
         statements: list[Statement] = []
+        kinds = {t.i: {f.type for f in fs} for t, fs in triggers}
         for token, frames in triggers:
+            governor = governing_word(token) if token.pos_ in ("NOUN", "PROPN") else None
+            if governor is not None and {f.type for f in frames} <= kinds.get(governor.i, set()):
+                continue  # "praised the deep ties": the verb tells it; the noun is its object
             for frame in frames:
                 coded = self._code_trigger(sentence, token, frame, mentions, roles, attached, reported)
                 if coded:
@@ -404,8 +419,8 @@ class SentenceCoder:
         ]
         if after:
             return after[:1]
-        if kind == "AttackOccurred":
-            return []
+        if kind not in _REACTIONS:
+            return []  # the article's other side, in _pairs
         answered = self._answered(exclude)
         return [Mention(0, 0, "", answered, "context")] if answered else []
 

@@ -73,7 +73,11 @@ def _step(token: Token, step: str) -> Iterable[Token]:
         if step == "nsubj":
             return _step(token, "agent")
         if step == "dobj":
-            return [c for c in token.children if c.dep_ == "nsubjpass"]
+            objects = [c for c in token.children if c.dep_ == "nsubjpass"]
+            if not objects and token.dep_ == "conj":
+                # "arrived on Monday and was welcomed by X": the subject the two verbs share
+                objects = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return objects
     return [c for c in token.children if c.dep_ == step]
 
 
