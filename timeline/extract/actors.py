@@ -327,8 +327,9 @@ class ActorFinder:
         for mention in found:
             party = mention.party
             if mention.kind == "person" and party.country is None and party.role and party.name and acting:
-                nearest = min(acting, key=lambda m: abs(m.start - mention.start))
-                party = self.ctx.register(replace(party, country=nearest.party.country))
+                # A story filed from a capital names its own officials without their country.
+                nearest = min(acting, key=lambda m: abs(m.start - mention.start)).party.country
+                party = self.ctx.register(replace(party, country=self.ctx.dateline_country or nearest))
                 mention = replace(mention, party=party)
             out.append(mention)
         return out

@@ -47,7 +47,7 @@ def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> lis
             continue
         inside = {t.i for t in tokens}
         root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
-        word = None if mention.preposition in _BOUNDS else _dated_word(root, events)
+        word = None if mention.preposition in _BOUNDS else _relative_target(root) or _dated_word(root, events)
         if word is not None:
             out.append(Attached(mention, word))
         # "in 1991, when she was received by X": the clause on the date happened then
@@ -82,6 +82,14 @@ def main_date(attached: list[Attached], reporting: frozenset[str], published: ob
         ):
             return item
     return None
+
+
+def _relative_target(root: Token) -> Token | None:
+    """ "arrived on Sunday, a day after attending the summit": "a day after" dates the attending."""
+    prep = root if root.lower_ in ("after", "before") else root.head
+    if prep.lower_ not in ("after", "before") or not any(c.dep_ == "npadvmod" for c in prep.children):
+        return None
+    return next((c for c in prep.children if c.dep_ in ("pcomp", "pobj")), None)
 
 
 def _dated_word(root: Token, events: set[int]) -> Token | None:
