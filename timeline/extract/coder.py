@@ -138,6 +138,7 @@ _RELEASES = frozenset(
 )
 _BACK_REFERENCES = frozenset({"that", "this", "those", "these", "same"})
 # Calling off (not putting off) a visit answers the invitation behind it.
+_AGREEING = frozenset({"agree", "accept", "promise", "confirm", "pledge"})
 _DECLINING = frozenset({"decline", "refuse", "turn down", "reject"})
 _PUTTING_OFF = frozenset({"postpone", "put off", "delay", "defer", "reschedule"})
 _CALLING_OFF = frozenset({"cancel", "call off", "scrap", "abandon", "shelve", "drop"}) | _PUTTING_OFF
@@ -316,6 +317,10 @@ class SentenceCoder:
             other = other or self.ctx.counterpart(targets[0].party.country)
             actors = [Mention(0, 0, "", Party(country=other), "context")] if other else []
         modality = modality_of(token, self.frames, frame.modality, frame.governors)
+        if frame.when_planned:
+            if modality != "planned":
+                return []
+            modality = "reported"  # "will host X": the invitation is told now
         if frame.type not in ACTIONS and modality == "planned":
             modality = "reported"  # a wish or a description is voiced now, whatever it looks forward to
         when = self._when(token, frame, attached, reported, modality)
@@ -357,7 +362,20 @@ class SentenceCoder:
                 out += [self._implied_invitation(s) for s in out if not self._invited(s.target, s.actor)]
         if frame.type == "VisitMade" and modality == "negated":
             out += self._called_off(token, out, roles, attached) or self._refused(token, out)
+        if frame.type == "VisitMade" and modality == "planned":
+            out += self._promised(token, out)
         return out
+
+    def _promised(self, token: Token, visits: list[Statement]) -> list[Statement]:
+        """ "The two agreed that X would come": a visit agreed to accepts the invitation behind it."""
+        governor = token.head if token.dep_ in ("ccomp", "xcomp") else None
+        if governor is None or governor.lemma_.lower() not in _AGREEING:
+            return []
+        return [
+            replace(v, type="InvitationAccepted", modality="reported")
+            for v in visits
+            if v.actor.country and v.target.country and self._invited(v.target, v.actor)
+        ]
 
     def _told_as_happening(self, token: Token, attached: list[Attached]) -> bool:
         """A noun tells a happening when it has a date of its own or a verb of doing governs it."""

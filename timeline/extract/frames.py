@@ -44,6 +44,7 @@ class Frame:
     not_governors: frozenset[str] = frozenset()
     has_tone: bool = False
     strict: bool = False
+    when_planned: bool = False  # only of what is still to come ("will host X" invites X)
     named: bool = False  # the target must come from the frame's own paths ("at the invitation of X")
     bare: bool = False  # the verb takes no clause: "called on X" is a visit, "called on X to act" is not
     invitee: bool = False
@@ -118,6 +119,7 @@ class FrameBook:
             not_governors=frozenset(_words(raw.get("not_governor", ()))),
             has_tone=bool(raw.get("has_tone")),
             strict=bool(raw.get("strict")),
+            when_planned=bool(raw.get("when_planned")),
             named=bool(raw.get("named")),
             bare=bool(raw.get("bare")),
             invitee=bool(raw.get("invitee")),
