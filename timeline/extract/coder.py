@@ -18,6 +18,7 @@ Rules of the thread, in short:
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -179,6 +180,7 @@ class SentenceCoder:
         self.previous_day: date | None = None  # the last day named in the sentence before
         self._events: set[int] = set()  # the trigger tokens of the sentence being coded
         self.previous: Statement | None = None  # the last coded statement, for "did the same"
+        self.participants: Counter[str] = Counter()  # countries that acted or were acted on
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
@@ -214,6 +216,8 @@ class SentenceCoder:
         coded = [s for s in statements if s.type != "StatementRecorded"]
         if coded:
             self.previous = coded[-1]
+        for statement in coded:
+            self.participants.update(p.country for p in (statement.actor, statement.target) if p.country)
         speakers = [m for m in found if m.kind == "person" and m.party.country]
         return [self._with_people(s, speakers) for s in statements]
 
@@ -389,7 +393,7 @@ class SentenceCoder:
     def _pairs(self, actors: list[Mention], targets: list[Mention], kind: str) -> list[tuple[Party, Party]]:
         """Each actor with each target; "both sides" stands for the article's two countries."""
         if any(m.kind == "both" for m in actors):
-            dyad = self.ctx.dyad()
+            dyad = self._sides() or self.ctx.dyad()
             if dyad is None:
                 return []
             a, b = dyad
@@ -750,6 +754,15 @@ class SentenceCoder:
             if reported:
                 self.ctx.anchor = reported.value
                 return
+
+    def _sides(self) -> tuple[Party, Party] | None:
+        """The article's two sides ("the two presidents"): the countries its statements most often
+        link, each with its leader where one was named (a venue or a dateline is no side)."""
+        common = [iso3 for iso3, _ in self.participants.most_common(2)]
+        if len(common) != 2:
+            return None
+        a, b = common
+        return (self.ctx.focal(a) or Party(country=a), self.ctx.focal(b) or Party(country=b))
 
     def _last_named(self, country: str) -> Party | None:
         """The person of this country the article named last, whatever their role."""
