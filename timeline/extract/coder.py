@@ -318,7 +318,7 @@ class SentenceCoder:
             # side of the story
             host = self._destination(token) if frame.invitee else None
             other = host if host not in (None, targets[0].party.country) else None
-            other = other or self.ctx.counterpart(targets[0].party.country)
+            other = other or self._counterpart(targets[0].party.country)
             actors = [Mention(0, 0, "", Party(country=other), "context")] if other else []
         modality = modality_of(token, self.frames, frame.modality, frame.governors)
         if frame.when_planned:
@@ -407,7 +407,7 @@ class SentenceCoder:
                 pair for p in sides[1:] if p.country != first.country for pair in ((first, p), (p, first))
             ]
         if not objects and kind != "AttackOccurred":
-            counterpart = self.ctx.counterpart(sides[0].country)
+            counterpart = self._counterpart(sides[0].country)
             objects = [Party(country=counterpart)] if counterpart else []
         if kind not in _MUTUAL:
             acting = {p.country for p in sides}
@@ -663,7 +663,7 @@ class SentenceCoder:
         if speaker is not None and speaker.party.country and speaker.kind != "both":
             actor = speaker.party
             others = [m.party for m in mentions.mentions if m.party.country not in (None, actor.country)]
-            target = others[0] if others else Party(country=self.ctx.counterpart(actor.country))
+            target = others[0] if others else Party(country=self._counterpart(actor.country))
             dated = [a for a in attached if a.mention.value <= self.ctx.published]
             when = (
                 _When(dated[0].mention.value, dated[0].mention.precision, dated[0].mention.basis)
@@ -754,6 +754,14 @@ class SentenceCoder:
             if reported:
                 self.ctx.anchor = reported.value
                 return
+
+    def _counterpart(self, country: str | None) -> str | None:
+        """The side the article most often sets against ``country``: among the countries its
+        statements link, else among all it names."""
+        for iso3, _ in self.participants.most_common():
+            if iso3 != country:
+                return iso3
+        return self.ctx.counterpart(country)
 
     def _sides(self) -> tuple[Party, Party] | None:
         """The article's two sides ("the two presidents"): the countries its statements most often
