@@ -125,6 +125,12 @@ def own_date(
 
     if trigger.i in by_word:
         return best(by_word[trigger.i])
+    # "accepted the invitation during talks in Jakarta on September 7": the occasion's date
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in ("during", "at", "on"):
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i in by_word:
+                    return best(by_word[obj.i])
     if purpose:
         for child in trigger.children:
             if (

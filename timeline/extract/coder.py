@@ -335,6 +335,11 @@ class SentenceCoder:
                 payload["sectors"] = sectors
         if frame.type == "RelationsCharacterized":
             payload["tone"] = frame.tone or self.frames.tone_of(token) or "cooperative"
+        if frame.type in _NEEDS_SPEAKER and actors and all(m.kind == "both" for m in actors):
+            # "Han said the two countries enjoyed excellent relations": the speaker's view of the pair
+            speaker = self._speaker(token, roles)
+            if speaker is not None and speaker.party.country and speaker.kind != "both":
+                actors = [speaker]
         if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
             return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
         out: list[Statement] = []

@@ -139,7 +139,10 @@ class FrameBook:
 
     def matches(self, token: Token) -> list[Frame]:
         """The frames that fit this token, in the order they are tried."""
-        candidates = self._by_lemma.get(token.lemma_.lower()) or self._by_lemma.get(token.lower_) or []
+        candidates = self._by_lemma.get(token.lemma_.lower(), [])
+        if token.lower_ != token.lemma_.lower():
+            # "talks" is a meeting though "talk" is a verb of its own
+            candidates = candidates + [f for f in self._by_lemma.get(token.lower_, []) if f not in candidates]
         return [frame for frame in candidates if self._fits(frame, token)]
 
     def match(self, token: Token) -> Frame | None:

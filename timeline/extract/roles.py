@@ -121,6 +121,8 @@ def controller(trigger: Token) -> Token | None:
         return owners[0] if owners else None
     if trigger.dep_ not in _SHARED_SUBJECT:
         return None
+    if is_passive(trigger) and trigger.dep_ != "conj":
+        return None  # "X said Y had been invited": X did not invite, and may not say who did
     if trigger.dep_ == "conj" and is_passive(trigger) != is_passive(head):
         return None  # "X invited Y, and the invitation was accepted": X did not accept it
     if trigger.dep_ == "xcomp" and head.lemma_.lower() in _OBJECT_CONTROL:
@@ -167,7 +169,7 @@ class RoleReader:
         for token in with_conjuncts(tokens):
             if self.mentions.is_pronoun(token):
                 token = _antecedent(token) or token
-            mention = self._person_pronoun(token) or self.mentions.in_phrase(token)
+            mention = self._person_pronoun(token) or self.mentions.in_phrase(token) or self._owner(token)
             if mention is not None and mention not in out:
                 out.append(mention)
         return out
@@ -208,6 +210,13 @@ class RoleReader:
                     if members:
                         return members
         return []
+
+    def _owner(self, token: Token) -> Mention | None:
+        """ "his country", "her government": the person the possessive stands for."""
+        for child in token.children:
+            if child.dep_ == "poss" and child.lower_ in ("his", "her"):
+                return self._person_pronoun(child)
+        return None
 
     def _object_pronoun(self, token: Token) -> Mention | None:
         """ "him" as an object: the last person named before it in the sentence who is not the
