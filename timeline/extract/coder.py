@@ -337,7 +337,7 @@ class SentenceCoder:
             payload["tone"] = frame.tone or self.frames.tone_of(token) or "cooperative"
         if frame.type in _NEEDS_SPEAKER and actors and all(m.kind == "both" for m in actors):
             # "Han said the two countries enjoyed excellent relations": the speaker's view of the pair
-            speaker = self._speaker(token, roles)
+            speaker = self._speaker(token, roles, reported_only=True)
             if speaker is not None and speaker.party.country and speaker.kind != "both":
                 actors = [speaker]
         if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
@@ -458,8 +458,9 @@ class SentenceCoder:
             return last
         return None
 
-    def _speaker(self, token: Token, roles: RoleReader) -> Mention | None:
-        """The one who says the clause the trigger stands in ("X said it would ...")."""
+    def _speaker(self, token: Token, roles: RoleReader, reported_only: bool = False) -> Mention | None:
+        """The one who says the clause the trigger stands in ("X said it would ..."); without a
+        reporting verb above it, the subject of the sentence (unless ``reported_only``)."""
         node = token
         for _ in range(6):
             if node.head.i == node.i:
@@ -474,6 +475,8 @@ class SentenceCoder:
                     last = self._last_subject()  # "the ministry said": the side last named speaks
                     return last[0] if last else None
                 return None
+        if reported_only:
+            return None
         found, _ = roles.along(node, ("nsubj",))
         return found[0] if found else None
 
