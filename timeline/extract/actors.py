@@ -94,6 +94,7 @@ class ArticleContext:
     last_institution: str | None = None  # the country of the last ministry, office or agency named
     dateline_country: str | None = None  # where the article was filed from
     anchor: date | None = None  # the date of the statement the text is reported from
+    aliases: dict[str, str] = field(default_factory=dict)  # "PNG" -> its country, as the text defined it
 
     def register(self, person: Party) -> Party:
         """Remember a person; a fuller record of the same name wins over a thinner one."""
@@ -196,6 +197,27 @@ def _is_head_role(role: str) -> bool:
     )
 
 
+# "Papua New Guinea (PNG)": a name, then its short form in brackets.
+_DEFINED_ALIAS = re.compile(
+    r"([A-Z][\w'’.-]*(?:[ -](?:of|the|and|[A-Z][\w'’.-]*)){0,6})\s*\(([A-Z][A-Z.]{1,7})\)"
+)
+
+
+def defined_aliases(text: str, lexicon: Lexicon) -> dict[str, str]:
+    """The short forms a text defines for countries it names ("Papua New Guinea (PNG)" -> PNG)."""
+    aliases = {}
+    for match in _DEFINED_ALIAS.finditer(text):
+        name, alias = match.group(1), match.group(2)
+        words = name.split()
+        # the longest tail of the words before the bracket that names a country
+        for start in range(len(words)):
+            iso3 = lexicon.country_for(" ".join(words[start:]))
+            if iso3:
+                aliases.setdefault(alias, iso3)
+                break
+    return aliases
+
+
 class ActorFinder:
     """Finds and resolves the actors of each sentence of one article, in reading order."""
 
@@ -275,6 +297,14 @@ class ActorFinder:
                 mention = replace(mention, kind="place")
             found.append(mention)
             taken.append((country.start, country.end))
+        # Short forms the article defined ("Papua New Guinea (PNG)").
+        for alias, iso3 in self.ctx.aliases.items():
+            for match in re.finditer(rf"\b{re.escape(alias)}\b", sentence):
+                if free(match.start(), match.end()):
+                    found.append(
+                        self._mention(sentence, match.start(), match.end(), Party(country=iso3), "country")
+                    )
+                    taken.append((match.start(), match.end()))
         # 5. "both sides", "the two countries".
         for match in _BOTH.finditer(sentence):
             if free(match.start(), match.end()):

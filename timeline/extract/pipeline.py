@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Provenance, article_stream, event_id_for
 from timeline.domain.vocabulary import event_type, tone_code
-from timeline.extract.actors import ArticleContext
+from timeline.extract.actors import ArticleContext, defined_aliases
 from timeline.extract.coder import SentenceCoder, Statement
 from timeline.extract.frames import FrameBook, default_frames
 from timeline.extract.header import parse_header
@@ -80,6 +80,7 @@ class Extractor:
         if header.dateline:
             context.dateline_country = self.lexicon.country_for(header.dateline.split("/")[0].strip().title())
         clean = normalise(header.body)
+        context.aliases = defined_aliases(clean.text, self.lexicon)
         doc = self.parser(clean.text)
         sentences = [s for s in doc.sents if _is_prose(s)]
         if not sentences:
