@@ -831,10 +831,14 @@ def _in_sentence_year(dates: list[DateMention]) -> list[DateMention]:
         return dates
     (year,) = years
     out = []
+    moved: dict[date, date] = {}
     for d in dates:
         if d.basis == "month-day" and not _names_year(d.text) and d.value.year != year:
             with contextlib.suppress(ValueError):  # February 29 of a year without one
-                d = replace(d, value=d.value.replace(year=year), future=False)
+                moved[d.value] = d.value.replace(year=year)
+                d = replace(d, value=moved[d.value], future=False)
+        elif d.basis == "relative" and d.value in moved:
+            d = replace(d, value=moved[d.value], future=False)  # "the same day" moves with its day
         out.append(d)
     return out
 
