@@ -47,7 +47,8 @@ def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> lis
             continue
         inside = {t.i for t in tokens}
         root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
-        word = None if mention.preposition in _BOUNDS else _relative_target(root) or _dated_word(root, events)
+        bounded = mention.preposition in _BOUNDS or _bounding_preposition(root) in _BOUNDS
+        word = None if bounded else _relative_target(root) or _dated_word(root, events)
         if word is not None:
             out.append(Attached(mention, word))
         # "in 1991, when she was received by X": the clause on the date happened then
@@ -81,6 +82,22 @@ def main_date(attached: list[Attached], reporting: frozenset[str], published: ob
             and mention.value <= published  # type: ignore[operator]
         ):
             return item
+    return None
+
+
+def _bounding_preposition(root: Token) -> str | None:
+    """ "by the end of Monday", "until early next week": the preposition above a date's phrase."""
+    node = root
+    for _ in range(4):
+        head = node.head
+        if head.i == node.i:
+            return None
+        if head.dep_ == "prep" or head.pos_ == "ADP":
+            if head.lower_ != "of":
+                return head.lower_
+        elif head.lower_ not in ("end", "beginning", "start", "middle", "close", "turn"):
+            return None
+        node = head
     return None
 
 
