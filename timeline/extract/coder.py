@@ -208,6 +208,9 @@ class SentenceCoder:
                 if coded:
                     break
             self._note_invitations(coded)  # an answer later in the sentence answers these
+            listed = list({s.target.country: s.target for s in coded if s.target.country}.values())
+            if len(listed) >= 2:
+                self.ctx.last_targets = listed  # for "them", "those governments" later
             statements.extend(coded)
         statements = _deduplicated(statements + self._same_again(sentence, roles, statements))
         if not statements:
@@ -287,6 +290,9 @@ class SentenceCoder:
             # "X sent condolences, along with Y and Z": each of them did.
             actors = actors + [m for m in roles.co_actors() if m not in actors]
         targets, target_tokens = roles.along(token, frame.target)
+        if any(m.kind == "group" for m in targets) and self.ctx.last_targets:
+            # "accused them of ...": the countries of the last list told
+            targets = [Mention(0, 0, "", p, "context") for p in self.ctx.last_targets]
         listed = roles.listed_after(
             target_tokens or next((f for p in frame.target if (f := follow(token, p))), [])
         )
