@@ -290,6 +290,15 @@ class SentenceCoder:
             # "X sent condolences, along with Y and Z": each of them did.
             actors = actors + [m for m in roles.co_actors() if m not in actors]
         targets, target_tokens = roles.along(token, frame.target)
+        attacks = [
+            o for o in objects_of(token) if any(f.type == "AttackOccurred" for f in self.frames.matches(o))
+        ]
+        if frame.type == "CriticismVoiced" and attacks:
+            # "condemned the attack on X's embassy": the attackers are criticised, not the victims
+            attack = self.frames.matches(attacks[0])[0]
+            targets, target_tokens = roles.along(attacks[0], attack.actor)
+            if not targets:
+                return []
         if any(m.kind == "group" for m in targets) and self.ctx.last_targets:
             # "accused them of ...": the countries of the last list told
             targets = [Mention(0, 0, "", p, "context") for p in self.ctx.last_targets]
