@@ -35,11 +35,14 @@ def date_tokens(sentence: Span, mention: DateMention) -> list[Token]:
     return [t for t in sentence if t.idx - base < mention.end and t.idx - base + len(t.text) > mention.start]
 
 
-def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> list[Attached]:
+def attach(
+    sentence: Span, mentions: list[DateMention], events: set[int], happenings: frozenset[str] = frozenset()
+) -> list[Attached]:
     """Each date with the word it dates; ``events`` holds the indices of the trigger tokens.
 
     A date reaches a verb through prepositions and adverbial phrases, and an event noun the same
-    way; any other noun on the way keeps the date for itself."""
+    way; a noun that names a happening of its own ("the fires in February", ``happenings``) or holds
+    the date in its own phrase ("last month's election") keeps the date for itself."""
     out = []
     for mention in mentions:
         tokens = date_tokens(sentence, mention)
@@ -48,7 +51,7 @@ def attach(sentence: Span, mentions: list[DateMention], events: set[int]) -> lis
         inside = {t.i for t in tokens}
         root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
         bounded = mention.preposition in _BOUNDS or _bounding_preposition(root) in _BOUNDS
-        word = None if bounded else _relative_target(root) or _dated_word(root, events)
+        word = None if bounded else _relative_target(root) or _dated_word(root, events, happenings)
         if word is not None:
             out.append(Attached(mention, word))
         # "in 1991, when she was received by X": the clause on the date happened then
@@ -109,7 +112,7 @@ def _relative_target(root: Token) -> Token | None:
     return next((c for c in prep.children if c.dep_ in ("pcomp", "pobj")), None)
 
 
-def _dated_word(root: Token, events: set[int]) -> Token | None:
+def _dated_word(root: Token, events: set[int], happenings: frozenset[str] = frozenset()) -> Token | None:
     node = root
     for _ in range(8):
         if node.head.i == node.i:
@@ -117,6 +120,8 @@ def _dated_word(root: Token, events: set[int]) -> Token | None:
         below, node = node, node.head
         if node.i in events or node.pos_ in ("VERB", "AUX"):
             return node
+        if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() in happenings:
+            return None  # "condolences over the fires in February": February is the fires'
         if node.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and below.dep_ in _NOUN_OWN:
             # A date that is part of a noun phrase dates what the noun names, not the verb above it;
             # a date in a phrase after a noun ("a flight on Tuesday") is read with the verb, as the

@@ -194,7 +194,7 @@ class SentenceCoder:
         dates = _in_sentence_year([self._anchored(d) for d in find_dates(text, self.ctx.published)])
         triggers = [(t, f) for t, f in self.frames.triggers(sentence) if not is_inner(t, self.frames)]
         self._events = {t.i for t, _ in triggers}
-        attached = attach(sentence, dates, self._events)
+        attached = attach(sentence, dates, self._events, self.frames.governors.happenings)
         reported = self._reporting_date(attached)
         self._note_story_day(triggers, attached)
         statements: list[Statement] = []
@@ -772,7 +772,7 @@ class SentenceCoder:
         """Date the lede by the release it reports, when one of the first lines names its day."""
         for sentence in sentences:
             dates = find_dates(sentence.text, self.ctx.published)
-            attached = attach(sentence, dates, set())
+            attached = attach(sentence, dates, set(), self.frames.governors.happenings)
             reported = self._reporting_date(attached)
             if reported:
                 self.ctx.anchor = reported.value

@@ -61,6 +61,7 @@ class Governors:
     inner: frozenset[str]
     happened: frozenset[str]  # govern a noun that tells a happening ("paid a visit", "during talks")
     planned_nouns: frozenset[str]  # describe a happening still to come ("a planned summit")
+    happenings: frozenset[str]  # nouns of happenings that keep a date of their own ("the fires in May")
 
 
 class FrameBook:
@@ -95,6 +96,7 @@ class FrameBook:
             inner=frozenset(governors.get("inner", ())),
             happened=frozenset(governors.get("happened", ())),
             planned_nouns=frozenset(governors.get("planned_nouns", ())),
+            happenings=frozenset(governors.get("happenings", ())),
         )
         self.reporting = frozenset(_listed(layers, "reporting"))
         self.future_auxiliaries = frozenset(_listed(layers, "future_auxiliaries"))
