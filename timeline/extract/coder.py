@@ -215,7 +215,12 @@ class SentenceCoder:
         statements = _deduplicated(statements + self._same_again(sentence, roles, statements))
         if not statements:
             statements.append(self._plain_statement(sentence, mentions, roles, attached, reported))
+        thread = self.ctx.last_subject
         self._remember(statements, found, dates)
+        if thread is not None and any(
+            t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("he", "she") for t in sentence.root.children
+        ):
+            self.ctx.last_subject = thread  # "he said ...": the thread stays with him
         coded = [s for s in statements if s.type != "StatementRecorded"]
         if coded:
             self.previous = coded[-1]
