@@ -139,6 +139,23 @@ _RELEASES = frozenset(
 )
 _BACK_REFERENCES = frozenset({"that", "this", "those", "these", "same"})
 # Calling off (not putting off) a visit answers the invitation behind it.
+# Verbs that give an invitation: each telling with one of them is told as an invitation.
+_EXTENDING = frozenset(
+    {
+        "extend",
+        "issue",
+        "send",
+        "convey",
+        "deliver",
+        "hand",
+        "renew",
+        "repeat",
+        "reiterate",
+        "pass",
+        "carry",
+        "offer",
+    }
+)
 _AGREEING = frozenset({"agree", "accept", "promise", "confirm", "pledge"})
 _DECLINING = frozenset({"decline", "refuse", "turn down", "reject"})
 _PUTTING_OFF = frozenset({"postpone", "put off", "delay", "defer", "reschedule"})
@@ -364,6 +381,13 @@ class SentenceCoder:
             return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
         out: list[Statement] = []
         pairs = self._pairs(actors, targets, frame.type)
+        if (
+            frame.type == "InvitationExtended"
+            and frame.pos == "NOUN"
+            and not governing_lemmas(token) & _EXTENDING
+        ):
+            # "the invitation was made public": the invitation told before, not another one
+            pairs = [(a, t) for a, t in pairs if not self._invited(a, t)]
         for actor, target in pairs:
             extra = dict(payload)
             if frame.type == "InvitationExtended":

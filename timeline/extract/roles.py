@@ -163,10 +163,10 @@ class RoleReader:
         self.mentions = mentions
         self.last_subject = last_subject  # who the thread was last about, for "he" with no one before it
 
-    def parties(self, tokens: list[Token]) -> list[Mention]:
+    def parties(self, tokens: list[Token], lists: bool = True) -> list[Mention]:
         """The mention each token (and each member of its list) names, in order, without repeats."""
         out: list[Mention] = []
-        for token in with_conjuncts(tokens):
+        for token in with_conjuncts(tokens) if lists else tokens:
             if self.mentions.is_pronoun(token):
                 token = _antecedent(token) or token
             mention = self._person_pronoun(token) or self.mentions.in_phrase(token) or self._owner(token)
@@ -254,7 +254,8 @@ class RoleReader:
         seen = 0
         word = controller(trigger)
         while word is not None and seen < 6:
-            found = self.parties([word])
+            # "..., and Y, who called X a friend": the one the relative clause is about, not its list
+            found = self.parties([word], lists=not (trigger.dep_ == "relcl" and seen == 0))
             if found:
                 return found, [word]
             word = controller(word) if word.pos_ in ("VERB", "AUX") else None
