@@ -25,9 +25,14 @@ _GOVERNED_CLAUSES = ("xcomp", "ccomp", "conj", "dobj", "pobj", "nsubjpass", "att
 
 
 def negated_here(token: Token) -> bool:
-    """A negation on the word itself: "did not sign", "no agreement", "never visited"."""
+    """A negation on the word itself or on what it is done to: "did not sign", "never visited",
+    "no agreement was signed", "neither country would threaten"."""
     for child in token.children:
         if child.dep_ == "neg" or (child.dep_ in ("det", "advmod") and child.lower_ in _NEGATIVE_DETERMINERS):
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
+            g.dep_ == "det" and g.lower_ in _NEGATIVE_DETERMINERS for g in child.children
+        ):
             return True
     return False
 
@@ -38,8 +43,11 @@ def future_here(token: Token, book: FrameBook) -> bool:
         if child.dep_ in ("aux", "auxpass") and child.lower_ in book.future_auxiliaries:
             return True
     # "is to visit", "was to have discussed": be + to-infinitive
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) and any(
-        c.lemma_ == "be" and c.dep_ in ("aux", "ROOT") for c in token.head.children if c.i < token.i
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return False
+    head = token.head
+    return (head.lemma_ == "be" and head.i < token.i and token.dep_ == "xcomp") or any(
+        c.lemma_ == "be" and c.dep_ in ("aux", "ROOT") for c in head.children if c.i < token.i
     )
 
 
@@ -105,7 +113,7 @@ def is_inner(trigger: Token, book: FrameBook) -> bool:
         ):
             return False
         head = token.head
-        if head.lemma_.lower() in book.governors.inner:
+        if phrasal_lemma(head) in book.governors.inner:
             return True
         if head.pos_ in ("VERB", "AUX") and token.dep_ in ("xcomp", "ccomp", "advcl"):
             return False
