@@ -75,26 +75,6 @@ _MUTUAL = frozenset(
 _SECTOR_TYPES = frozenset({"CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"})
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
-_INSTITUTION_WORDS = frozenset(
-    {
-        "office",
-        "ministry",
-        "government",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "presidency",
-        "palace",
-        "cabinet",
-        "administration",
-        "embassy",
-        "official",
-        "officials",
-        "minister",
-        "president",
-        "leader",
-    }
-)
 # Acts others can join in ("along with"), each then acting on the same target.
 _SHARED_ACTS = frozenset(
     {
@@ -115,51 +95,8 @@ _REACTIONS = frozenset(
     {"CriticismVoiced", "ThreatIssued", "SanctionsImposed", "DiplomatExpelled", "RelationsDowngraded"}
 )
 _ANSWERS = frozenset({"InvitationAccepted", "InvitationDeclined"})
-# Verbs of a purpose clause that tell an invitation behind a trip ("to be the chief guest", "to attend").
-_OCCASIONS = frozenset({"be", "attend", "join", "witness", "take", "grace"})
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
 _TOLD_BY_NOUNS = frozenset({"VisitMade", "MeetingHeld", "PhoneCallHeld"})
-# Nouns that name a statement: the date of one dates the words it reports.
-_RELEASES = frozenset(
-    {
-        "statement",
-        "release",
-        "communique",
-        "readout",
-        "briefing",
-        "conference",
-        "interview",
-        "letter",
-        "message",
-        "post",
-        "tweet",
-        "declaration",
-        "announcement",
-    }
-)
-_BACK_REFERENCES = frozenset({"that", "this", "those", "these", "same"})
-# Calling off (not putting off) a visit answers the invitation behind it.
-# Verbs that give an invitation: each telling with one of them is told as an invitation.
-_EXTENDING = frozenset(
-    {
-        "extend",
-        "issue",
-        "send",
-        "convey",
-        "deliver",
-        "hand",
-        "renew",
-        "repeat",
-        "reiterate",
-        "pass",
-        "carry",
-        "offer",
-    }
-)
-_AGREEING = frozenset({"agree", "accept", "promise", "confirm", "pledge"})
-_DECLINING = frozenset({"decline", "refuse", "turn down", "reject"})
-_PUTTING_OFF = frozenset({"postpone", "put off", "delay", "defer", "reschedule"})
-_CALLING_OFF = frozenset({"cancel", "call off", "scrap", "abandon", "shelve", "drop"}) | _PUTTING_OFF
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +211,7 @@ class SentenceCoder:
                 actors = [speaker] if speaker else self._last_subject()
             elif frame.pos == "VERB" and subject is None and token.dep_ in ("ROOT", "conj", "xcomp", "advcl"):
                 actors = self._last_subject()
-            elif subject is not None and _stands_for_someone(subject):
+            elif subject is not None and _stands_for_someone(subject, self.frames.words["institutions"]):
                 # "Her office described ...", "The ministry said ...": the one last named speaks.
                 actors = self._last_subject()
         if (
@@ -384,7 +321,7 @@ class SentenceCoder:
         if (
             frame.type == "InvitationExtended"
             and frame.pos == "NOUN"
-            and not governing_lemmas(token) & _EXTENDING
+            and not governing_lemmas(token) & self.frames.words["extending"]
         ):
             # "the invitation was made public": the invitation told before, not another one
             pairs = [(a, t) for a, t in pairs if not self._invited(a, t)]
@@ -422,7 +359,7 @@ class SentenceCoder:
     def _promised(self, token: Token, visits: list[Statement]) -> list[Statement]:
         """ "The two agreed that X would come": a visit agreed to accepts the invitation behind it."""
         governor = token.head if token.dep_ in ("ccomp", "xcomp") else None
-        if governor is None or governor.lemma_.lower() not in _AGREEING:
+        if governor is None or governor.lemma_.lower() not in self.frames.words["agreeing"]:
             return []
         return [
             replace(v, type="InvitationAccepted", modality="reported")
@@ -435,7 +372,7 @@ class SentenceCoder:
         own = own_date(token, attached, self._events)
         if own is not None and own.word.i in (token.i, token.head.i):
             return True
-        if any(c.dep_ == "det" and c.lower_ in _BACK_REFERENCES for c in token.children):
+        if any(c.dep_ == "det" and c.lower_ in self.frames.words["back_references"] for c in token.children):
             return False  # "during that call", "the same visit": a happening told before
         return bool(governing_lemmas(token) & self.frames.governors.happened)
 
@@ -515,7 +452,7 @@ class SentenceCoder:
                 if found:
                     return found[0]
                 subject = _subject_token(node)
-                if subject is not None and _stands_for_someone(subject):
+                if subject is not None and _stands_for_someone(subject, self.frames.words["institutions"]):
                     last = self._last_subject()  # "the ministry said": the side last named speaks
                     return last[0] if last else None
                 return None
@@ -580,16 +517,16 @@ class SentenceCoder:
     ) -> list[Statement]:
         """A visit called off answers the invitation behind it: a guest who calls it off declines it,
         a host who does withdraws it; a visit put off to a later date leaves it open."""
-        governor = token if phrasal_lemma(token) in _CALLING_OFF else token.head
+        governor = token if phrasal_lemma(token) in self.frames.words["calling_off"] else token.head
         lemma = phrasal_lemma(governor)
-        if lemma in _DECLINING and token.dep_ == "xcomp":
+        if lemma in self.frames.words["declining"] and token.dep_ == "xcomp":
             # "declined to attend the summit": the invitation to it is declined
             return [
                 replace(v, type="InvitationDeclined", modality="reported") for v in visits if v.target.country
             ]
-        if lemma not in _CALLING_OFF:
+        if lemma not in self.frames.words["calling_off"]:
             return []
-        put_off = lemma in _PUTTING_OFF and any(
+        put_off = lemma in self.frames.words["putting_off"] and any(
             a.mention.future and a.word.i in {t.i for t in governor.subtree} for a in attached
         )
         if put_off:
@@ -620,7 +557,10 @@ class SentenceCoder:
     def _refused(self, token: Token, visits: list[Statement]) -> list[Statement]:
         """ "will not travel to X to be the chief guest": a trip refused for an occasion it was asked
         to declines the invitation (known, or told by the purpose the trip would have had)."""
-        purpose = any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _OCCASIONS for c in token.children)
+        purpose = any(
+            c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in self.frames.words["occasions"]
+            for c in token.children
+        )
         out = []
         for visit in visits:
             invited = self._invited(visit.target, visit.actor)
@@ -669,9 +609,9 @@ class SentenceCoder:
     def _reports(self, word: Token) -> bool:
         """A reporting verb, a statement, or a verb that issues one ("a statement issued on Saturday")."""
         lemma = word.lemma_.lower()
-        if lemma in self.frames.reporting or lemma in _RELEASES:
+        if lemma in self.frames.reporting or lemma in self.frames.words["releases"]:
             return True
-        return word.dep_ in ("acl", "relcl") and word.head.lemma_.lower() in _RELEASES
+        return word.dep_ in ("acl", "relcl") and word.head.lemma_.lower() in self.frames.words["releases"]
 
     def _when(
         self, token: Token, frame: Frame, attached: list[Attached], reported: _When | None, modality: str
@@ -891,9 +831,9 @@ def _names_year(text: str) -> bool:
     return any(len(w) == 4 and w.isdigit() for w in text.replace(",", " ").split())
 
 
-def _stands_for_someone(token: Token) -> bool:
+def _stands_for_someone(token: Token, institutions: frozenset[str]) -> bool:
     """A subject that names an office or an official without naming whose ("the ministry", "her office")."""
-    return token.pos_ == "PRON" or token.lemma_.lower() in _INSTITUTION_WORDS
+    return token.pos_ == "PRON" or token.lemma_.lower() in institutions
 
 
 def _clause_tokens(token: Token) -> set[int]:

@@ -101,6 +101,8 @@ class FrameBook:
         self.reporting = frozenset(_listed(layers, "reporting"))
         self.future_auxiliaries = frozenset(_listed(layers, "future_auxiliaries"))
         self.phrases = tuple(_listed(layers, "phrases"))
+        # Word classes the coder's rules name (offices that speak, verbs of giving an invitation ...)
+        self.words = {name: frozenset(items) for name, items in _merged(layers, "words").items()}
         tones = _merged(layers, "relation_tones")
         self.tone_words = {word: tone for tone, words in tones.items() if tone[0] != "_" for word in words}
 

