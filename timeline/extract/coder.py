@@ -195,12 +195,57 @@ class SentenceCoder:
         attached: list[Attached],
         reported: _When | None,
     ) -> list[Statement]:
+        """The statements one trigger word tells with one frame; none where the frame does not fit
+        what the sentence says (the coder then tries the word's next frame)."""
         if (
             frame.pos == "NOUN"
             and frame.type in _TOLD_BY_NOUNS
             and not self._told_as_happening(token, attached)
         ):
             return []  # "the state visit", "his first trip abroad": a noun that names, not tells
+        actors = self._actors(token, frame, mentions, roles)
+        if actors is None:
+            return []
+        targets = self._targets(sentence, token, frame, mentions, roles, actors)
+        if targets is None:
+            return []
+        if not actors and targets and frame.pos == "VERB" and is_passive(token):
+            actors = self._passive_agent(token, frame, targets)
+        modality = modality_of(token, self.frames, frame.modality, frame.governors)
+        if frame.when_planned:
+            if modality != "planned":
+                return []
+            modality = "reported"  # "will host X": the invitation is told now
+        if frame.type not in ACTIONS and modality == "planned":
+            modality = "reported"  # a wish or a description is voiced now, whatever it looks forward to
+        if frame.type in _NEEDS_SPEAKER and actors and all(m.kind == "both" for m in actors):
+            # "Han said the two countries enjoyed excellent relations": the speaker's view of the pair
+            speaker = self._speaker(token, roles, reported_only=True)
+            if speaker is not None and speaker.party.country and speaker.kind != "both":
+                actors = [speaker]
+        if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
+            return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
+        pairs = self._pairs(actors, targets, frame.type)
+        if (
+            frame.type == "InvitationExtended"
+            and frame.pos == "NOUN"
+            and not governing_lemmas(token) & self.frames.words["extending"]
+        ):
+            # "the invitation was made public": the invitation told before, not another one
+            pairs = [(a, t) for a, t in pairs if not self._invited(a, t)]
+        when = self._when(token, frame, attached, reported, modality)
+        out = [
+            self._statement(sentence, token, frame, actor, target, when, modality) for actor, target in pairs
+        ]
+        if frame.type in _ANSWERS:
+            out = [self._answer(s) for s in out]
+        return out + self._consequences(token, frame, out, targets, modality, roles, attached)
+
+    def _actors(
+        self, token: Token, frame: Frame, mentions: SentenceMentions, roles: RoleReader
+    ) -> list[Mention] | None:
+        """Who did it: the frame's paths, else the grammar of the clause, else the thread of the
+        article; None where the trigger cannot be told without one."""
         actors, _ = roles.along(token, frame.actor)
         if not actors and frame.pos == "VERB":
             actors, _ = roles.subject(token)
@@ -214,40 +259,43 @@ class SentenceCoder:
             elif subject is not None and _stands_for_someone(subject, self.frames.words["institutions"]):
                 # "Her office described ...", "The ministry said ...": the one last named speaks.
                 actors = self._last_subject()
-        if (
-            not actors
-            and frame.pos == "NOUN"
-            and frame.type != "AttackOccurred"
-            and "^>nsubj" not in frame.target
-        ):
-            # "imposed a package of sanctions": the verb the noun hangs from, and its clause's subject
-            verbs = [v for v in follow(token, "^") if v.pos_ in ("VERB", "AUX")]
-            if verbs:
-                actors, _ = (
-                    roles.subject(verbs[0])
-                    if not follow(verbs[0], "nsubj")
-                    else roles.along(verbs[0], ("nsubj",))
-                )
         if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred":
-            speaker = self._speaker(token, roles)
-            actors = [speaker] if speaker else []
+            if "^>nsubj" not in frame.target:
+                # "imposed a package of sanctions": the verb the noun hangs from, and its clause's subject
+                verbs = [v for v in follow(token, "^") if v.pos_ in ("VERB", "AUX")]
+                if verbs:
+                    has_subject = bool(follow(verbs[0], "nsubj"))
+                    actors, _ = roles.along(verbs[0], ("nsubj",)) if has_subject else roles.subject(verbs[0])
+            if not actors:
+                speaker = self._speaker(token, roles)
+                actors = [speaker] if speaker else []
         if not actors and frame.type in _NEEDS_SPEAKER:
-            return []
-        if (
-            frame.type in _ANSWERS
-            and not self.ctx.invitations
-            and any(o.lower_ == "it" for o in objects_of(token))
-        ):
-            return []  # "accepted it" answers an invitation only where one was told
-        if frame.type in _ANSWERS and any(m.kind == "both" for m in actors):
-            actors = []  # "both invitations have been accepted": the invitations answered, not a pair
-        if not actors and frame.type in _ANSWERS and self.ctx.invitations:
-            # "The invitation has been accepted": the last invitation told is the one answered.
-            _, invitee = self.ctx.invitations[-1]
-            actors = [Mention(0, 0, "", invitee, "context")]
+            return None
+        if frame.type in _ANSWERS:
+            if not self.ctx.invitations and any(o.lower_ == "it" for o in objects_of(token)):
+                return None  # "accepted it" answers an invitation only where one was told
+            if any(m.kind == "both" for m in actors):
+                actors = []  # "both invitations have been accepted": the invitations answered, not a pair
+            if not actors and self.ctx.invitations:
+                # "The invitation has been accepted": the last invitation told is the one answered.
+                _, invitee = self.ctx.invitations[-1]
+                actors = [Mention(0, 0, "", invitee, "context")]
         if actors and frame.type in _SHARED_ACTS:
             # "X sent condolences, along with Y and Z": each of them did.
             actors = actors + [m for m in roles.co_actors() if m not in actors]
+        return actors
+
+    def _targets(
+        self,
+        sentence: Span,
+        token: Token,
+        frame: Frame,
+        mentions: SentenceMentions,
+        roles: RoleReader,
+        actors: list[Mention],
+    ) -> list[Mention] | None:
+        """To whom: the frame's paths, a list or a group they stand for, else someone else named in
+        the clause; None where the frame needs someone named and the sentence names no one."""
         targets, target_tokens = roles.along(token, frame.target)
         attacks = [
             o for o in objects_of(token) if any(f.type == "AttackOccurred" for f in self.frames.matches(o))
@@ -257,7 +305,7 @@ class SentenceCoder:
             attack = self.frames.matches(attacks[0])[0]
             targets, target_tokens = roles.along(attacks[0], attack.actor)
             if not targets:
-                return []
+                return None
         if any(m.kind == "group" for m in targets) and self.ctx.last_targets:
             # "accused them of ...": the countries of the last list told
             targets = [Mention(0, 0, "", p, "context") for p in self.ctx.last_targets]
@@ -267,41 +315,40 @@ class SentenceCoder:
         if listed:
             targets = listed  # "other leaders were invited, among them X and Y"
         actor_countries = {m.party.country for m in actors}
-        if len(actor_countries) >= 2 and frame.type in _MUTUAL:
-            targets = []  # the pair acts together: each is the other's partner
+        acting_together = len(actor_countries) >= 2 and frame.type in _MUTUAL
+        if acting_together:
+            return []  # the pair acts together: each is the other's partner
         targets = [
             m
             for m in targets
             if m not in actors and (m.party.country not in actor_countries or not actors[0].party.country)
         ]
         if frame.named and not targets:
-            return []  # "commented on the invitation": no "invitation of X", no answer to one
+            return None  # "commented on the invitation": no "invitation of X", no answer to one
         if frame.strict and not any(mentions.at(t) is not None for t in target_tokens):
-            return []  # "received a letter (from X)", "hosted a dinner": someone must be its object
-        acting_together = len(actor_countries) >= 2 and frame.type in _MUTUAL
-        if not targets and not acting_together:
-            targets = self._other_parties(sentence, token, mentions, actor_countries, frame.type)
-        if (
-            not actors
-            and targets
-            and frame.pos == "VERB"
-            and is_passive(token)
-            and frame.type != "AttackOccurred"
-        ):
-            # "X has been invited to attend the summit in Jakarta": by the host; else by the other
-            # side of the story
-            host = self._destination(token) if frame.invitee else None
-            other = host if host not in (None, targets[0].party.country) else None
-            other = other or self._counterpart(targets[0].party.country)
-            actors = [Mention(0, 0, "", Party(country=other), "context")] if other else []
-        modality = modality_of(token, self.frames, frame.modality, frame.governors)
-        if frame.when_planned:
-            if modality != "planned":
-                return []
-            modality = "reported"  # "will host X": the invitation is told now
-        if frame.type not in ACTIONS and modality == "planned":
-            modality = "reported"  # a wish or a description is voiced now, whatever it looks forward to
-        when = self._when(token, frame, attached, reported, modality)
+            return None  # "received a letter (from X)", "hosted a dinner": someone must be its object
+        return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
+
+    def _passive_agent(self, token: Token, frame: Frame, targets: list[Mention]) -> list[Mention]:
+        """ "X has been invited to attend the summit in Jakarta": by the host; else by the other side
+        of the story."""
+        if frame.type == "AttackOccurred":
+            return []
+        host = self._destination(token) if frame.invitee else None
+        other = host if host not in (None, targets[0].party.country) else None
+        other = other or self._counterpart(targets[0].party.country)
+        return [Mention(0, 0, "", Party(country=other), "context")] if other else []
+
+    def _statement(
+        self,
+        sentence: Span,
+        token: Token,
+        frame: Frame,
+        actor: Party,
+        target: Party,
+        when: _When,
+        modality: str,
+    ) -> Statement:
         payload: dict[str, Any] = {"trigger": phrasal_lemma(token)}
         if frame.type in _SECTOR_TYPES:
             sectors = self._sectors(token)
@@ -309,52 +356,46 @@ class SentenceCoder:
                 payload["sectors"] = sectors
         if frame.type == "RelationsCharacterized":
             payload["tone"] = frame.tone or self.frames.tone_of(token) or "cooperative"
-        if frame.type in _NEEDS_SPEAKER and actors and all(m.kind == "both" for m in actors):
-            # "Han said the two countries enjoyed excellent relations": the speaker's view of the pair
-            speaker = self._speaker(token, roles, reported_only=True)
-            if speaker is not None and speaker.party.country and speaker.kind != "both":
-                actors = [speaker]
-        if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
-            return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
-        out: list[Statement] = []
-        pairs = self._pairs(actors, targets, frame.type)
-        if (
-            frame.type == "InvitationExtended"
-            and frame.pos == "NOUN"
-            and not governing_lemmas(token) & self.frames.words["extending"]
-        ):
-            # "the invitation was made public": the invitation told before, not another one
-            pairs = [(a, t) for a, t in pairs if not self._invited(a, t)]
-        for actor, target in pairs:
-            extra = dict(payload)
-            if frame.type == "InvitationExtended":
-                extra["invitee"] = target.to_dict()
-                extra["destination"] = self._destination(token) or actor.country
-            out.append(
-                Statement(
-                    frame.type,
-                    actor,
-                    target,
-                    when.value,
-                    when.precision,
-                    when.basis,
-                    modality,
-                    token.idx - sentence.start_char,
-                    token.idx - sentence.start_char + len(token.text),
-                    extra,
-                )
-            )
-        if frame.type in ("InvitationAccepted", "InvitationDeclined"):
+        if frame.type == "InvitationExtended":
+            payload["invitee"] = target.to_dict()
+            payload["destination"] = self._destination(token) or actor.country
+        start = token.idx - sentence.start_char
+        return Statement(
+            frame.type,
+            actor,
+            target,
+            when.value,
+            when.precision,
+            when.basis,
+            modality,
+            start,
+            start + len(token.text),
+            payload,
+        )
+
+    def _consequences(
+        self,
+        token: Token,
+        frame: Frame,
+        told: list[Statement],
+        targets: list[Mention],
+        modality: str,
+        roles: RoleReader,
+        attached: list[Attached],
+    ) -> list[Statement]:
+        """What the statements also tell about invitations: the one an answer names, the answer a
+        visit called off, refused or agreed to gives."""
+        if frame.type in _ANSWERS:
             # "turned down Washington's invitation", "came at X's invitation": the invitation was told too
             named = bool(targets) and not any(m.kind == "context" for m in targets)
-            out = [self._answer(s) for s in out]
             if named:
-                out += [self._implied_invitation(s) for s in out if not self._invited(s.target, s.actor)]
+                return [self._implied_invitation(s) for s in told if not self._invited(s.target, s.actor)]
+            return []
         if frame.type == "VisitMade" and modality == "negated":
-            out += self._called_off(token, out, roles, attached) or self._refused(token, out)
+            return self._called_off(token, told, roles, attached) or self._refused(token, told)
         if frame.type == "VisitMade" and modality == "planned":
-            out += self._promised(token, out)
-        return out
+            return self._promised(token, told)
+        return []
 
     def _promised(self, token: Token, visits: list[Statement]) -> list[Statement]:
         """ "The two agreed that X would come": a visit agreed to accepts the invitation behind it."""
