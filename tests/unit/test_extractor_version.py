@@ -32,4 +32,6 @@ def test_another_model_is_named_in_the_version(tmp_path: Path) -> None:
     extractor = Extractor.load(model=str(copy))
     events = extractor.extract(_article())
     assert events
-    assert {e.provenance.extractor_version for e in events} == {f"{EXTRACTOR_VERSION}+en_core_web_trial-3.8.0"}
+    assert {e.provenance.extractor_version for e in events} == {
+        f"{EXTRACTOR_VERSION}+en_core_web_trial-3.8.0"
+    }
