@@ -135,6 +135,7 @@ class SentenceCoder:
         self._events: set[int] = set()  # the trigger tokens of the sentence being coded
         self.previous: Statement | None = None  # the last coded statement, for "did the same"
         self.participants: Counter[str] = Counter()  # countries that acted or were acted on
+        self.attacker: Party | None = None  # who carried out the last attack told
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
@@ -180,6 +181,8 @@ class SentenceCoder:
             self.previous = coded[-1]
         for statement in coded:
             self.participants.update(p.country for p in (statement.actor, statement.target) if p.country)
+            if statement.type == "AttackOccurred" and statement.actor.country:
+                self.attacker = statement.actor
         speakers = [m for m in found if m.kind == "person" and m.party.country]
         return [self._with_people(s, speakers) for s in statements]
 
@@ -304,6 +307,9 @@ class SentenceCoder:
             # "condemned the attack on X's embassy": the attackers are criticised, not the victims
             attack = self.frames.matches(attacks[0])[0]
             targets, target_tokens = roles.along(attacks[0], attack.actor)
+            if not targets and self.attacker is not None:
+                # "called the attack an act of aggression": the attack told before, by its attacker
+                targets = [Mention(0, 0, "", self.attacker, "context")]
             if not targets:
                 return None
         if any(m.kind == "group" for m in targets) and self.ctx.last_targets:
