@@ -417,7 +417,14 @@ class SentenceCoder:
     def _told_as_happening(self, token: Token, attached: list[Attached]) -> bool:
         """A noun tells a happening when it has a date of its own or a verb of doing governs it."""
         own = own_date(token, attached, self._events)
-        if own is not None and own.word.i in (token.i, token.head.i):
+        governor = governing_word(token)
+        if governor is not None and governor.dep_ == "prep":
+            governor = governor.head  # "travelled to X for talks": the travelling
+        if own is not None and own.word.i in (
+            token.i,
+            token.head.i,
+            governor.i if governor is not None else -1,
+        ):
             return True
         if any(c.dep_ == "det" and c.lower_ in self.frames.words["back_references"] for c in token.children):
             return False  # "during that call", "the same visit": a happening told before
