@@ -835,7 +835,7 @@ class SentenceCoder:
             if party.country and not party.name:
                 named = [m.party for m in speakers if m.party.country == party.country]
                 person = (
-                    named[0] if named else self.ctx.focal(party.country) or self._last_named(party.country)
+                    named[0] if named else self._last_named(party.country) or self.ctx.focal(party.country)
                 )
                 if person is not None:
                     sides[side] = person
