@@ -307,6 +307,8 @@ def governing_lemmas(token: Token) -> set[str]:
     out = {phrasal_lemma(governor)}
     if governor.dep_ == "prep" and governor.head.i != governor.i:
         out.add(phrasal_lemma(governor.head))
+    if token.dep_ == "pobj" and token.head.dep_ == "prep":
+        out.add(token.head.lower_)  # "after private talks, X thanked Y": 'after' as well as 'thank'
     return out
 
 

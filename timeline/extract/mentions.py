@@ -21,6 +21,8 @@ _PHRASE_DEPS = ("appos", "compound", "amod", "poss", "nmod", "npadvmod", "nummod
 _INSTITUTIONS = frozenset(
     {"ministry", "government", "embassy", "parliament", "office", "presidency", "cabinet", "court", "mission"}
 )
+# Nouns a story uses for a country it is about ("the kingdom's support", "aid to the island").
+_SELF_NOUNS = frozenset({"kingdom", "island", "emirate", "republic", "archipelago", "sultanate"})
 _PRONOUNS = frozenset({"it", "its", "they", "their", "them", "itself"})
 
 
@@ -78,5 +80,12 @@ class SentenceMentions:
                     yield from self._modifiers(child, depth + 1)
 
     def is_pronoun(self, token: Token) -> bool:
-        """ "it", "they", "its": a pronoun the lexicon does not resolve (he and she it does)."""
-        return token.lower_ in _PRONOUNS and self.at(token) is None
+        """ "it", "they", "its": a pronoun the lexicon does not resolve (he and she it does); also
+        "the kingdom", "the island", which stand for the country the clause is about."""
+        if self.at(token) is not None:
+            return False
+        if token.lower_ in _PRONOUNS:
+            return True
+        return token.lemma_.lower() in _SELF_NOUNS and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in token.children
+        )
