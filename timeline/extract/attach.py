@@ -9,6 +9,7 @@ the congratulations. Dates after "since", "until" or "by" are bounds, not days o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from timeline.extract.dates import DateMention
@@ -69,7 +70,7 @@ _HAPPENING_VERBS = frozenset(
 _NOUN_OWN = frozenset({"poss", "compound", "amod", "nummod", "nmod"})
 
 
-def main_date(attached: list[Attached], reporting: frozenset[str], published: object) -> Attached | None:
+def main_date(attached: list[Attached], reporting: frozenset[str], published: date) -> Attached | None:
     """The sentence's main date: the first day-precise date of a verb that is not a reporting verb.
     Triggers with no date of their own share it ("asked X to come when they met on Monday")."""
     for item in attached:
@@ -82,7 +83,7 @@ def main_date(attached: list[Attached], reporting: frozenset[str], published: ob
             and mention.precision == "day"
             and not mention.future
             and not mention.needs_anchor
-            and mention.value <= published  # type: ignore[operator]
+            and mention.value <= published
         ):
             return item
     return None
