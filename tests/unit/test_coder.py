@@ -6,14 +6,9 @@ from datetime import date
 
 import pytest
 
+from tests.unit.coding import code
 from timeline.domain.articles import Article, article_id_for
 from timeline.extract.pipeline import extract_events
-
-
-def code(text: str, published: str = "2025-05-18") -> list:
-    body = f" date {published} (TST) {text}"
-    article = Article(article_id_for(body), date.fromisoformat(published), body)
-    return extract_events(article)
 
 
 def facts(events: list) -> set[tuple]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from timeline.domain.articles import Article, article_id_for
+from tests.unit.coding import code
 from timeline.extract.actors import ActorFinder, ArticleContext, defined_aliases
 from timeline.extract.mentions import SentenceMentions
-from timeline.extract.pipeline import Extractor, extract_events
+from timeline.extract.pipeline import Extractor
 
 EX = Extractor.default()
 PUBLISHED = date(2025, 5, 18)
@@ -25,12 +25,6 @@ def named(text: str, head: str) -> str | None:
     sentence, mentions = sentence_mentions(text)
     mention = mentions.in_phrase(next(t for t in sentence if t.text == head))
     return mention.party.country if mention is not None else None
-
-
-def code(text: str, published: str = "2025-05-18") -> list:
-    body = f" date {published} (TST) {text}"
-    article = Article(article_id_for(body), date.fromisoformat(published), body)
-    return extract_events(article)
 
 
 # --- defined short forms ----------------------------------------------------------------------

@@ -466,19 +466,16 @@ class SentenceCoder:
         self, sentence: Span, token: Token, mentions: SentenceMentions, exclude: set[str | None], kind: str
     ) -> list[Mention]:
         """No path named a target: someone else named in the trigger's phrase, else after it in its clause."""
-        subtree = {t.i for t in token.subtree}
-        named = [m for m in mentions.mentions if m.party.country and m.party.country not in exclude]
-        inside = [m for m in named if any(mentions.at(t) is m for t in sentence if t.i in subtree)]
+
+        def named(found: list[Mention]) -> list[Mention]:
+            return [m for m in found if m.party.country and m.party.country not in exclude]
+
+        inside = named(mentions.within({t.i for t in token.subtree}))
         if inside:
             return inside[:1]
-        clause = _clause_tokens(token)
-        after = [
-            m
-            for m in named
-            if m.kind != "both"
-            and m.start >= token.idx - sentence.start_char
-            and any(mentions.at(t) is m for t in sentence if t.i in clause)
-        ]
+        start = token.idx - sentence.start_char
+        in_clause = named(mentions.within(_clause_tokens(token)))
+        after = [m for m in in_clause if m.kind != "both" and m.start >= start]
         if after:
             return after[:1]
         if kind not in _REACTIONS:

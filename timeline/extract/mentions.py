@@ -44,6 +44,11 @@ class SentenceMentions:
         """The mention the token is part of."""
         return self._by_token.get(token.i)
 
+    def within(self, indices: set[int]) -> list[Mention]:
+        """The mentions with a token among these token indices, in reading order."""
+        found = {id(m): m for i, m in sorted(self._by_token.items()) if i in indices}
+        return list(found.values())
+
     def in_phrase(self, token: Token) -> Mention | None:
         """What the noun phrase headed by token names: the token's own mention, else one of its
         modifiers' (a person named in apposition first, then a country's adjective or possessive),

@@ -97,6 +97,7 @@ class Extractor:
         if not sentences:
             raise NoSentencesError("no sentences in the text")
         coder = SentenceCoder(self.lexicon, self.frames, context)
+        version = self.version  # once per article: it asks the loaded model
         coder.set_anchor(sentences[:2])
         events: list[Event] = []
         for index, sentence in enumerate(sentences):
@@ -106,9 +107,7 @@ class Extractor:
             text = article.text[start:end]
             for ordinal, statement in enumerate(coder.code(sentence)):
                 events.append(
-                    _event(
-                        article, index, start, end, text, statement, ordinal, len(events) + 1, self.version
-                    )
+                    _event(article, index, start, end, text, statement, ordinal, len(events) + 1, version)
                 )
         return events
 
