@@ -452,7 +452,7 @@ class ActorFinder:
             )
         candidates = self.lexicon.people_named(name, self.ctx.published)
         if not candidates and len(name.split()) > 1:
-            # A full name out of office on the day ("Bill Clinton" in 2019) is still its country's.
+            # A full name out of office on the day (a president years after leaving) is still its country's.
             candidates = self.lexicon.people_named(name)
         if not candidates and len(name.split()) == 1:
             candidates = self.lexicon.people_by_surname(name, self.ctx.published)

@@ -148,7 +148,7 @@ def own_date(
 
     if trigger.i in by_word:
         return best(by_word[trigger.i])
-    # "accepted the invitation during talks in Jakarta on September 7": the occasion's date
+    # "accepted the invitation during talks in Lima on May 3": the occasion's date
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ in ("during", "at", "on"):
             for obj in child.children:
@@ -180,7 +180,7 @@ def own_date(
             and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
             and not any(c.dep_ == "advmod" and c.lower_ in ("when", "as", "while") for c in node.children)
         ):
-            return None  # "..., after Raisi telephoned": a clause with its own subject has its own time
+            return None  # "..., after the minister called": a clause with its own subject has its own time
         if node.dep_ == "conj" and node.head.pos_ not in ("VERB", "AUX"):
             return None
         coordinated = node.dep_ == "conj"

@@ -336,7 +336,7 @@ class SentenceCoder:
         return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
 
     def _passive_agent(self, token: Token, frame: Frame, targets: list[Mention]) -> list[Mention]:
-        """ "X has been invited to attend the summit in Jakarta": by the host; else by the other side
+        """ "X has been invited to attend the summit in Lima": by the host; else by the other side
         of the story."""
         if frame.type == "AttackOccurred":
             return []
@@ -392,7 +392,7 @@ class SentenceCoder:
         """What the statements also tell about invitations: the one an answer names, the answer a
         visit called off, refused or agreed to gives."""
         if frame.type in _ANSWERS:
-            # "turned down Washington's invitation", "came at X's invitation": the invitation was told too
+            # "turned down Quito's invitation", "came at X's invitation": the invitation was told too
             named = bool(targets) and not any(m.kind == "context" for m in targets)
             if named:
                 return [self._implied_invitation(s) for s in told if not self._invited(s.target, s.actor)]
@@ -750,7 +750,7 @@ class SentenceCoder:
 
     def _note_story_day(self, triggers: list[tuple[Token, list[Frame]]], attached: list[Attached]) -> None:
         """A dated happening sets the story's day even where its actors cannot be told
-        ("Gulf leaders sent condolences on Monday")."""
+        ("regional leaders sent condolences on Monday")."""
         for token, (frame, *_) in triggers:
             own = own_date(token, attached, self._events)
             if own is None or frame.type not in ACTIONS | _SHARED_ACTS or frame.type == "AttackOccurred":

@@ -68,7 +68,7 @@ class SentenceMentions:
                     if obj.dep_ != "pobj":
                         continue
                     hit = self.in_phrase(obj) if child.lower_ != "in" else self.at(obj)
-                    # "the foreign ministry in Prague": an institution is of the place it sits in.
+                    # "the foreign ministry in Oslo": an institution is of the place it sits in.
                     if hit is not None and (child.lower_ != "in" or token.lower_ in _INSTITUTIONS):
                         return hit
         return own

@@ -116,7 +116,7 @@ def controller(trigger: Token) -> Token | None:
             return _subject_of(head.head)
         if trigger.dep_ == "relcl":
             return head
-        # "Tehran's readiness to broaden cooperation": the one whose readiness it is
+        # "Oslo's readiness to broaden cooperation": the one whose readiness it is
         owners = [c for c in head.children if c.dep_ == "poss"]
         return owners[0] if owners else None
     if trigger.dep_ not in _SHARED_SUBJECT:
