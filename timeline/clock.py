@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time
 
 import pendulum
 
+from timeline.domain.calendar import DateOutOfRange, check_in_range
+
 MOMENT_FORMS = "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[+HH:MM]"
 
 
@@ -23,14 +25,18 @@ def now() -> datetime:
 
 
 def parse_day(text: str) -> date:
-    """An ISO 8601 calendar date (2024-04-01); impossible dates such as 2024-02-30 are refused."""
+    """An ISO 8601 calendar date (2024-04-01) within the accepted span; impossible dates such as
+    2024-02-30 are refused."""
     try:
         parsed = pendulum.parse(text.strip(), exact=True)
     except (pendulum.parsing.exceptions.ParserError, ValueError):
         raise TimeValueError(f"{text!r} is not a date; use YYYY-MM-DD") from None
     if type(parsed) is not pendulum.Date:
         raise TimeValueError(f"{text!r} is not a date; use YYYY-MM-DD")
-    return date(parsed.year, parsed.month, parsed.day)
+    try:
+        return check_in_range(date(parsed.year, parsed.month, parsed.day), "date")
+    except DateOutOfRange as exc:
+        raise TimeValueError(str(exc)) from None
 
 
 def parse_moment(text: str) -> datetime:

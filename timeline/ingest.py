@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Literal
 from timeline.clock import TimeValueError, parse_day
 from timeline.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS
 from timeline.domain.articles import Article, article_id_for
+from timeline.domain.calendar import DateOutOfRange, check_in_range
 from timeline.extract.parallel import Extracted, extract_many, extract_one
 from timeline.extract.pipeline import Extractor
 
@@ -255,6 +256,10 @@ def to_article(item: Item, default_published: date | None) -> Article:
     published = header.published or _meta_date(item) or default_published
     if published is None:
         raise IngestError("no date line; pass --published YYYY-MM-DD")
+    try:
+        check_in_range(published, "published")
+    except DateOutOfRange as exc:
+        raise IngestError(str(exc)) from None
     if not any(ch.isalpha() for ch in header.body):
         raise IngestError("no sentences in the text")
     meta = item.meta
@@ -275,8 +280,8 @@ def _meta_date(item: Item) -> date | None:
         return None
     try:
         return parse_day(str(value)[:10] if "T" in str(value) else str(value))
-    except TimeValueError:
-        raise IngestError(f'"published" {value!r} is not a date (YYYY-MM-DD)') from None
+    except TimeValueError as exc:
+        raise IngestError(f'"published": {exc}') from None
 
 
 def _str(value: object) -> str | None:
@@ -313,6 +318,11 @@ def store_extracted(store: Any, extracted: Extracted, options: IngestOptions) ->
     if extracted.error or extracted.events is None:
         return Outcome(name, "failed", article.article_id, message=f"extraction failed: {extracted.error}")
     events = extracted.events
+    for event in events:
+        try:
+            check_in_range(event.occurred_on, f"sentence {_sentence_of(event)}: event date")
+        except DateOutOfRange as exc:
+            return Outcome(name, "failed", article.article_id, message=str(exc))
     if len(events) > options.max_events:
         return Outcome(
             name, "failed", article.article_id,
@@ -327,6 +337,10 @@ def store_extracted(store: Any, extracted: Extracted, options: IngestOptions) ->
     if not result.new:
         return Outcome(name, "present", article.article_id)
     return Outcome(name, "new", article.article_id, events=len(result.events))
+
+
+def _sentence_of(event: Any) -> str:
+    return str(event.provenance.sentence_index + 1) if event.provenance else "?"
 
 
 def ingest_sources(

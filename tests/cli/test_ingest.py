@@ -160,7 +160,7 @@ def test_jsonl_feed_with_bad_lines_among_good_ones(timeline: Timeline, tmp_path:
     assert [line for line in errors if line.startswith(str(feed))] == [
         f"{feed} line 2: not JSON",
         f'{feed} line 3: no "text" field',
-        f"{feed} line 6: \"published\" '2024-02-30' is not a date (YYYY-MM-DD)",
+        f"{feed} line 6: \"published\": '2024-02-30' is not a date; use YYYY-MM-DD",
         f"{feed} line 7: not a JSON object",
         f"{feed} line 8: no date line; pass --published YYYY-MM-DD",
     ]

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
+from timeline.domain.calendar import shift
 from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import event_types
 from timeline.projections import parties
@@ -93,7 +94,7 @@ def dates_match(d1: date, p1: str, d2: date, p2: str) -> bool:
         if r1 == r2:
             return d1 == d2
         monday, other = (d1, d2) if r1 > r2 else (d2, d1)
-        return monday - timedelta(days=DAY_WINDOW) <= other <= monday + timedelta(days=6 + DAY_WINDOW)
+        return shift(monday, -DAY_WINDOW) <= other <= shift(monday, 6 + DAY_WINDOW)
     return abs((d1 - d2).days) <= DAY_WINDOW
 
 
@@ -245,7 +246,7 @@ def _merge_meeting_into_visit(visit: dict[str, Any], meeting: Mapping[str, Any])
 def _candidates(group: Mapping[str, Any], event: Event) -> Iterable[dict[str, Any]]:
     """Facts of the partition that could still take this report, most recently opened first."""
     coarsest = max(group["coarsest"], PRECISION_RANK.get(event.date_precision, 0))
-    horizon = (event.occurred_on - timedelta(days=REACH_DAYS[coarsest])).isoformat()
+    horizon = shift(event.occurred_on, -REACH_DAYS[coarsest]).isoformat()
     for fact in reversed(group["facts"]):
         if fact["opened_on"] < horizon:
             break  # facts are opened in valid-time order, so every earlier one is older still

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from timeline.domain.calendar import shift
 from timeline.domain.events import Event
 from timeline.projections.ordering import in_valid_order
 from timeline.projections.relations import apply, initial_state, status
@@ -36,7 +37,7 @@ def sample_days(event_days: Iterable[date], start: date, end: date, samples: int
     day = start
     while day < end:
         days.add(day)
-        day += timedelta(days=step)
+        day = shift(day, step)
     days.add(end)
     return sorted(days)
 

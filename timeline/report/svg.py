@@ -8,10 +8,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 from typing import Any
 
+from timeline.domain.calendar import shift
 from timeline.domain.events import Event
 from timeline.domain.vocabulary import event_types
 from timeline.output import party_label
@@ -62,7 +63,7 @@ def time_range(view: DyadView, as_of: date) -> Scale:
     first = min(days, default=as_of)
     last = max([*days, as_of])
     pad = max(1, (last - first).days // 30)
-    return Scale(first - timedelta(days=pad), last + timedelta(days=pad))
+    return Scale(shift(first, -pad), shift(last, pad))
 
 
 # --- the time axis ------------------------------------------------------------------------------
@@ -78,8 +79,8 @@ def ticks(start: date, end: date) -> list[tuple[date, str]]:
     span = (end - start).days
     for step in (1, 2, 7, 14):
         if span / step <= MAX_TICKS:
-            first = start if step < 7 else start + timedelta(days=(7 - start.weekday()) % 7)
-            days = [first + timedelta(days=n * step) for n in range(span // step + 2)]
+            first = start if step < 7 else shift(start, (7 - start.weekday()) % 7)
+            days = [shift(first, n * step) for n in range(span // step + 2)]
             return [(d, f"{d.day} {calendar.month_abbr[d.month]} {d.year}") for d in days if d <= end]
     for months in (1, 2, 3, 6, 12, 24, 60, 120):
         if span / (30.44 * months) <= MAX_TICKS:
