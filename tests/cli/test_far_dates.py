@@ -48,7 +48,8 @@ def test_an_event_date_resolved_outside_the_span_refuses_the_article(timeline: T
     result = timeline(
         "ingest",
         "-",
-        input=" date 1800-01-01 (Wire) Norway invited Sweden to talks. The two leaders met in Oslo last week.\n",
+        input=" date 1800-01-01 (Wire) Norway invited Sweden to talks. "
+        "The two leaders met in Oslo last week.\n",
     )
     assert result.exit_code == 1
     assert "sentence 2: event date 1799-12-" in result.stderr and "is outside" in result.stderr

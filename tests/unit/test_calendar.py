@@ -16,7 +16,8 @@ from timeline.projections.ordering import in_valid_order
 def test_the_span_is_inclusive_at_both_ends():
     assert check_in_range(EARLIEST, "published") == EARLIEST
     assert check_in_range(LATEST, "published") == LATEST
-    with pytest.raises(DateOutOfRange, match=r"^published 1799-12-31 is outside .* \(1800-01-01 to 2199-12-31\)$"):
+    refused = r"^published 1799-12-31 is outside .* \(1800-01-01 to 2199-12-31\)$"
+    with pytest.raises(DateOutOfRange, match=refused):
         check_in_range(date(1799, 12, 31), "published")
 
 
@@ -34,10 +35,11 @@ def test_shift_stops_at_the_ends_of_the_calendar():
 
 def test_facts_fold_at_the_ends_of_the_calendar():
     """A store written before the span was enforced may hold such dates: folding must not overflow."""
+    pair = {"actor": Party("NOR"), "target": Party("SWE")}
     events = [
-        Event("a", "s", 1, "MeetingHeld", date.min, "week", actor=Party("NOR"), target=Party("SWE"), position=1),
-        Event("b", "s", 2, "MeetingHeld", date.max, "week", actor=Party("NOR"), target=Party("SWE"), position=2),
-        Event("c", "s", 3, "MeetingHeld", date.max, actor=Party("NOR"), target=Party("SWE"), position=3),
+        Event("a", "s", 1, "MeetingHeld", date.min, "week", position=1, **pair),
+        Event("b", "s", 2, "MeetingHeld", date.max, "week", position=2, **pair),
+        Event("c", "s", 3, "MeetingHeld", date.max, position=3, **pair),
     ]
     state = fold(in_valid_order(events))
     assert len(state["groups"]["NOR|SWE"]["facts"]) == 2
