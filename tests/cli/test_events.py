@@ -11,21 +11,8 @@ import pytest
 from cli_harness import FIXTURES, Timeline
 
 CONTRACT = {
-    "position",
-    "event_id",
-    "type",
-    "modality",
-    "occurred_on",
-    "date_precision",
-    "actor",
-    "target",
-    "cameo",
-    "goldstein",
-    "article_id",
-    "sentence_index",
-    "sentence",
-    "recorded_at",
-    "payload",
+    "position", "event_id", "type", "modality", "occurred_on", "date_precision", "actor", "target",
+    "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
 }
 
 
@@ -41,21 +28,8 @@ def test_json_has_the_contract_fields(loaded: Timeline) -> None:
     for event in events:
         assert set(event) >= CONTRACT
         assert list(event)[: len(CONTRACT)] == [
-            "position",
-            "event_id",
-            "type",
-            "modality",
-            "occurred_on",
-            "date_precision",
-            "actor",
-            "target",
-            "cameo",
-            "goldstein",
-            "article_id",
-            "sentence_index",
-            "sentence",
-            "recorded_at",
-            "payload",
+            "position", "event_id", "type", "modality", "occurred_on", "date_precision", "actor", "target",
+            "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
         ]
         for side in ("actor", "target"):
             assert set(event[side]) == {"country", "name", "role"}

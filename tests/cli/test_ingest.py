@@ -143,16 +143,8 @@ def test_jsonl_feed_with_bad_lines_among_good_ones(timeline: Timeline, tmp_path:
     undated = fixture_text("undated_note.txt")
     feed = tmp_path / "feed.jsonl"
     lines = [
-        json.dumps(
-            {
-                "text": undated,
-                "published": "2024-07-02",
-                "source": "Steppe Daily",
-                "url": "https://example.org/a",
-                "title": "Mining ties",
-                "id": "a-1",
-            }
-        ),
+        json.dumps({"text": undated, "published": "2024-07-02", "source": "Steppe Daily",
+                    "url": "https://example.org/a", "title": "Mining ties", "id": "a-1"}),
         "{this is not json",
         json.dumps({"title": "no text here"}),
         "",
@@ -177,10 +169,7 @@ def test_jsonl_feed_with_bad_lines_among_good_ones(timeline: Timeline, tmp_path:
         article = store.get_article(article_id_for(undated))
         assert article is not None
         assert (str(article.published), article.outlet, article.url, article.title) == (
-            "2024-07-02",
-            "Steppe Daily",
-            "https://example.org/a",
-            "Mining ties",
+            "2024-07-02", "Steppe Daily", "https://example.org/a", "Mining ties",
         )
         assert len(list(store.articles())) == 2
 

@@ -9,14 +9,7 @@ from cli_harness import FIXTURES, Timeline
 
 RELATION_FIELDS = {"dyad", "tone", "score", "sectors", "last_event_on", "event_count"}
 INVITATION_FIELDS = {
-    "invitation_id",
-    "inviter",
-    "invitee",
-    "destination",
-    "extended_on",
-    "status",
-    "status_on",
-    "event_ids",
+    "invitation_id", "inviter", "invitee", "destination", "extended_on", "status", "status_on", "event_ids",
 }
 
 
