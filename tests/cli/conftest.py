@@ -24,3 +24,4 @@ def timeline_any(db_url: str) -> Timeline:
 @pytest.fixture
 def fixture_text() -> Callable[[str], str]:
     return lambda name: (FIXTURES / name).read_text("utf-8")
+
