@@ -218,6 +218,8 @@ def _feed_item(name: str, raw: bytes, max_bytes: int) -> Item:
         return Item(name, error="not UTF-8 text")
     except ValueError:
         return Item(name, error="not JSON")
+    except RecursionError:  # the decoder recurses once per bracket; the line is bad, not the run
+        return Item(name, error="JSON nested too deeply")
     if not isinstance(record, dict):
         return Item(name, error="not a JSON object")
     text = record.get("text")

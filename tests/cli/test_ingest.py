@@ -177,6 +177,26 @@ def test_jsonl_feed_with_bad_lines_among_good_ones(timeline: Timeline, tmp_path:
     assert stderr_lines(again)[-1].startswith("1 new, 2 already present, 4 failed;")
 
 
+def test_a_deeply_nested_feed_line_fails_alone(timeline: Timeline, tmp_path: Path) -> None:
+    deep = 100_000
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"text": GOOD_BODY}),
+        "[" * deep + "]" * deep,
+        '{"text": "Norway met Sweden.", "extra": ' + "[" * deep + "]" * deep + "}",
+        json.dumps({"text": GOOD_BODY + " They also spoke about rail links."}),
+    ]
+    feed.write_text("\n".join(lines) + "\n", "utf-8")
+    result = timeline("ingest", "--published", "2024-05-14", str(feed))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    errors = stderr_lines(result)
+    assert [line for line in errors if line.startswith(str(feed))] == [
+        f"{feed} line 2: JSON nested too deeply",
+        f"{feed} line 3: JSON nested too deeply",
+    ]
+    assert errors[-1].startswith("2 new, 0 already present, 2 failed;")
+
+
 def test_empty_folder_and_empty_feed_are_failures(timeline: Timeline, tmp_path: Path) -> None:
     (tmp_path / "nothing").mkdir()
     (tmp_path / "empty.jsonl").write_text("\n\n", "utf-8")
