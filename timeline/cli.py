@@ -18,6 +18,7 @@ from timeline.config import (
     DATABASE_ENV,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_EVENTS,
+    DEFAULT_MAX_SECONDS,
     PARALLEL_THRESHOLD,
     PROGRESS_THRESHOLD,
 )
@@ -194,6 +195,10 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     help="Refuse an article that yields more events than this.",
 )
 @click.option(
+    "--max-seconds", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_MAX_SECONDS,
+    show_default=True, help="Refuse an article whose extraction takes longer than this.",
+)
+@click.option(
     "--jobs", "-j", type=click.IntRange(min=0), default=0,
     help="Extraction processes (0: one per core when there are many articles, else 1).",
 )
@@ -201,7 +206,7 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
 @click.pass_obj
 def ingest(
     session: Session, paths: tuple[str, ...], published: date | None, lexicons: tuple[Path, ...],
-    max_bytes: int, max_events: int, jobs: int, quiet: bool,
+    max_bytes: int, max_events: int, max_seconds: float, jobs: int, quiet: bool,
 ) -> None:
     """Extract events from articles and append them.
 
@@ -213,7 +218,9 @@ def ingest(
     sources = collect_sources(paths, stdin, max_bytes)
     total = sum(source.count for source in sources)
     jobs = jobs or (os.cpu_count() or 1 if total >= PARALLEL_THRESHOLD else 1)
-    options = IngestOptions(published, max_bytes, max_events, lexicons, debug=session.debug, jobs=jobs)
+    options = IngestOptions(
+        published, max_bytes, max_events, lexicons, debug=session.debug, jobs=jobs, max_seconds=max_seconds
+    )
     outcomes = ingest_sources(session.store, sources, options, extractor)
     report = IngestReport()
     if not quiet and total > PROGRESS_THRESHOLD:

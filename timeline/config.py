@@ -11,6 +11,8 @@ DATABASE_ENV = "TIMELINE_DATABASE_URL"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 #: An article yielding more events than this is refused: a runaway extraction, not news.
 DEFAULT_MAX_EVENTS = 500
+#: An article whose extraction takes longer than this many seconds is refused (a hostile text).
+DEFAULT_MAX_SECONDS = 20.0
 #: Show a progress bar from this many articles on.
 PROGRESS_THRESHOLD = 5
 # From this many articles on, `ingest` extracts in one process per core (starting them costs ~1 s).

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from timeline.clock import TimeValueError, parse_day
-from timeline.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS
+from timeline.config import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, DEFAULT_MAX_SECONDS
 from timeline.domain.articles import Article, article_id_for
 from timeline.domain.calendar import DateOutOfRange, check_in_range
-from timeline.extract.parallel import Extracted, extract_many, extract_one
+from timeline.extract.parallel import Extracted, Limits, extract_many, extract_one
 from timeline.extract.pipeline import Extractor
 
 STDIN = "-"
@@ -40,6 +40,11 @@ class IngestOptions:
     lexicons: tuple[Path, ...] = ()
     debug: bool = False  # let unexpected extractor errors propagate (with their traceback)
     jobs: int = 1  # extraction processes; 1 extracts in this process
+    max_seconds: float | None = DEFAULT_MAX_SECONDS  # per article's extraction; None: no budget
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.max_events, self.max_seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,8 +310,8 @@ def load_extractor(extra: Sequence[Path] = ()) -> Extractor:
 def extract_article(extractor: Extractor, article: Article, options: IngestOptions) -> Extracted:
     """One article's events, or why there are none; with --debug an extractor bug shows its traceback."""
     if options.debug:
-        return Extracted(article, events=extractor.extract(article))
-    return extract_one(extractor, article)
+        return Extracted(article, events=extractor.extract(article, options.max_events))
+    return extract_one(extractor, article, options.limits)
 
 
 def store_extracted(store: Any, extracted: Extracted, options: IngestOptions) -> Outcome:
@@ -315,8 +320,8 @@ def store_extracted(store: Any, extracted: Extracted, options: IngestOptions) ->
 
     article = extracted.article
     name = article.source_name or article.article_id
-    if extracted.empty:
-        return Outcome(name, "failed", article.article_id, message="no sentences in the text")
+    if extracted.refused:
+        return Outcome(name, "failed", article.article_id, message=extracted.refused)
     if extracted.error or extracted.events is None:
         return Outcome(name, "failed", article.article_id, message=f"extraction failed: {extracted.error}")
     events = extracted.events
@@ -375,7 +380,8 @@ def ingest_sources(
                 sent += 1
                 yield item
 
-    for done, extracted in enumerate(extract_many(fresh(), options.lexicons, options.jobs)):
+    extracted_all = extract_many(fresh(), options.lexicons, options.jobs, limits=options.limits)
+    for done, extracted in enumerate(extracted_all):
         while known and known[0][0] <= done:
             yield known.pop(0)[1]
         yield store_extracted(store, extracted, options)

