@@ -29,13 +29,25 @@ from timeline.ingest import (
     ingest_sources,
     load_extractor,
 )
+from timeline.safe_text import for_terminal
+
+
+def say(message: str, err: bool = False) -> None:
+    """One message line for a person, its control characters escaped (file names and ids in it
+    may come from anywhere, and a terminal would obey an escape sequence in them)."""
+    click.echo(for_terminal(message), err=err)
 
 
 class Failure(click.ClickException):
     """A failure reported as one line on stderr, "error: ...", with exit status 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        say(f"error: {self.format_message()}", err=True)
+
+
+def _escape(exc: click.ClickException) -> None:
+    """Click's own errors (bad option values, unknown options) quote what was typed: escape it."""
+    exc.message = for_terminal(exc.message)
 
 
 def one_line(exc: BaseException) -> str:
@@ -59,10 +71,20 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 class TimelineGroup(click.Group):
     """The top-level group: any error escaping a command becomes one line, unless --debug."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            _escape(exc)
+            raise
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except click.ClickException as exc:
+            _escape(exc)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # `timeline events | head`: let click quiet the broken pipe
@@ -157,8 +179,10 @@ class Session:
 
 
 def emit(chunks: Iterable[str]) -> None:
+    """Write rendered output as it is: tables come escaped already, and machine formats must keep
+    the exact data (click.echo would otherwise strip colour codes from a CSV cell off a terminal)."""
     for chunk in chunks:
-        click.echo(chunk, nl=False)
+        click.echo(chunk, nl=False, color=True)
 
 
 @click.group(cls=TimelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -247,16 +271,16 @@ def ingest(
             for outcome in bar:
                 report.add(outcome)
         for failure in report.failures:  # after the bar, so that the lines are not torn by it
-            click.echo(failure.line(), err=True)
+            say(failure.line(), err=True)
     else:
         for outcome in outcomes:
             report.add(outcome)
             if outcome.status == "failed":
-                click.echo(outcome.line(), err=True)
+                say(outcome.line(), err=True)
     if report.new:
         service.refresh_projections(session.store)  # fold the new events into the persisted projections
     if not quiet:
-        click.echo(report.summary(), err=True)
+        say(report.summary(), err=True)
     if not report.ok:
         click.get_current_context().exit(1)
 
@@ -433,7 +457,7 @@ def replay(session: Session, as_of: date | None, known_at: datetime | None) -> N
 
     Then summarise the view as of --as-of (default today) known at --known-at (default now).
     """
-    click.echo(service.replay(session.store, as_of=as_of, known_at=known_at).line())
+    say(service.replay(session.store, as_of=as_of, known_at=known_at).line())
 
 
 # --- report and exports ------------------------------------------------------------------------
@@ -477,7 +501,7 @@ def report(
     with _open_output(output_path) as out:
         out.write(page)
     if output_path != "-":
-        click.echo(f"wrote {output_path}", err=True)
+        say(f"wrote {output_path}", err=True)
 
 
 @cli.command("export")
@@ -522,7 +546,7 @@ def export(
     with _open_output(output_path) as out:
         count = service.export_events(session.store, query, fmt, out)
     if output_path != "-":
-        click.echo(f"exported {count} rows to {output_path}", err=True)
+        say(f"exported {count} rows to {output_path}", err=True)
 
 
 # --- corrections -------------------------------------------------------------------------------
@@ -538,7 +562,7 @@ def retract(session: Session, event_id: str, reason: str) -> None:
     The event stays in the stream; reads and projections leave it out from then on.
     """
     done = service.retract(session.store, event_id, reason)
-    click.echo(f"retracted {event_id} (EventRetracted {done.event_id} at position {done.position})")
+    say(f"retracted {event_id} (EventRetracted {done.event_id} at position {done.position})")
 
 
 @cli.command()
@@ -552,7 +576,7 @@ def erase(session: Session, article_id: str, reason: str) -> None:
     erased, when and why; the hash chain still verifies.
     """
     done = service.erase(session.store, article_id, reason)
-    click.echo(
+    say(
         f"erased article {article_id}: its text and {done.sentences} event sentences "
         f"(ArticleErased {done.tombstone.event_id} at position {done.tombstone.position})"
     )
@@ -576,10 +600,10 @@ def verify(session: Session, anchors: tuple[str, ...]) -> None:
     """
     found = service.verify(session.store, anchors)
     if found.ok:
-        click.echo(found.line())
+        say(found.line())
         return
     for problem in found.problems:
-        click.echo(problem.line(), err=True)
+        say(problem.line(), err=True)
     raise Failure(found.line())
 
 
