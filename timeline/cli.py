@@ -30,13 +30,25 @@ from timeline.ingest import (
     ingest_sources,
     load_extractor,
 )
+from timeline.safe_text import for_terminal
+
+
+def say(message: str, err: bool = False) -> None:
+    """One message line for a person, its control characters escaped (file names and ids in it
+    may come from anywhere, and a terminal would obey an escape sequence in them)."""
+    click.echo(for_terminal(message), err=err)
 
 
 class Failure(click.ClickException):
     """A failure reported as one line on stderr, "error: ...", with exit status 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        say(f"error: {self.format_message()}", err=True)
+
+
+def _escape(exc: click.ClickException) -> None:
+    """Click's own errors (bad option values, unknown options) quote what was typed: escape it."""
+    exc.message = for_terminal(exc.message)
 
 
 def one_line(exc: BaseException) -> str:
@@ -60,10 +72,20 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 class TimelineGroup(click.Group):
     """The top-level group: any error escaping a command becomes one line, unless --debug."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            _escape(exc)
+            raise
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except click.ClickException as exc:
+            _escape(exc)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # `timeline events | head`: let click quiet the broken pipe
@@ -116,14 +138,19 @@ def as_of_option(help_text: str) -> Any:
 
 
 known_at_option = click.option(
-    "--known-at", type=MOMENT,
+    "--known-at",
+    type=MOMENT,
     help="What the store knew then: a timestamp (UTC unless it has a zone) or a date (its end).",
 )
 
 
 def format_option(choices: tuple[str, ...]) -> Any:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
         help="Output format.",
     )
 
@@ -153,13 +180,18 @@ class Session:
 
 
 def emit(chunks: Iterable[str]) -> None:
+    """Write rendered output as it is: tables come escaped already, and machine formats must keep
+    the exact data (click.echo would otherwise strip colour codes from a CSV cell off a terminal)."""
     for chunk in chunks:
-        click.echo(chunk, nl=False)
+        click.echo(chunk, nl=False, color=True)
 
 
 @click.group(cls=TimelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--db", "db_url", envvar=DATABASE_ENV, metavar="URL",
+    "--db",
+    "db_url",
+    envvar=DATABASE_ENV,
+    metavar="URL",
     help=f"SQLAlchemy database URL (default: ${DATABASE_ENV}, else sqlite file ./timeline.db).",
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
@@ -183,30 +215,52 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
 @click.option("--published", type=DAY, help="Publication date for texts without a date line.")
 @click.option(
-    "--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An extra lexicon file (repeatable).",
 )
 @click.option(
-    "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
     help="Refuse articles larger than this.",
 )
 @click.option(
-    "--max-events", type=click.IntRange(min=1), default=DEFAULT_MAX_EVENTS, show_default=True,
+    "--max-events",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_EVENTS,
+    show_default=True,
     help="Refuse an article that yields more events than this.",
 )
 @click.option(
-    "--max-seconds", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_MAX_SECONDS,
-    show_default=True, help="Refuse an article whose extraction takes longer than this.",
+    "--max-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_SECONDS,
+    show_default=True,
+    help="Refuse an article whose extraction takes longer than this.",
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=0), default=0,
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
     help="Extraction processes (0: one per core when there are many articles, else 1).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures still show).")
 @click.pass_obj
 def ingest(
-    session: Session, paths: tuple[str, ...], published: date | None, lexicons: tuple[Path, ...],
-    max_bytes: int, max_events: int, max_seconds: float, jobs: int, quiet: bool,
+    session: Session,
+    paths: tuple[str, ...],
+    published: date | None,
+    lexicons: tuple[Path, ...],
+    max_bytes: int,
+    max_events: int,
+    max_seconds: float,
+    jobs: int,
+    quiet: bool,
 ) -> None:
     """Extract events from articles and append them.
 
@@ -228,16 +282,16 @@ def ingest(
             for outcome in bar:
                 report.add(outcome)
         for failure in report.failures:  # after the bar, so that the lines are not torn by it
-            click.echo(failure.line(), err=True)
+            say(failure.line(), err=True)
     else:
         for outcome in outcomes:
             report.add(outcome)
             if outcome.status == "failed":
-                click.echo(outcome.line(), err=True)
+                say(outcome.line(), err=True)
     if report.new:
         service.refresh_projections(session.store)  # fold the new events into the persisted projections
     if not quiet:
-        click.echo(report.summary(), err=True)
+        say(report.summary(), err=True)
     if not report.ok:
         click.get_current_context().exit(1)
 
@@ -265,8 +319,12 @@ def event_filter_options(command: Any) -> Any:
         click.option("--actor", metavar="C", help=f"Actor: {PARTY_HELP}."),
         click.option("--target", metavar="C", help=f"Target: {PARTY_HELP}."),
         click.option(
-            "--type", "types", multiple=True, type=click.Choice(_event_types(), case_sensitive=False),
-            metavar="TYPE", help=EVENT_TYPES_HELP,
+            "--type",
+            "types",
+            multiple=True,
+            type=click.Choice(_event_types(), case_sensitive=False),
+            metavar="TYPE",
+            help=EVENT_TYPES_HELP,
         ),
         click.option("--since", type=DAY, help="Only events that occurred on or after this date."),
         click.option("--until", type=DAY, help="Only events that occurred on or before this date."),
@@ -285,14 +343,32 @@ def event_filter_options(command: Any) -> Any:
 @format_option(output.FORMATS)
 @click.pass_obj
 def events(
-    session: Session, as_of: date | None, known_at: datetime | None, actor: str | None, target: str | None,
-    types: tuple[str, ...], since: date | None, until: date | None, article_id: str | None,
-    limit: int | None, include_retracted: bool, as_facts: bool, fmt: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    actor: str | None,
+    target: str | None,
+    types: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    article_id: str | None,
+    limit: int | None,
+    include_retracted: bool,
+    as_facts: bool,
+    fmt: str,
 ) -> None:
     """List events in the order they were recorded (or, with --facts, the facts they report)."""
     query = service.events_query(
-        as_of=as_of, known_at=known_at, actor=actor, target=target, types=types, since=since,
-        until=until, article_id=article_id, limit=limit, include_retracted=include_retracted,
+        as_of=as_of,
+        known_at=known_at,
+        actor=actor,
+        target=target,
+        types=types,
+        since=since,
+        until=until,
+        article_id=article_id,
+        limit=limit,
+        include_retracted=include_retracted,
     )
     if as_facts:
         emit(_render(service.facts(session.store, query), fmt, output.facts_table))
@@ -324,8 +400,12 @@ def _render(
 @format_option(output.TABLE_JSON)
 @click.pass_obj
 def relations(
-    session: Session, as_of: date | None, known_at: datetime | None, explain: tuple[str, str] | None,
-    dyad: tuple[str, str] | None, fmt: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    explain: tuple[str, str] | None,
+    dyad: tuple[str, str] | None,
+    fmt: str,
 ) -> None:
     """The status of each relationship between two countries."""
     if explain:
@@ -365,8 +445,12 @@ def history(
 @format_option(output.TABLE_JSON)
 @click.pass_obj
 def invitations(
-    session: Session, as_of: date | None, known_at: datetime | None, status: str | None,
-    dyad: tuple[str, str] | None, fmt: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    status: str | None,
+    dyad: tuple[str, str] | None,
+    fmt: str,
 ) -> None:
     """Who invited whom, where to, since when, and where each stands."""
     day = as_of or today()
@@ -384,14 +468,19 @@ def replay(session: Session, as_of: date | None, known_at: datetime | None) -> N
 
     Then summarise the view as of --as-of (default today) known at --known-at (default now).
     """
-    click.echo(service.replay(session.store, as_of=as_of, known_at=known_at).line())
+    say(service.replay(session.store, as_of=as_of, known_at=known_at).line())
 
 
 # --- report and exports ------------------------------------------------------------------------
 
 
 output_file_option = click.option(
-    "-o", "--output", "output_path", metavar="FILE", default="-", show_default=True,
+    "-o",
+    "--output",
+    "output_path",
+    metavar="FILE",
+    default="-",
+    show_default=True,
     help="Write here (written whole or not at all); `-` is stdout.",
 )
 
@@ -407,7 +496,10 @@ def _open_output(path: str) -> Any:
 @output_file_option
 @click.pass_obj
 def report(
-    session: Session, countries: tuple[str, ...], as_of: date | None, known_at: datetime | None,
+    session: Session,
+    countries: tuple[str, ...],
+    as_of: date | None,
+    known_at: datetime | None,
     output_path: str,
 ) -> None:
     """A self-contained HTML report of the dyad A-B (or of every dyad): tone, events, invitations, sources.
@@ -420,32 +512,52 @@ def report(
     with _open_output(output_path) as out:
         out.write(page)
     if output_path != "-":
-        click.echo(f"wrote {output_path}", err=True)
+        say(f"wrote {output_path}", err=True)
 
 
 @cli.command("export")
 @event_filter_options
 @click.option("--include-retracted", is_flag=True, help="Also export events that were retracted.")
 @click.option(
-    "--format", "fmt", type=click.Choice(("csv", "jsonl", "cameo")), default="csv", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "jsonl", "cameo")),
+    default="csv",
+    show_default=True,
     help="csv/jsonl: every field of each event; cameo: GDELT-layout tab-separated rows.",
 )
 @output_file_option
 @click.pass_obj
 def export(
-    session: Session, as_of: date | None, known_at: datetime | None, actor: str | None, target: str | None,
-    types: tuple[str, ...], since: date | None, until: date | None, article_id: str | None,
-    include_retracted: bool, fmt: str, output_path: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    actor: str | None,
+    target: str | None,
+    types: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    article_id: str | None,
+    include_retracted: bool,
+    fmt: str,
+    output_path: str,
 ) -> None:
     """Export events for other tools, streamed in record order (constant memory at any size)."""
     query = service.events_query(
-        as_of=as_of, known_at=known_at, actor=actor, target=target, types=types, since=since,
-        until=until, article_id=article_id, include_retracted=include_retracted,
+        as_of=as_of,
+        known_at=known_at,
+        actor=actor,
+        target=target,
+        types=types,
+        since=since,
+        until=until,
+        article_id=article_id,
+        include_retracted=include_retracted,
     )
     with _open_output(output_path) as out:
         count = service.export_events(session.store, query, fmt, out)
     if output_path != "-":
-        click.echo(f"exported {count} rows to {output_path}", err=True)
+        say(f"exported {count} rows to {output_path}", err=True)
 
 
 # --- corrections -------------------------------------------------------------------------------
@@ -461,7 +573,7 @@ def retract(session: Session, event_id: str, reason: str) -> None:
     The event stays in the stream; reads and projections leave it out from then on.
     """
     done = service.retract(session.store, event_id, reason)
-    click.echo(f"retracted {event_id} (EventRetracted {done.event_id} at position {done.position})")
+    say(f"retracted {event_id} (EventRetracted {done.event_id} at position {done.position})")
 
 
 @cli.command()
@@ -475,7 +587,7 @@ def erase(session: Session, article_id: str, reason: str) -> None:
     erased, when and why; the hash chain still verifies.
     """
     done = service.erase(session.store, article_id, reason)
-    click.echo(
+    say(
         f"erased article {article_id}: its text and {done.sentences} event sentences "
         f"(ArticleErased {done.tombstone.event_id} at position {done.tombstone.position})"
     )
@@ -483,7 +595,10 @@ def erase(session: Session, article_id: str, reason: str) -> None:
 
 @cli.command()
 @click.option(
-    "--head", "anchors", multiple=True, metavar="HASH",
+    "--head",
+    "anchors",
+    multiple=True,
+    metavar="HASH",
     help="A head printed by an earlier verify: fail unless it is still in the chain (repeatable).",
 )
 @click.pass_obj
@@ -496,10 +611,10 @@ def verify(session: Session, anchors: tuple[str, ...]) -> None:
     """
     found = service.verify(session.store, anchors)
     if found.ok:
-        click.echo(found.line())
+        say(found.line())
         return
     for problem in found.problems:
-        click.echo(problem.line(), err=True)
+        say(problem.line(), err=True)
     raise Failure(found.line())
 
 

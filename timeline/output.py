@@ -13,13 +13,28 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from timeline.safe_text import csv_cell, for_terminal
+
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_JSON = ("table", "json")
 
 #: Fields of an event in the order of the contract (ARCHITECTURE.md); the store's extras follow.
 EVENT_FIELDS = (
-    "position", "event_id", "type", "modality", "occurred_on", "date_precision", "actor", "target",
-    "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
+    "position",
+    "event_id",
+    "type",
+    "modality",
+    "occurred_on",
+    "date_precision",
+    "actor",
+    "target",
+    "cameo",
+    "goldstein",
+    "article_id",
+    "sentence_index",
+    "sentence",
+    "recorded_at",
+    "payload",
 )
 EXCERPT_WIDTH = 70
 
@@ -87,7 +102,10 @@ def flatten(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def render_csv(items: Iterable[Mapping[str, Any]], columns: Sequence[str] = ()) -> Iterator[str]:
-    """CSV with a header row; the columns are those of the first row (or ``columns`` when empty)."""
+    """CSV with a header row; the columns are those of the first row (or ``columns`` when empty).
+
+    Text cells that start like a spreadsheet formula are prefixed with ``'``; numbers are not.
+    """
     buffer = io.StringIO()
     writer: csv.DictWriter[str] | None = None
     for item in items:
@@ -95,7 +113,7 @@ def render_csv(items: Iterable[Mapping[str, Any]], columns: Sequence[str] = ()) 
         if writer is None:
             writer = csv.DictWriter(buffer, fieldnames=list(row), extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: ("" if v is None else csv_cell(v)) for k, v in row.items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -106,7 +124,11 @@ def render_csv(items: Iterable[Mapping[str, Any]], columns: Sequence[str] = ()) 
 def render_table(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "(nothing)"
 ) -> Iterator[str]:
-    """Aligned columns with a header line; the last column is left unpadded."""
+    """Aligned columns with a header line; the last column is left unpadded.
+
+    Every cell is shown with its control characters escaped (see ``_cell``): a table is for a
+    terminal, and article text must not drive it.
+    """
     cells = [[_cell(value) for value in row] for row in rows]
     if not cells:
         yield empty + "\n"
@@ -124,14 +146,14 @@ def _cell(value: Any) -> str:
         return f"{value:.2f}"
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(_cell(v) for v in value)
-    return str(value)
+    return for_terminal(str(value))
 
 
 # --- what a person reads -----------------------------------------------------------------------
 
 
 def party_label(party: Mapping[str, Any] | None) -> str:
-    """"PAK (Sharif)": the country and the person's surname, where known."""
+    """ "PAK (Sharif)": the country and the person's surname, where known."""
     party = party or {}
     country, name = party.get("country"), party.get("name")
     surname = name.split()[-1] if name else None
@@ -231,10 +253,11 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
     dyad = "-".join(explained.get("dyad") or ())
     facts = explained.get("facts") or []
     if "tone" in explained:
-        yield (
+        line = (
             f"{dyad}: {explained['tone']} (score {_cell(explained.get('score'))}) as of "
-            f"{explained.get('as_of')}, {len(facts)} facts\n"
+            f"{explained.get('as_of')}, {len(facts)} facts"
         )
+        yield for_terminal(line) + "\n"
     rows = (
         (
             fact.get("occurred_on"),
@@ -249,7 +272,8 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
         for fact in facts
     )
     headers = ("DATE", "TYPE", "ACTOR -> TARGET", "TONE", "VALUE", "WEIGHT", "CONTRIBUTION", "SOURCES")
-    yield from render_table(headers, rows, empty=f"(no facts for {dyad} as of {explained.get('as_of')})")
+    empty = for_terminal(f"(no facts for {dyad} as of {explained.get('as_of')})")
+    yield from render_table(headers, rows, empty=empty)
 
 
 def history_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
@@ -272,4 +296,3 @@ def _tone_change(item: Mapping[str, Any]) -> str:
     if item.get("tone_changed") and item.get("previous_tone"):
         return f"{item['previous_tone']} -> {tone}"
     return tone
-

@@ -17,6 +17,7 @@ from typing import TextIO
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import event_types
+from timeline.safe_text import neutralise_cell
 
 #: GDELT 2.0 event table columns, in file order (61; GDELT 1.0 is the same without the ADM2 codes).
 GDELT_COLUMNS: tuple[str, ...] = (
@@ -38,6 +39,18 @@ GDELT_COLUMNS: tuple[str, ...] = (
     ),
     "DATEADDED", "SOURCEURL",
 )  # fmt: skip
+
+#: Columns this export fills from numbers (ids, dates, counts, the Goldstein value): written as
+#: they are, a negative Goldstein value included. Every other column is text (codes, names, the
+#: source URL) and is neutralised against spreadsheet formulas like a CSV cell.
+NUMERIC_COLUMNS = frozenset(
+    {
+        "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "IsRootEvent", "QuadClass",
+        "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone", "DATEADDED",
+        *(f"{geo}Geo_{axis}" for geo in ("Actor1", "Actor2", "Action") for axis in ("Lat", "Long")),
+    }
+)  # fmt: skip
+_TEXT_INDEXES = tuple(i for i, name in enumerate(GDELT_COLUMNS) if name not in NUMERIC_COLUMNS)
 
 #: The vocabulary's family of events that record the store's own housekeeping (a retraction, an
 #: erasure): never exported, they are not something that happened between countries.
@@ -144,7 +157,11 @@ def source_url(event: Event, article: Article | None) -> str:
 
 
 def cameo_row(event: Event, article: Article | None = None) -> list[str]:
-    """The 61 fields of one event, as text (empty where this store has nothing)."""
+    """The 61 fields of one event, as text (empty where this store has nothing).
+
+    Text columns that start like a spreadsheet formula get a leading ``'`` (a TSV file opens in a
+    spreadsheet as readily as a CSV file); the numeric columns are left as they are.
+    """
     code = event.cameo or ""
     day = event.occurred_on
     prov = event.provenance
@@ -172,6 +189,8 @@ def cameo_row(event: Event, article: Article | None = None) -> list[str]:
         added,
         source_url(event, article),
     ]
+    for index in _TEXT_INDEXES:
+        row[index] = neutralise_cell(row[index])
     return row
 
 

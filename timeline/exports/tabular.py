@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from timeline.domain.events import Event
 from timeline.output import event_record
+from timeline.safe_text import csv_cell
 
 #: CSV columns: the JSON contract's fields in its order (``timeline events``), then the store's
 #: extras; actor and target are flattened to ``actor_country``, ``actor_name``, ``actor_role``, ...
@@ -29,14 +30,19 @@ def _dumps(value: Any) -> str:
 
 
 def csv_row(event: Event) -> list[Any]:
-    """One CSV row in CSV_COLUMNS order: null is the empty cell, the payload is JSON text."""
+    """One CSV row in CSV_COLUMNS order: null is the empty cell, the payload is JSON text.
+
+    Text cells that start like a spreadsheet formula (``=``, ``+``, ``-``, ``@``, tab, CR) get a
+    leading ``'`` (``safe_text.restore_cell`` takes it off); the numeric columns are written as
+    numbers, so a Goldstein value of -4.0 stays -4.0.
+    """
     data = event.to_json()
     for side in PARTIES:
         party = data.pop(side) or {}
         for key in PARTY_FIELDS:
             data[f"{side}_{key}"] = party.get(key)
     data["payload"] = _dumps(data["payload"])
-    return ["" if data[column] is None else data[column] for column in CSV_COLUMNS]
+    return ["" if data[column] is None else csv_cell(data[column]) for column in CSV_COLUMNS]
 
 
 def write_csv(events: Iterable[Event], out: TextIO) -> int:
