@@ -638,12 +638,27 @@ def db_upgrade(session: Session, revision: str) -> None:
 
 @db.command("downgrade")
 @click.argument("revision")
+@click.option(
+    "--yes",
+    "--i-know-this-deletes-data",
+    "delete_data",
+    is_flag=True,
+    help="Allow a downgrade that deletes events, articles, chain links or erasures (nothing rebuilds them).",
+)
 @click.pass_obj
-def db_downgrade(session: Session, revision: str) -> None:
-    """Migrate down to REVISION ("base" removes every table)."""
-    from timeline.store import downgrade
+def db_downgrade(session: Session, revision: str, delete_data: bool) -> None:
+    """Migrate down to REVISION ("base" removes every table).
 
-    click.echo(f"database at revision {downgrade(session.url, revision) or 'base'}")
+    A downgrade that would delete events, articles, chain links or erasures changes nothing and
+    says how many unless --yes is given. Projection tables are derived and go without asking:
+    they are rebuilt from the stream after the next upgrade.
+    """
+    from timeline.store import downgrade_report
+
+    done = downgrade_report(session.url, revision, delete_data)
+    for note in done.notes():
+        click.echo(note, err=True)
+    click.echo(f"database at revision {done.revision or 'base'}")
 
 
 @db.command("current")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_harness import FIXTURES, Timeline
+from cli_harness import FIXTURES, Timeline, stderr_lines
 from click.testing import CliRunner
 
 from timeline import service
@@ -78,3 +78,78 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("ingest", "events", "relations", "history", "invitations", "retract", "replay", "db"):
         assert command in result.stdout
+
+
+#: A made-up dispatch for the downgrade tests.
+DISPATCH = (
+    " date 2024-03-12 (Harbour Post) Chile and Kenya signed an agreement on fisheries research in "
+    "Valparaiso on Monday. The Kenyan foreign minister invited the Chilean president to visit Nairobi.\n"
+)
+
+
+def _ingest_one(timeline: Timeline) -> tuple[str, int]:
+    """Ingest DISPATCH; returns its article id and the number of events stored."""
+    timeline.ok("ingest", "-", input=DISPATCH)
+    found = timeline.events()
+    assert found
+    return found[0]["article_id"], len(found)
+
+
+def test_db_downgrade_refuses_to_delete_data_without_yes(timeline_any: Timeline) -> None:
+    _, count = _ingest_one(timeline_any)
+    timeline_any.ok("relations")  # projections are filled
+    head = timeline_any.ok("db", "current").stdout.strip()
+
+    refused = timeline_any("db", "downgrade", "base")
+
+    assert refused.exit_code == 1 and refused.stdout == ""
+    lines = stderr_lines(refused)
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"error: downgrading to base would delete {count} events, 1 article and {count} chain links, "
+    )
+    assert "cannot be rebuilt" in lines[0] and "projection rows, which are rebuilt" in lines[0]
+    assert "--yes" in lines[0]
+    assert timeline_any.ok("db", "current").stdout.strip() == head
+    assert len(timeline_any.events()) == count
+
+    done = timeline_any.ok("db", "downgrade", "base", "--yes")
+    assert done.stdout == "database at revision base\n"
+    assert f"deleted {count} events, 1 article and {count} chain links" in done.stderr
+    assert timeline_any.ok("db", "current").stdout.strip() == "base"
+
+
+def test_db_downgrade_long_flag_and_what_needs_no_flag(timeline_any: Timeline) -> None:
+    _, count = _ingest_one(timeline_any)
+    timeline_any.ok("relations")
+    # Down to 0001 drops only projections (derived) and sets the chain aside: no flag needed.
+    done = timeline_any.ok("db", "downgrade", "0001")
+    assert done.stdout == "database at revision 0001\n"
+    assert f"kept {count} chain links aside in table kept_event_chain" in done.stderr
+    assert "projection tables" in done.stderr and "rebuilt" in done.stderr
+    # Below 0001 the events go: refused, then done with the long spelling of --yes.
+    assert timeline_any("db", "downgrade", "base").exit_code == 1
+    assert timeline_any.ok("db", "current").stdout.strip() == "0001"
+    timeline_any.ok("db", "downgrade", "base", "--i-know-this-deletes-data")
+    assert timeline_any.ok("db", "current").stdout.strip() == "base"
+
+
+def test_erase_then_downgrade_and_upgrade_keeps_verify_passing(timeline_any: Timeline) -> None:
+    article_id, _ = _ingest_one(timeline_any)
+    timeline_any.ok("erase", article_id, "--reason", "a court order")
+    head = timeline_any.ok("verify").stdout.split()[-1]
+
+    timeline_any.ok("db", "downgrade", "0002")
+    timeline_any.ok("db", "upgrade", "head")
+
+    verified = timeline_any.ok("verify", "--head", head)
+    assert verified.stdout.strip().endswith(f"chain intact, head {head}")
+
+
+def test_db_downgrade_to_an_unknown_revision_is_one_line(timeline: Timeline) -> None:
+    timeline.ok("db", "upgrade")
+    result = timeline("db", "downgrade", "nosuch")
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [
+        "error: cannot downgrade to nosuch: Can't locate revision identified by 'nosuch'"
+    ]

@@ -3,11 +3,13 @@
 Extraction is pure CPU work and the store wants one writer, so a batch ingest extracts in worker
 processes while the caller stores. Workers are spawned (not forked): a forked child would share
 the parent's open database connections. The window of articles in flight is bounded, so a feed of
-any size streams through in constant memory.
+any size streams through in constant memory. Workers end with the parent, even when it is killed
+(:mod:`timeline.extract.lifeline`).
 """
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,6 +20,7 @@ from pathlib import Path
 from timeline.domain.articles import Article
 from timeline.domain.events import Event
 from timeline.extract.budget import BudgetExceeded, time_budget
+from timeline.extract.lifeline import die_with_parent
 from timeline.extract.pipeline import ArticleTooLongError, Extractor, NoSentencesError, TooManyEventsError
 
 _worker_extractor: Extractor | None = None
@@ -71,7 +74,7 @@ def extract_many(
         max_workers=jobs,
         mp_context=get_context("spawn"),
         initializer=_start_worker,
-        initargs=(tuple(lexicons),),
+        initargs=(os.getpid(), tuple(lexicons)),
     )
     pending: deque[Future[Extracted]] = deque()
     try:
@@ -87,8 +90,9 @@ def extract_many(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker(lexicons: tuple[Path, ...]) -> None:
+def _start_worker(parent_pid: int, lexicons: tuple[Path, ...]) -> None:
     global _worker_extractor
+    die_with_parent(parent_pid)  # first: loading the model takes seconds the parent may not live
     _worker_extractor = Extractor.load(lexicons)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .database import create_engine, current, downgrade, migrate, resolve_url, upgrade
+from .database import create_engine, current, downgrade, downgrade_report, migrate, resolve_url, upgrade
+from .downgrade_guard import DataLossRefused, DowngradeReport
 from .errors import (
     ConcurrencyError,
     EventConflictError,
@@ -29,6 +30,8 @@ __all__ = [
     "UPCASTERS",
     "AppendResult",
     "ConcurrencyError",
+    "DataLossRefused",
+    "DowngradeReport",
     "Erasure",
     "EventConflictError",
     "EventStore",
@@ -40,6 +43,7 @@ __all__ = [
     "create_engine",
     "current",
     "downgrade",
+    "downgrade_report",
     "migrate",
     "open_store",
     "resolve_url",

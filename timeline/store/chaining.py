@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 
 from . import chain
@@ -54,9 +54,10 @@ def hashed_row(row: Sequence[Any]) -> tuple[int, str, list[Any], Any]:
     return row[0], chain.record_stamp(row[1]), chain.normalised(row[2:-1]), row[-1]
 
 
-def event_pages(conn: Connection, batch: int = 1000) -> Iterator[list[tuple[int, str, list[Any], Any]]]:
-    """Every event as (position, record stamp, normalised values, sentence), a page at a time."""
-    after = 0
+def event_pages(
+    conn: Connection, batch: int = 1000, after: int = 0
+) -> Iterator[list[tuple[int, str, list[Any], Any]]]:
+    """Events past ``after`` as (position, record stamp, normalised values, sentence), a page at a time."""
     while True:
         page = conn.execute(_PAGE, {"after": after, "limit": batch}).all()
         if not page:
@@ -66,11 +67,13 @@ def event_pages(conn: Connection, batch: int = 1000) -> Iterator[list[tuple[int,
 
 
 def backfill(conn: Connection, batch: int = 1000) -> int:
-    """Link every event, in position order, into an empty chain (INSERTs only); returns how many."""
+    """Link every event past the chain's last link, in position order (INSERTs only); returns how many."""
     linked = 0
     previous = head(conn)
+    # A chain that a downgrade kept and an upgrade restored already covers the events up to its end.
+    last = conn.execute(select(func.max(event_chain.c.position))).scalar() or 0
     insert_links = dialect_for(conn.dialect.name).insert_links
-    for page in event_pages(conn, batch):
+    for page in event_pages(conn, batch, after=last):
         made = chain.links(previous, [(p, at, values, chain.digest(s)) for p, at, values, s in page])
         insert_links(conn, made)
         previous = made[-1][3]

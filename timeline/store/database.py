@@ -11,10 +11,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
 
 from .dialects import READ_ONLY, dialect_for
+from .downgrade_guard import DataLossRefused, DowngradeReport, compare, tally
 from .errors import StoreError
 
 ENV_VAR = "TIMELINE_DATABASE_URL"
@@ -82,11 +84,18 @@ def _run(url: str | None, action: str, revision: str) -> str | None:
     try:
         with engine.connect() as conn, conn.begin():
             dialect_for(engine.dialect.name).lock_for_migration(conn)
-            getattr(command, action)(alembic_config(conn), revision)
+            _alembic(action, conn, revision)
         with engine.connect() as conn:
             return _revision(conn)
     finally:
         engine.dispose()
+
+
+def _alembic(action: str, conn: Connection, revision: str) -> None:
+    try:
+        getattr(command, action)(alembic_config(conn), revision)
+    except CommandError as exc:  # an unknown revision, or one on the wrong side: the operator's mistake
+        raise StoreError(f"cannot {action} to {revision}: {exc}") from exc
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> str | None:
@@ -94,9 +103,31 @@ def upgrade(url: str | None = None, revision: str = "head") -> str | None:
     return _run(url, "upgrade", revision)
 
 
-def downgrade(url: str | None, revision: str) -> str | None:
-    """`timeline db downgrade REV`: migrate down to ``revision`` ("base" drops everything)."""
-    return _run(url, "downgrade", revision)
+def downgrade(url: str | None, revision: str, delete_data: bool = False) -> str | None:
+    """Migrate down to ``revision`` ("base" drops everything); returns the revision now current.
+
+    Refuses (DataLossRefused, nothing changed) when that would delete events, articles, chain
+    links or erasures, unless ``delete_data``.
+    """
+    return downgrade_report(url, revision, delete_data).revision
+
+
+def downgrade_report(url: str | None, revision: str, delete_data: bool = False) -> DowngradeReport:
+    """`timeline db downgrade REV [--yes]`: :func:`downgrade`, and what it did to the data."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            dialect_for(engine.dialect.name).lock_for_migration(conn)
+            # Measured, not predicted: the rows before and after, in the downgrade's own transaction,
+            # which the refusal rolls back (DDL is transactional on both databases).
+            before = tally(conn)
+            _alembic("downgrade", conn, revision)
+            report = compare(_revision(conn), before, tally(conn))
+            if report.deletes_records and not delete_data:
+                raise DataLossRefused(revision, report)
+        return report
+    finally:
+        engine.dispose()
 
 
 def current(url: str | None = None) -> str | None:

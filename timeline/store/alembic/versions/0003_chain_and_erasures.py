@@ -42,6 +42,11 @@ ERASABLE: dict[str, tuple[dict[str, str | None], tuple[str, ...]]] = {
 }  # fmt: skip
 
 
+#: Where a downgrade keeps the rows of this revision that nothing can rebuild (the erasures, and the
+#: chain, which holds the digests of erased sentences), so that an upgrade puts them back as they were.
+KEPT: dict[str, str] = {"event_chain": "kept_event_chain", "erasures": "kept_erasures"}
+
+
 def upgrade() -> None:
     dialect = dialect_for(op.get_context().dialect.name)
     op.create_table(
@@ -74,7 +79,15 @@ def upgrade() -> None:
         sa.Column("text_sha256", sa.String(64), nullable=False),
         sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
     )
-    # Existing events get their links now, by INSERTs only: no event row is touched.
+    # What a downgrade kept aside comes back unchanged: the digests of erased sentences cannot be
+    # recomputed, and verify needs each erasure row.
+    present = set(sa.inspect(op.get_bind()).get_table_names())
+    for table, kept in KEPT.items():
+        if kept in present:
+            _copy(kept, table)
+            op.drop_table(kept)
+    # Events not linked yet (all of them, or those appended below this revision) get their links
+    # now, by INSERTs only: no event row is touched.
     backfill(op.get_bind())
     for table in NEW_APPEND_ONLY:
         for statement in dialect.append_only_ddl(table):
@@ -92,5 +105,30 @@ def downgrade() -> None:
     for table in NEW_APPEND_ONLY:
         for statement in dialect.drop_append_only_ddl(table):
             op.execute(statement)
+    # Kept aside, append-only like the originals, for the next upgrade (0001's downgrade drops them).
+    for table, kept in KEPT.items():
+        _keep(table, kept)
+        for statement in dialect.append_only_ddl(kept):
+            op.execute(statement)
     op.drop_table("erasures")
     op.drop_table("event_chain")
+
+
+def _keep(table: str, kept: str) -> None:
+    """A copy of ``table``'s columns and rows, without its foreign keys (they would stop the
+    downgrades below from dropping events and articles)."""
+    # A copy left by an older timeline's upgrade, which did not know about it, is stale.
+    op.execute(f"DROP TABLE IF EXISTS {kept}")
+    source = sa.Table(table, sa.MetaData(), autoload_with=op.get_bind())
+    op.create_table(
+        kept,
+        *(sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable) for c in source.columns),
+    )
+    _copy(table, kept)
+
+
+def _copy(source: str, target: str) -> None:
+    """Every row of ``source`` into ``target`` (the columns ``target`` has), in key order."""
+    columns = [c["name"] for c in sa.inspect(op.get_bind()).get_columns(target)]
+    names = ", ".join(columns)
+    op.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {source} ORDER BY {columns[0]}")
