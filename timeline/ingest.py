@@ -315,9 +315,7 @@ def store_extracted(store: Any, extracted: Extracted, options: IngestOptions) ->
     events = extracted.events
     if len(events) > options.max_events:
         return Outcome(
-            name,
-            "failed",
-            article.article_id,
+            name, "failed", article.article_id,
             message=(
                 f"{len(events)} events, over the limit of {options.max_events} (raise it with --max-events)"
             ),
