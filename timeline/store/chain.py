@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -209,8 +209,3 @@ def read_signature(key: bytes, signature: str) -> tuple[int, str] | None:
     return (
         (position, head) if hmac.compare_digest(sign_head(key, position, head), signature.strip()) else None
     )
-
-
-def payload_words(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The erasable words of a payload (for tests and messages)."""
-    return {key: payload[key] for key in ERASABLE_PAYLOAD_KEYS if key in payload}
