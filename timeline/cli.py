@@ -115,14 +115,19 @@ def as_of_option(help_text: str) -> Any:
 
 
 known_at_option = click.option(
-    "--known-at", type=MOMENT,
+    "--known-at",
+    type=MOMENT,
     help="What the store knew then: a timestamp (UTC unless it has a zone) or a date (its end).",
 )
 
 
 def format_option(choices: tuple[str, ...]) -> Any:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
         help="Output format.",
     )
 
@@ -158,7 +163,10 @@ def emit(chunks: Iterable[str]) -> None:
 
 @click.group(cls=TimelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--db", "db_url", envvar=DATABASE_ENV, metavar="URL",
+    "--db",
+    "db_url",
+    envvar=DATABASE_ENV,
+    metavar="URL",
     help=f"SQLAlchemy database URL (default: ${DATABASE_ENV}, else sqlite file ./timeline.db).",
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
@@ -182,26 +190,44 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
 @click.option("--published", type=DAY, help="Publication date for texts without a date line.")
 @click.option(
-    "--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An extra lexicon file (repeatable).",
 )
 @click.option(
-    "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
     help="Refuse articles larger than this.",
 )
 @click.option(
-    "--max-events", type=click.IntRange(min=1), default=DEFAULT_MAX_EVENTS, show_default=True,
+    "--max-events",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_EVENTS,
+    show_default=True,
     help="Refuse an article that yields more events than this.",
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=0), default=0,
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
     help="Extraction processes (0: one per core when there are many articles, else 1).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures still show).")
 @click.pass_obj
 def ingest(
-    session: Session, paths: tuple[str, ...], published: date | None, lexicons: tuple[Path, ...],
-    max_bytes: int, max_events: int, jobs: int, quiet: bool,
+    session: Session,
+    paths: tuple[str, ...],
+    published: date | None,
+    lexicons: tuple[Path, ...],
+    max_bytes: int,
+    max_events: int,
+    jobs: int,
+    quiet: bool,
 ) -> None:
     """Extract events from articles and append them.
 
@@ -258,8 +284,12 @@ def event_filter_options(command: Any) -> Any:
         click.option("--actor", metavar="C", help=f"Actor: {PARTY_HELP}."),
         click.option("--target", metavar="C", help=f"Target: {PARTY_HELP}."),
         click.option(
-            "--type", "types", multiple=True, type=click.Choice(_event_types(), case_sensitive=False),
-            metavar="TYPE", help=EVENT_TYPES_HELP,
+            "--type",
+            "types",
+            multiple=True,
+            type=click.Choice(_event_types(), case_sensitive=False),
+            metavar="TYPE",
+            help=EVENT_TYPES_HELP,
         ),
         click.option("--since", type=DAY, help="Only events that occurred on or after this date."),
         click.option("--until", type=DAY, help="Only events that occurred on or before this date."),
@@ -278,14 +308,32 @@ def event_filter_options(command: Any) -> Any:
 @format_option(output.FORMATS)
 @click.pass_obj
 def events(
-    session: Session, as_of: date | None, known_at: datetime | None, actor: str | None, target: str | None,
-    types: tuple[str, ...], since: date | None, until: date | None, article_id: str | None,
-    limit: int | None, include_retracted: bool, as_facts: bool, fmt: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    actor: str | None,
+    target: str | None,
+    types: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    article_id: str | None,
+    limit: int | None,
+    include_retracted: bool,
+    as_facts: bool,
+    fmt: str,
 ) -> None:
     """List events in the order they were recorded (or, with --facts, the facts they report)."""
     query = service.events_query(
-        as_of=as_of, known_at=known_at, actor=actor, target=target, types=types, since=since,
-        until=until, article_id=article_id, limit=limit, include_retracted=include_retracted,
+        as_of=as_of,
+        known_at=known_at,
+        actor=actor,
+        target=target,
+        types=types,
+        since=since,
+        until=until,
+        article_id=article_id,
+        limit=limit,
+        include_retracted=include_retracted,
     )
     if as_facts:
         emit(_render(service.facts(session.store, query), fmt, output.facts_table))
@@ -317,8 +365,12 @@ def _render(
 @format_option(output.TABLE_JSON)
 @click.pass_obj
 def relations(
-    session: Session, as_of: date | None, known_at: datetime | None, explain: tuple[str, str] | None,
-    dyad: tuple[str, str] | None, fmt: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    explain: tuple[str, str] | None,
+    dyad: tuple[str, str] | None,
+    fmt: str,
 ) -> None:
     """The status of each relationship between two countries."""
     if explain:
@@ -358,8 +410,12 @@ def history(
 @format_option(output.TABLE_JSON)
 @click.pass_obj
 def invitations(
-    session: Session, as_of: date | None, known_at: datetime | None, status: str | None,
-    dyad: tuple[str, str] | None, fmt: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    status: str | None,
+    dyad: tuple[str, str] | None,
+    fmt: str,
 ) -> None:
     """Who invited whom, where to, since when, and where each stands."""
     day = as_of or today()
@@ -384,7 +440,12 @@ def replay(session: Session, as_of: date | None, known_at: datetime | None) -> N
 
 
 output_file_option = click.option(
-    "-o", "--output", "output_path", metavar="FILE", default="-", show_default=True,
+    "-o",
+    "--output",
+    "output_path",
+    metavar="FILE",
+    default="-",
+    show_default=True,
     help="Write here (written whole or not at all); `-` is stdout.",
 )
 
@@ -400,7 +461,10 @@ def _open_output(path: str) -> Any:
 @output_file_option
 @click.pass_obj
 def report(
-    session: Session, countries: tuple[str, ...], as_of: date | None, known_at: datetime | None,
+    session: Session,
+    countries: tuple[str, ...],
+    as_of: date | None,
+    known_at: datetime | None,
     output_path: str,
 ) -> None:
     """A self-contained HTML report of the dyad A-B (or of every dyad): tone, events, invitations, sources.
@@ -420,20 +484,40 @@ def report(
 @event_filter_options
 @click.option("--include-retracted", is_flag=True, help="Also export events that were retracted.")
 @click.option(
-    "--format", "fmt", type=click.Choice(("csv", "jsonl", "cameo")), default="csv", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "jsonl", "cameo")),
+    default="csv",
+    show_default=True,
     help="csv/jsonl: every field of each event; cameo: GDELT-layout tab-separated rows.",
 )
 @output_file_option
 @click.pass_obj
 def export(
-    session: Session, as_of: date | None, known_at: datetime | None, actor: str | None, target: str | None,
-    types: tuple[str, ...], since: date | None, until: date | None, article_id: str | None,
-    include_retracted: bool, fmt: str, output_path: str,
+    session: Session,
+    as_of: date | None,
+    known_at: datetime | None,
+    actor: str | None,
+    target: str | None,
+    types: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    article_id: str | None,
+    include_retracted: bool,
+    fmt: str,
+    output_path: str,
 ) -> None:
     """Export events for other tools, streamed in record order (constant memory at any size)."""
     query = service.events_query(
-        as_of=as_of, known_at=known_at, actor=actor, target=target, types=types, since=since,
-        until=until, article_id=article_id, include_retracted=include_retracted,
+        as_of=as_of,
+        known_at=known_at,
+        actor=actor,
+        target=target,
+        types=types,
+        since=since,
+        until=until,
+        article_id=article_id,
+        include_retracted=include_retracted,
     )
     with _open_output(output_path) as out:
         count = service.export_events(session.store, query, fmt, out)
@@ -478,11 +562,16 @@ def erase(session: Session, article_id: str, reason: str) -> None:
 
 @cli.command()
 @click.option(
-    "--head", "anchors", multiple=True, metavar="HASH",
+    "--head",
+    "anchors",
+    multiple=True,
+    metavar="HASH",
     help="A head printed by an earlier verify: fail unless it is still in the chain (repeatable).",
 )
 @click.option(
-    "--key-file", type=click.Path(dir_okay=False, path_type=Path), envvar="TIMELINE_KEY_FILE",
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="TIMELINE_KEY_FILE",
     help="The operator's secret key, kept away from the database (for --sign and --signature).",
 )
 @click.option("--sign", is_flag=True, help="After a clean verify, print the head signed with the key.")

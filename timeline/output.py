@@ -18,8 +18,21 @@ TABLE_JSON = ("table", "json")
 
 #: Fields of an event in the order of the contract (ARCHITECTURE.md); the store's extras follow.
 EVENT_FIELDS = (
-    "position", "event_id", "type", "modality", "occurred_on", "date_precision", "actor", "target",
-    "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
+    "position",
+    "event_id",
+    "type",
+    "modality",
+    "occurred_on",
+    "date_precision",
+    "actor",
+    "target",
+    "cameo",
+    "goldstein",
+    "article_id",
+    "sentence_index",
+    "sentence",
+    "recorded_at",
+    "payload",
 )
 EXCERPT_WIDTH = 70
 
@@ -131,7 +144,7 @@ def _cell(value: Any) -> str:
 
 
 def party_label(party: Mapping[str, Any] | None) -> str:
-    """"PAK (Sharif)": the country and the person's surname, where known."""
+    """ "PAK (Sharif)": the country and the person's surname, where known."""
     party = party or {}
     country, name = party.get("country"), party.get("name")
     surname = name.split()[-1] if name else None
@@ -272,4 +285,3 @@ def _tone_change(item: Mapping[str, Any]) -> str:
     if item.get("tone_changed") and item.get("previous_tone"):
         return f"{item['previous_tone']} -> {tone}"
     return tone
-
