@@ -591,6 +591,8 @@ def erase(session: Session, article_id: str, reason: str) -> None:
         f"erased article {article_id}: its text and {done.sentences} event sentences "
         f"(ArticleErased {done.tombstone.event_id} at position {done.tombstone.position})"
     )
+    for note in done.notes:  # what is left to the operator (a reader holding the WAL; PostgreSQL's files)
+        click.echo(note, err=True)
 
 
 @cli.command()
@@ -601,17 +603,34 @@ def erase(session: Session, article_id: str, reason: str) -> None:
     metavar="HASH",
     help="A head printed by an earlier verify: fail unless it is still in the chain (repeatable).",
 )
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="TIMELINE_KEY_FILE",
+    help="The operator's secret key, kept away from the database (for --sign and --signature).",
+)
+@click.option("--sign", is_flag=True, help="After a clean verify, print the head signed with the key.")
+@click.option("--signature", metavar="SIG", help="A head signed earlier: fail unless the chain ends there.")
 @click.pass_obj
-def verify(session: Session, anchors: tuple[str, ...]) -> None:
-    """Check the store for tampering: hash chain, positions, stream versions, provenance.
+def verify(
+    session: Session, anchors: tuple[str, ...], key_file: Path | None, sign: bool, signature: str | None
+) -> None:
+    """Check the store for tampering: hash chain, article seals, erasures, triggers, projections.
 
     Exits 0 with a one-line summary when all holds; otherwise lists the problems on stderr and
     exits 1, naming the first broken position. Keep the printed head somewhere else: with
-    --head it also shows events cut from the end of the stream.
+    --head it also shows events cut from the end of the stream. With a key only the operator
+    holds, --sign prints a signed head and --signature fails if anything was appended or
+    changed since: without the key nobody can sign a longer chain.
     """
-    found = service.verify(session.store, anchors)
+    key = service.read_key(key_file) if key_file is not None else None
+    if (sign or signature) and key is None:
+        raise click.UsageError("--sign and --signature need the key: --key-file FILE (or $TIMELINE_KEY_FILE)")
+    found = service.verify(session.store, anchors, key=key, signature=signature)
     if found.ok:
         say(found.line())
+        if sign and key is not None:
+            say(f"signed head: {service.sign_head(key, found)}")
         return
     for problem in found.problems:
         say(problem.line(), err=True)

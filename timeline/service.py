@@ -330,12 +330,34 @@ def retract(store: Any, event_id: str, reason: str, on: date | None = None) -> E
 # --- tamper evidence and legal erasure -------------------------------------------------------
 
 
-def verify(store: Any, anchors: Sequence[str] = ()) -> Any:
-    """Walk the store: hash chain, positions, stream versions, provenance (a VerifyReport).
+def verify(
+    store: Any, anchors: Sequence[str] = (), key: bytes | None = None, signature: str | None = None
+) -> Any:
+    """Walk the store: hash chain, seals, erasures, triggers, projections (a VerifyReport).
 
     ``anchors`` are heads printed by earlier runs; each must still be in the chain.
+    ``signature`` (with ``key``) is a head signed earlier: the chain must still end there.
     """
-    return store.verify(anchors)
+    signed = (key, signature) if key is not None and signature is not None else None
+    return store.verify(anchors, signed=signed)
+
+
+def read_key(path: Any) -> bytes:
+    """The operator's key from a file (surrounding whitespace ignored); refused when missing or short."""
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise ServiceError(f"cannot read the key file {path}: {exc.strerror or exc}") from None
+    if len(key) < 16:
+        raise ServiceError(f"the key file {path} holds {len(key)} bytes; a key needs at least 16")
+    return key
+
+
+def sign_head(key: bytes, report: Any) -> str:
+    """The verified head, signed with the operator's key (to store away from the database)."""
+    from timeline.store.chain import sign_head as sign
+
+    return sign(key, report.position, report.head)
 
 
 def erase(store: Any, article_id: str, reason: str) -> Any:

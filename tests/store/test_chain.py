@@ -33,6 +33,8 @@ def drop_guards(engine: Engine, *tables: str) -> None:
         "events": ("events_no_update", "events_no_delete"),
         "articles": ("articles_no_update", "articles_no_delete"),
         "event_chain": ("event_chain_append_only", "event_chain_no_update", "event_chain_no_delete"),
+        "erasures": ("erasures_append_only", "erasures_no_update", "erasures_no_delete"),
+        "article_seals": ("article_seals_append_only", "article_seals_no_update", "article_seals_no_delete"),
     }
     with engine.begin() as conn:
         for table in tables:
@@ -77,25 +79,39 @@ def test_each_append_extends_the_chain(store: EventStore, engine: Engine) -> Non
     assert report.events == 6 and report.head == rows[-1][3]
 
 
-def test_link_covers_the_sentence_by_its_digest(store: EventStore, engine: Engine) -> None:
+def test_link_covers_the_sentence_words_and_article_by_digest(store: EventStore, engine: Engine) -> None:
     source = sample.article()
-    stored = store.append([sample.event(1, source=source)], source).events[0]
-    ((position, sentence_sha256, _, hashed),) = chain_rows(engine)
-    assert sentence_sha256 == digest(stored.provenance.sentence)
+    event = sample.event(1, source=source, payload={"trigger": "beckon", "note": "sample 1"})
+    stored = store.append([event], source).events[0]
+    ((position, sentence_sha256, prev, hashed),) = chain_rows(engine)
+    assert sentence_sha256 == digest(stored.provenance.sentence) and prev == GENESIS
     # Recomputed by hand from the event as the store returns it: a JSON array in a fixed order.
     content = stored.content()
     columns = {
         **content,
         **{f"{side}_{key}": value for side in ("actor", "target") for key, value in content[side].items()},
-        "payload": '{"note":"sample 1"}',
+        "payload": '{"note":"sample 1"}',  # sorted, without the trigger words
     }
     values = [columns[name] for name in CHAINED_COLUMNS]
     stamp = stored.recorded_at.astimezone(UTC).isoformat(timespec="microseconds")
-    body = json.dumps(
-        [1, position, stamp, values, sentence_sha256], ensure_ascii=False, separators=(",", ":")
-    )
+    words = digest('{"trigger":"beckon"}')
+    meta = [
+        2,
+        source.article_id,
+        "2024-05-02",
+        source.outlet,
+        stamp,
+        digest(source.text),
+        digest(source.title),
+    ]
+    seal = hashlib.sha256(_compact([*meta, digest(source.url)]).encode()).hexdigest()
+    body = _compact([2, position, stamp, values, sentence_sha256, words, seal])
     assert hashed == hashlib.sha256(f"{GENESIS}\n{body}".encode()).hexdigest()
-    assert "Sentence number 1." not in body  # the sentence itself is not hashed, only its digest
+    assert "Sentence number 1." not in body and "beckon" not in body  # only their digests are hashed
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 EDITS = {
@@ -264,6 +280,165 @@ def test_an_earlier_head_shows_events_cut_from_the_end(store: EventStore, attack
     with attacker.begin() as conn:  # cut the last event and its link: what is left still links
         conn.execute(sa.text("DELETE FROM event_chain WHERE position = :p"), {"p": positions[-1]})
         conn.execute(sa.text("DELETE FROM events WHERE position = :p"), {"p": positions[-1]})
-    assert store.verify().ok  # a chain alone cannot see a cut at its end...
+    cut = store.verify()  # a chain alone cannot see a cut at its end (only the dropped triggers)...
+    assert cut.problems and all("trigger" in p.message for p in cut.problems)
     report = store.verify([noted])  # ...an anchor can
-    assert not report.ok and noted in report.line()
+    assert any(noted in p.message for p in report.problems)
+
+
+# -- what the chain covers beyond the event rows: articles, erasures, triggers, a signed head ------
+
+ARTICLE_EDITS = {
+    "published": "UPDATE articles SET published = '2019-01-01' WHERE article_id = :a",
+    "outlet": "UPDATE articles SET outlet = 'Another Paper' WHERE article_id = :a",
+    "title": "UPDATE articles SET title = 'A better title' WHERE article_id = :a",
+    "url": "UPDATE articles SET url = 'https://elsewhere.test/x' WHERE article_id = :a",
+    "url removed": "UPDATE articles SET url = NULL WHERE article_id = :a",
+    # Same content-hash id (the id ignores surrounding whitespace), different bytes.
+    "whitespace": "UPDATE articles SET text = text || '  ' WHERE article_id = :a",
+}
+
+
+@pytest.mark.parametrize("edit", ARTICLE_EDITS)
+def test_verify_catches_edited_article_metadata(store: EventStore, attacker: Engine, edit: str) -> None:
+    three_articles(store)
+    (second,) = [e for e in store.read() if e.stream_version == 1][1:2]
+    article_id = second.provenance.article_id
+    drop_guards(attacker, "articles")
+    with attacker.begin() as conn:
+        assert conn.execute(sa.text(ARTICLE_EDITS[edit]), {"a": article_id}).rowcount == 1
+    report = store.verify()
+    assert not report.ok
+    assert report.first is not None and report.first.position == second.position
+    assert any(article_id in p.message for p in report.problems if "trigger" not in p.message)
+
+
+def test_verify_catches_an_article_and_its_seal_edited_together(store: EventStore, attacker: Engine) -> None:
+    from timeline.store.chain import article_seal
+
+    three_articles(store)
+    first = next(iter(store.read()))
+    article_id = first.provenance.article_id
+    drop_guards(attacker, "articles", "article_seals")
+    with attacker.begin() as conn:  # a careful forger recomputes the seal too: the links still hold the old
+        conn.execute(
+            sa.text("UPDATE articles SET outlet = 'Forged' WHERE article_id = :a"), {"a": article_id}
+        )
+        row = conn.execute(
+            sa.text(
+                "SELECT a.published, a.recorded_at, s.text_sha256, s.title_sha256, s.url_sha256 "
+                "FROM articles a JOIN article_seals s USING (article_id) WHERE article_id = :a"
+            ),
+            {"a": article_id},
+        ).one()
+        seal = article_seal(article_id, row[0], "Forged", row[1], *row[2:])
+        conn.execute(
+            sa.text("UPDATE article_seals SET seal = :s WHERE article_id = :a"), {"s": seal, "a": article_id}
+        )
+    report = store.verify()
+    assert report.first is not None and report.first.position == first.position
+    assert "seal mismatch" in report.first.message
+
+
+def test_verify_catches_an_edited_erasure_reason(store: EventStore, attacker: Engine) -> None:
+    three_articles(store)
+    article_id = next(iter(store.read())).provenance.article_id
+    store.erase(article_id, "court order 5")
+    assert store.verify().ok
+    drop_guards(attacker, "erasures")
+    with attacker.begin() as conn:
+        conn.execute(sa.text("UPDATE erasures SET reason = 'routine cleanup'"))
+    messages = [p.message for p in store.verify().problems]
+    assert any("differs from its tombstone" in m and article_id in m for m in messages), messages
+
+
+@pytest.mark.parametrize("table", ["events", "articles", "event_chain", "erasures", "article_seals"])
+def test_verify_catches_a_dropped_trigger(store: EventStore, attacker: Engine, table: str) -> None:
+    three_articles(store)
+    assert store.verify().ok
+    drop_guards(attacker, table)
+    report = store.verify()
+    assert not report.ok
+    assert all(f"on {table} is missing" in p.message for p in report.problems)
+
+
+def test_verify_catches_a_disabled_trigger(store: EventStore, attacker: Engine) -> None:
+    if attacker.dialect.name != "postgresql":
+        pytest.skip("SQLite triggers cannot be disabled, only dropped (tested above)")
+    three_articles(store)
+    with attacker.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE events DISABLE TRIGGER events_no_delete"))
+    (problem,) = store.verify().problems
+    assert problem.message == "the append-only trigger events_no_delete on events is disabled"
+
+
+KEY = b"an operator key kept on paper, not in the database"
+
+
+def test_a_signed_head_catches_a_forged_event_with_a_correct_link(store: EventStore, db_url: str) -> None:
+    from timeline.store import open_store
+    from timeline.store.chain import sign_head
+
+    three_articles(store)
+    clean = store.verify()
+    signature = sign_head(KEY, clean.position, clean.head)
+    assert store.verify(signed=(KEY, signature)).ok
+    with open_store(db_url) as forger:  # database access, but not the key: the link is computed right
+        forger.append([sample.event(1, stream="forged", type="SanctionsImposed")])
+    assert store.verify().ok  # the chain alone cannot tell a forged append from a real one...
+    report = store.verify(signed=(KEY, signature))  # ...the signed head can
+    assert not report.ok
+    assert "1 events after the signed head" in report.line()
+    # The forger's own signature for the new head is refused without the key.
+    forged = store.verify()
+    assert not store.verify(
+        signed=(KEY, sign_head(b"a guess at the key, sixteen+", forged.position, forged.head))
+    ).ok
+    tampered = signature.replace(signature[-1], "0" if signature[-1] != "0" else "1")
+    assert "not made with this key" in store.verify(signed=(KEY, tampered)).line()
+
+
+def test_migration_0004_relinks_and_removes_trigger_words_of_earlier_erasures(
+    db_url: str, store: EventStore, engine: Engine
+) -> None:
+    source = sample.article("A made-up report of an invitation to talks.")
+    said = sample.event(1, source=source, payload={"trigger": "invite", "note": "sample"})
+    store.append([said, sample.event(2, source=source)], source)
+    three_articles(store)
+    store.close()
+    assert downgrade(db_url, "0003") == "0003"
+    with engine.connect() as conn:  # format 1 links, no seals
+        assert "article_seals" not in sa.inspect(conn).get_table_names()
+    # An erase as release 0003 made it: sentence blanked, trigger words left in the payload.
+    with engine.begin() as conn:
+        event_id = conn.execute(sa.text("SELECT event_id FROM events WHERE position = 1")).scalar()
+        conn.execute(
+            sa.text(
+                "INSERT INTO erasures (article_id, tombstone_event_id, reason, text_sha256, erased_at) "
+                "VALUES (:a, :e, 'court order', :d, CURRENT_TIMESTAMP)"
+            ),
+            {"a": source.article_id, "e": event_id, "d": digest(source.text)},
+        )
+        conn.execute(
+            sa.text("UPDATE events SET sentence = '' WHERE article_id = :a"), {"a": source.article_id}
+        )
+    upgrade(db_url)
+    reopened = EventStore(engine)
+    (first, *_) = list(reopened.read())
+    assert "trigger" not in first.payload and first.payload["note"] == "sample"
+    # (This hand-made erasure has no tombstone event, which verify reports; the chain itself holds.)
+    problems = [p.message for p in reopened.verify().problems]
+    assert not any("hash mismatch" in m or "digest mismatch" in m or "seal" in m for m in problems), problems
+
+
+def test_migration_0004_refuses_a_tampered_chain(db_url: str, store: EventStore, engine: Engine) -> None:
+    from timeline.store import StoreError
+
+    three_articles(store)
+    store.close()
+    downgrade(db_url, "0003")
+    drop_guards(engine, "events")
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE events SET actor_country = 'DEU' WHERE position = 4"))
+    with pytest.raises(StoreError, match="hash chain is broken at position 4"):
+        upgrade(db_url)

@@ -123,6 +123,7 @@ ABUSES = [
     "DELETE FROM articles WHERE article_id = :a",
     "DELETE FROM erasures",
     "UPDATE erasures SET reason = 'nothing to see'",
+    "UPDATE events SET payload = '{}' WHERE article_id = :a",
 ]
 
 
@@ -167,3 +168,100 @@ def test_an_erasure_row_forged_without_its_tombstone_is_caught(store: EventStore
     report = store.verify()
     assert not report.ok
     assert report.first.position == first_cited
+
+
+# -- a real article, through the extractor: its events quote the text (trigger words) -----------
+
+#: Made-up names and words that only this article, its title and its URL hold.
+REAL_TEXT = (
+    "Irish Foreign Minister Orlaith Brennagh invited Portuguese Prime Minister Tavio Marquessa to visit "
+    "Dublin next month, after both governments praised the Quenmore fisheries compact. Marquessa accepted "
+    "the invitation on Tuesday."
+)
+REAL_TITLE = "Zephyrine memo on the compact"
+REAL_URL = "https://quillmere.example/zephyrine-memo"
+#: Byte strings that must leave the database file and its WAL (the trigger words as stored in JSON).
+LEFTOVERS = (
+    b"Quenmore",
+    b"fisheries compact",
+    b"Zephyrine",
+    b"quillmere",
+    b'"invite"',
+    b'"accept"',
+    b'"trigger"',
+)
+
+
+def _extracted(store: EventStore) -> Article:
+    from timeline.extract.pipeline import extract_events
+
+    article = Article(
+        article_id_for(REAL_TEXT), date(2024, 3, 11), REAL_TEXT, "Coastal Courier", REAL_URL, REAL_TITLE
+    )
+    events = extract_events(article)
+    assert {e.payload.get("trigger") for e in events} >= {"invite", "accept"}  # words of the sentence
+    store.append(events, article)
+    return article
+
+
+def _file_bytes(folder: Path, name: str) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith(name)}
+
+
+def _left(found: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    return [(name, word) for name, raw in found.items() for word in LEFTOVERS if word in raw]
+
+
+def test_erase_removes_trigger_words_from_reads_and_verify_still_passes(store: EventStore) -> None:
+    article = _extracted(store)
+    done = store.erase(article.article_id, "court order 12: personal data")
+    mine = [e for e in store.read() if e.provenance and e.provenance.article_id == article.article_id]
+    assert mine and all("trigger" not in e.payload and e.provenance.sentence == "" for e in mine)
+    assert all(e.payload.get("invitee", {}).get("country") == "PRT" for e in mine if "invitee" in e.payload)
+    kept = store.get_article(article.article_id)
+    assert kept is not None and (kept.text, kept.title, kept.url) == ("", None, None)
+    assert store.verify().ok, store.verify().problems
+    if store.dialect_name == "postgresql":  # what only the operator can do, said by the erase itself
+        assert any("VACUUM FULL articles, events" in note for note in done.notes)
+        assert any("WAL" in note for note in done.notes) and any("backups" in note for note in done.notes)
+    else:
+        assert done.notes == ()
+
+
+def test_erase_leaves_no_word_in_the_sqlite_file_or_its_wal(tmp_path: Path) -> None:
+    from timeline.store import open_store
+
+    with open_store(f"sqlite:///{tmp_path / 'real.db'}") as store:
+        article = _extracted(store)
+        assert _left(_file_bytes(tmp_path, "real.db"))  # the words are on disk before the erase
+        done = store.erase(article.article_id, "court order 12")
+        assert done.notes == ()
+        # Read while the store is still open: closing the last connection would checkpoint anyway.
+        found = _file_bytes(tmp_path, "real.db")
+        assert found["real.db-wal"] == b""  # checkpointed and truncated
+        assert _left(found) == []
+
+
+def test_erase_warns_when_a_reader_holds_the_wal(tmp_path: Path) -> None:
+    import sqlite3
+
+    from timeline.store import open_store
+
+    path = tmp_path / "held.db"
+    with open_store(f"sqlite:///{path}") as store:
+        article = _extracted(store)
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT count(*) FROM articles").fetchone() == (1,)  # holds its snapshot
+        done = store.erase(article.article_id, "court order 12")
+        (warning,) = done.notes
+        assert warning.startswith(f"warning: another connection is reading {path}")
+        assert "PRAGMA wal_checkpoint(TRUNCATE)" in warning
+        assert _left(_file_bytes(tmp_path, "held.db"))  # what the warning is about
+        reader.execute("COMMIT")
+        reader.close()
+        # The warning's advice, once the reader is gone, clears both files.
+        with sqlite3.connect(path) as admin:
+            assert admin.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+        assert _left(_file_bytes(tmp_path, "held.db")) == []
+        assert store.verify().ok

@@ -28,6 +28,24 @@ APPEND_LOCK_KEY = 7_346_101
 PROJECTION_LOCK_KEY = 7_346_103
 MIGRATE_LOCK_KEY = 7_346_102
 
+#: How long an erase's checkpoint waits for SQLite readers before it reports them (milliseconds).
+ERASE_CHECKPOINT_WAIT_MS = 2000
+
+#: What a PostgreSQL operator must do after an erase for the text to leave the disk (README too).
+POSTGRES_ERASE_NOTES = (
+    "note: PostgreSQL keeps the old row versions (text, title, URL) in the table files until they "
+    "are rewritten: run `VACUUM FULL articles, events;` (it locks both tables while it runs), "
+    "then `CHECKPOINT;`",
+    "note: WAL segments written before the erase still hold the text until they are recycled: "
+    "delete archived WAL (archive_command/restore location) older than this erase, and check "
+    "wal_keep_size and replication slots, which keep old segments",
+    "note: backups and dumps taken before the erase (pg_dump, pg_basebackup, snapshots) still hold "
+    "the text: delete them or erase it there too",
+)
+
+#: Tables whose UPDATE trigger lets an audited erase through (migration 0003); the rest refuse all.
+ERASE_GUARDED = ("articles", "events")
+
 #: Seconds a SQLite connection waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_S = 30
 
@@ -101,11 +119,24 @@ class SQLiteDialect:
         )
         return [(event_id, position) for event_id, position in found]
 
-    def insert_links(self, conn: Connection, links: Sequence[tuple[int, str | None, str, str]]) -> None:
-        """Insert hash-chain rows (position, sentence_sha256, prev_hash, hash): one executemany."""
-        conn.exec_driver_sql(
-            "INSERT INTO event_chain (position, sentence_sha256, prev_hash, hash) VALUES (?, ?, ?, ?)", links
-        )
+    def insert_links(self, conn: Connection, links: Sequence[Sequence[Any]], columns: Sequence[str]) -> None:
+        """Insert hash-chain rows (values in ``columns`` order): one executemany."""
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO event_chain ({', '.join(columns)}) VALUES ({marks})", links)
+
+    def redacted_payload(self, column: str, keys: Sequence[str]) -> str:
+        """SQL for a JSON payload without ``keys`` (an erase's UPDATE and the guard use the same)."""
+        paths = ", ".join(f"'$.{key}'" for key in keys)
+        return f"json_remove({column}, {paths})"
+
+    def triggers(self, conn: Connection) -> dict[str, bool]:
+        """The triggers in the database, and whether each is enabled (SQLite's always are)."""
+        rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {name: True for (name,) in rows}
+
+    def guard_trigger_names(self, table: str) -> tuple[str, ...]:
+        """The triggers that keep ``table`` append-only (or erase-guarded), as migrations name them."""
+        return (f"{table}_no_update", f"{table}_no_delete")
 
     def append_only_ddl(self, table: str) -> list[str]:
         return [
@@ -137,13 +168,34 @@ class SQLiteDialect:
         return "database is locked" in text or "database is busy" in text
 
     def before_erase(self, conn: Connection) -> None:
-        # Freed space is overwritten with zeros, so the erased text does not linger in free pages.
+        # Freed space is overwritten with zeros, so the erased text does not linger in free pages
+        # or in the unused part of a page (cheaper than a VACUUM, which rewrites the whole file).
         conn.exec_driver_sql("PRAGMA secure_delete=ON")
 
-    def after_erase(self, engine: Engine) -> None:
-        """Copy the WAL back into the file and empty it, so the old pages leave the WAL too."""
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    def after_erase(self, engine: Engine) -> list[str]:
+        """Copy the WAL into the file and empty it, so that no old page with the text stays there.
+
+        Returns warnings for the operator when it cannot: a reader holding a snapshot keeps the
+        old pages (with the text) in the file and the WAL until it closes.
+        """
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
+            # Outside any transaction (a checkpoint cannot run in one), and without waiting the
+            # writers' 30 s for readers to go: a reader still there is reported instead.
+            cursor.execute(f"PRAGMA busy_timeout={ERASE_CHECKPOINT_WAIT_MS}")
+            busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        finally:
+            raw.close()
+        if not busy:
+            return []
+        where = engine.url.database or "the database"
+        return [
+            f"warning: another connection is reading {where}, so the erased text is still in {where} "
+            f"and {where}-wal; when no other timeline process is running, run: "
+            f"sqlite3 {where} 'PRAGMA wal_checkpoint(TRUNCATE)'",
+        ]
 
     def refuse_function_ddl(self) -> list[str]:
         return []
@@ -200,13 +252,33 @@ class PostgreSQLDialect:
         found = conn.exec_driver_sql(_postgres_insert(table, tuple(columns)), params)
         return [(event_id, position) for event_id, position in found]
 
-    def insert_links(self, conn: Connection, links: Sequence[tuple[int, str | None, str, str]]) -> None:
-        """Insert hash-chain rows (position, sentence_sha256, prev_hash, hash) in one statement."""
+    def insert_links(self, conn: Connection, links: Sequence[Sequence[Any]], columns: Sequence[str]) -> None:
+        """Insert hash-chain rows (values in ``columns`` order, position first) in one statement."""
+        values = ", ".join(["(r->>0)::bigint", *(f"r->>{i}" for i in range(1, len(columns)))])
         conn.exec_driver_sql(
-            "INSERT INTO event_chain (position, sentence_sha256, prev_hash, hash) "
-            "SELECT (r->>0)::bigint, r->>1, r->>2, r->>3 FROM jsonb_array_elements(%(rows)s::jsonb) AS r",
+            f"INSERT INTO event_chain ({', '.join(columns)}) "
+            f"SELECT {values} FROM jsonb_array_elements(%(rows)s::jsonb) AS r",
             {"rows": json.dumps(links)},
         )
+
+    def redacted_payload(self, column: str, keys: Sequence[str]) -> str:
+        """SQL for a JSON payload without ``keys`` (an erase's UPDATE and the guard use the same)."""
+        return f"({column}::jsonb - '{{{','.join(keys)}}}'::text[])::text"
+
+    def triggers(self, conn: Connection) -> dict[str, bool]:
+        """The user triggers on the store's tables, and whether each is enabled (not DISABLEd)."""
+        rows = conn.exec_driver_sql(
+            "SELECT t.tgname, t.tgenabled <> 'D' FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = to_regnamespace(current_schema())"
+        )
+        return {name: bool(enabled) for name, enabled in rows}
+
+    def guard_trigger_names(self, table: str) -> tuple[str, ...]:
+        """The triggers that keep ``table`` append-only (or erase-guarded), as migrations name them."""
+        if table in ERASE_GUARDED:
+            return (f"{table}_no_update", f"{table}_no_delete", f"{table}_no_truncate")
+        return (f"{table}_append_only", f"{table}_no_truncate")
 
     def append_only_ddl(self, table: str) -> list[str]:
         return [
@@ -254,10 +326,15 @@ class PostgreSQLDialect:
     def before_erase(self, conn: Connection) -> None:
         """Nothing to do: the old row versions go at the next VACUUM (see after_erase)."""
 
-    def after_erase(self, engine: Engine) -> None:
-        """Vacuum the two tables, so that the erased text's dead row versions are reclaimed."""
+    def after_erase(self, engine: Engine) -> list[str]:
+        """Vacuum the two tables (dead row versions reusable), and say what only the operator can do.
+
+        A plain VACUUM does not rewrite pages, and the WAL, archives and backups still hold
+        the text: the notes name the commands and places.
+        """
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM articles, events")
+        return list(POSTGRES_ERASE_NOTES)
 
     def refuse_function_ddl(self) -> list[str]:
         return [

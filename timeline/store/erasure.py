@@ -9,7 +9,8 @@ from timeline.domain.events import Event, event_id_for
 ERASURES_STREAM = "erasures"
 TOMBSTONE_TYPE = "ArticleErased"
 
-#: What an erase writes over (the triggers of migration 0003 accept exactly these values).
+#: What an erase writes over (the triggers of migrations 0003/0004 accept exactly these values).
+#: Events also lose their payload's quoted words (chain.ERASABLE_PAYLOAD_KEYS): see EventStore.erase.
 ARTICLE_BLANKS: dict[str, str | None] = {"text": "", "title": None, "url": None}
 EVENT_BLANKS: dict[str, str | None] = {"sentence": ""}
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, insert, select, update
+from sqlalchemy import Engine, Select, func, insert, literal_column, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -54,6 +54,7 @@ class Erasure:
     tombstone: Event
     sentences: int  # event sentences blanked
     text_sha256: str  # digest of the text that was removed
+    notes: tuple[str, ...] = ()  # what the operator must still do for the text to leave the disk
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,7 @@ class EventStore:
             last_position, recorded_at = self._next_record_time(conn)
             if article is not None:
                 conn.execute(insert(articles), [article_row(article, recorded_at)])
+                chaining.seal_article(conn, article, recorded_at)
             stored = self._stored(conn, [e.event_id for e in unique])
             fresh = []
             for event in unique:
@@ -340,10 +342,18 @@ class EventStore:
             conn.execute(
                 update(articles).where(articles.c.article_id == article_id).values(erasure.ARTICLE_BLANKS)
             )
-            conn.execute(update(events).where(events.c.article_id == article_id).values(erasure.EVENT_BLANKS))
-        with suppress(DBAPIError):  # housekeeping only (the rows hold no text now): never fail the erase
-            self.dialect.after_erase(self.engine)
-        return Erasure(stored_copy(stored, position, recorded_at), sentences, text_sha256)
+            redacted = self.dialect.redacted_payload("payload", chain.ERASABLE_PAYLOAD_KEYS)
+            conn.execute(
+                update(events)
+                .where(events.c.article_id == article_id)
+                .values({**erasure.EVENT_BLANKS, "payload": literal_column(redacted)})
+            )
+        try:  # housekeeping (the rows hold no text now): never fail the erase, but say what is left
+            notes = tuple(self.dialect.after_erase(self.engine))
+        except DBAPIError as exc:
+            notes = (f"warning: could not clear the old copies of the text ({exc.orig}); run the erase's "
+                     "housekeeping by hand (see the README, Erasing an article)",)  # fmt: skip
+        return Erasure(stored_copy(stored, position, recorded_at), sentences, text_sha256, notes)
 
     def erasure_of(self, article_id: str) -> dict[str, Any] | None:
         """The erasure record of an article (reason, when, tombstone), or None if it was not erased."""
@@ -351,12 +361,22 @@ class EventStore:
             row = conn.execute(select(erasures).where(erasures.c.article_id == article_id)).first()
         return None if row is None else dict(row._mapping)
 
-    def verify(self, anchors: Sequence[str] = ()) -> VerifyReport:
-        """Walk the whole store and check the hash chain, positions, versions and provenance.
+    def verify(
+        self, anchors: Sequence[str] = (), signed: tuple[bytes, str] | None = None, projections: bool = True
+    ) -> VerifyReport:
+        """Walk the whole store and check the hash chain, positions, versions, provenance, triggers.
 
         ``anchors``: heads noted earlier (outside the database); each must still be in the chain.
+        ``signed``: (key, signature) of a head signed with the operator's key; nothing may follow it.
+        ``projections``: also compare the persisted projection tables with a refold of the stream.
         """
-        return verify(self.engine, anchors)
+        check = None
+        if projections:
+            from .projection_check import differences  # it needs the projection store, built on this one
+            from .projection_store import ProjectionStore
+
+            check = lambda: differences(ProjectionStore(self))  # noqa: E731
+        return verify(self.engine, anchors, check, signed)
 
     # -- read ---------------------------------------------------------------------------------
 

@@ -97,6 +97,20 @@ event_chain = Table(
     Column("sentence_sha256", String(64)),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("words_sha256", String(64)),  # the payload's erasable words (migration 0004)
+    Column("article_seal", String(64)),  # the cited article's seal (migration 0004)
+)
+
+#: Each article's seal (see chain.article_seal) and the digests it is made of, written with the
+#: article; the links of the article's events cover the seal (migration 0004).
+article_seals = Table(
+    "article_seals",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.article_id"), primary_key=True),
+    Column("text_sha256", String(64), nullable=False),
+    Column("title_sha256", String(64)),
+    Column("url_sha256", String(64)),
+    Column("seal", String(64), nullable=False),
 )
 
 #: Legal erasures: the authorisation an erase leaves behind, and what it removed.

@@ -1,17 +1,20 @@
 """`timeline verify`: walk the stream and prove nobody edited, deleted or forged it behind the store's back.
 
 Streamed passes in one read transaction (bounded memory): the events in position order with
-their chain links, the streams in version order, the articles, the erasures. Checks: positions
-strictly increasing; each link's hash recomputed and naming the previous link (a deleted or
-changed row breaks it); each sentence matching its digest unless lawfully erased; stream
-versions 1, 2, 3... in position order; every event's article stored; every article's text
-matching its content-hash id; every erasure with its tombstone.
+their chain links, the streams in version order, the articles with their seals, the erasures.
+Checks: positions strictly increasing; each link's hash recomputed and naming the previous link
+(a deleted or changed row breaks it); each sentence and payload's quoted words matching their
+digests unless lawfully erased; each event's article seal the one its link covers; stream
+versions 1, 2, 3... in position order; every event's article stored; every article's text,
+title, URL, published date, outlet and record time matching its seal; every erasure matching
+its tombstone; the append-only triggers in place and enabled; the persisted projections equal
+to a refold of the stream; and, given the operator's key, a signed head.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +25,7 @@ from timeline.domain.articles import article_id_for
 
 from . import chain
 from .chaining import HASHED_COLUMNS, hashed_row
-from .dialects import READ_ONLY
+from .dialects import READ_ONLY, dialect_for
 from .erasure import TOMBSTONE_TYPE
 
 #: Problems kept in the report (the walk goes on counting past them).
@@ -42,6 +45,7 @@ class Problem:
 class VerifyReport:
     events: int = 0
     head: str = chain.GENESIS
+    position: int = 0  # the last position (the head's)
     problems: list[Problem] = field(default_factory=list)
     found: int = 0  # problems found, including those not kept
 
@@ -76,13 +80,17 @@ def _stream(conn: Connection, sql: str) -> Iterator[Any]:
 
 
 _EVENTS = (
-    "SELECT {columns}, c.position, c.sentence_sha256, c.prev_hash, c.hash, a.article_id, x.article_id "
+    "SELECT {columns}, c.position, c.sentence_sha256, c.words_sha256, c.article_seal, c.prev_hash, c.hash, "
+    "a.article_id, x.article_id, s.seal "
     "FROM events e "
     "LEFT JOIN event_chain c ON c.position = e.position "
     "LEFT JOIN articles a ON a.article_id = e.article_id "
     "LEFT JOIN erasures x ON x.article_id = e.article_id "
+    "LEFT JOIN article_seals s ON s.article_id = e.article_id "
     "ORDER BY e.position"
 ).format(columns=", ".join(f"e.{name}" for name in HASHED_COLUMNS))
+
+_PAYLOAD = chain.CHAINED_COLUMNS.index("payload")
 
 
 def _check_events(conn: Connection, report: VerifyReport) -> None:
@@ -92,8 +100,19 @@ def _check_events(conn: Connection, report: VerifyReport) -> None:
     article_at = HASHED_COLUMNS.index("article_id")
     for row in _stream(conn, _EVENTS):
         position, stamp, values, sentence = hashed_row(row[:width])
-        link_position, stored_digest, prev_hash, stored_hash, cited, erased = row[width:]
+        (
+            link_position,
+            stored_digest,
+            stored_words,
+            stored_seal,
+            prev_hash,
+            stored_hash,
+            cited,
+            erased,
+            seal,
+        ) = row[width:]
         report.events += 1
+        report.position = position
         if position <= previous_position:
             report.add(position, f"position repeats or goes back (after {previous_position})")
         previous_position = position
@@ -112,9 +131,20 @@ def _check_events(conn: Connection, report: VerifyReport) -> None:
             sentence_digest = chain.digest(sentence)
             if sentence_digest != stored_digest:
                 report.add(position, "sentence changed after it was written (digest mismatch)")
-        if chain.link(prev_hash, chain.canonical(position, stamp, values, sentence_digest)) != stored_hash:
-            report.add(position, "event changed after it was written (hash mismatch)")
+        payload = values[_PAYLOAD]
+        hashed, words_digest = chain.chained(values)
+        if erased is not None and not chain.has_words(payload):
+            words_digest = stored_words  # lawfully erased: the digest stands for the trigger words
+        elif words_digest != stored_words:
+            report.add(
+                position, "the payload's trigger words changed after they were written (digest mismatch)"
+            )
         article_id = row[article_at]
+        if article_id is not None and seal != stored_seal:
+            report.add(position, f"article {article_id} changed after this event was written (seal mismatch)")
+        canonical = chain.canonical(position, stamp, hashed, sentence_digest, words_digest, stored_seal)
+        if chain.link(prev_hash, canonical) != stored_hash:
+            report.add(position, "event changed after it was written (hash mismatch)")
         if article_id is not None and cited is None:
             report.add(position, f"provenance names article {article_id}, which is not stored")
         previous_hash = stored_hash
@@ -156,9 +186,12 @@ def _check_versions(conn: Connection, report: VerifyReport) -> None:
 
 
 _ARTICLES = (
-    "SELECT a.article_id, a.text, x.article_id, t.type, t.payload, "
+    "SELECT a.article_id, a.published, a.outlet, a.recorded_at, a.text, a.title, a.url, "
+    "s.article_id, s.text_sha256, s.title_sha256, s.url_sha256, s.seal, "
+    "x.article_id, x.reason, x.text_sha256, x.erased_at, t.type, t.payload, "
     "(SELECT min(e.position) FROM events e WHERE e.article_id = a.article_id) "
     "FROM articles a "
+    "LEFT JOIN article_seals s ON s.article_id = a.article_id "
     "LEFT JOIN erasures x ON x.article_id = a.article_id "
     "LEFT JOIN events t ON t.event_id = x.tombstone_event_id "
     "ORDER BY a.article_id"
@@ -166,14 +199,59 @@ _ARTICLES = (
 
 
 def _check_articles(conn: Connection, report: VerifyReport) -> None:
-    for article_id, body, erased, tomb_type, tomb_payload, first_cited in _stream(conn, _ARTICLES):
+    for row in _stream(conn, _ARTICLES):
+        article_id, published, outlet, recorded_at, body, title, url = row[:7]
+        sealed, text_sha256, title_sha256, url_sha256, seal = row[7:12]
+        erased, reason, erased_sha256, erased_at, tomb_type, tomb_payload, first_cited = row[12:]
+
+        def add(message: str, article_id: str = article_id, at: int | None = first_cited) -> None:
+            report.add(at, f"article {article_id} {message}")
+
+        if sealed is None:
+            add("has no seal (written behind the store's back?)")
+        elif (
+            chain.article_seal(
+                article_id, published, outlet, recorded_at, text_sha256, title_sha256, url_sha256
+            )
+            != seal
+        ):
+            add("changed after it was written: its published date, outlet, record time or seal was edited")
         if erased is not None:
-            if not _is_tombstone_of(article_id, tomb_type, tomb_payload):
-                report.add(first_cited, f"article {article_id} was erased without its tombstone event")
-            if body != "":
-                report.add(first_cited, f"article {article_id} is marked erased but still has text")
-        elif article_id_for(body) != article_id:
-            report.add(first_cited, f"article {article_id}: its text does not match its content hash")
+            _check_erasure(add, article_id, reason, erased_sha256, erased_at, tomb_type, tomb_payload)
+            if body != "" or title is not None or url is not None:
+                add("is marked erased but still has text, title or URL")
+            if sealed is not None and erased_sha256 != text_sha256:
+                add("was erased with a text digest that is not its sealed one")
+            continue
+        if article_id_for(body) != article_id:
+            add("its text does not match its content hash")
+        elif sealed is not None and chain.digest(body) != text_sha256:
+            add("its text changed after it was written (even only in spaces: digest mismatch)")
+        if sealed is not None and (chain.digest(title) != title_sha256 or chain.digest(url) != url_sha256):
+            add("its title or URL changed after it was written (digest mismatch)")
+
+
+def _check_erasure(
+    add: Any,
+    article_id: str,
+    reason: str,
+    text_sha256: str,
+    erased_at: Any,
+    type_: str | None,
+    payload: str | None,
+) -> None:
+    """An erasures row must say what its tombstone (a chained event) says."""
+    if not _is_tombstone_of(article_id, type_, payload):
+        add("was erased without its tombstone event")
+        return
+    said = json.loads(payload or "{}")
+    when = chain.record_stamp(erased_at)[:19]  # the tombstone keeps seconds
+    if (said.get("reason"), said.get("text_sha256"), str(said.get("erased_at", ""))[:19]) != (
+        reason,
+        text_sha256,
+        when,
+    ):
+        add("has an erasure record (reason, text digest or time) that differs from its tombstone")
 
 
 def _is_tombstone_of(article_id: str, type_: str | None, payload: str | None) -> bool:
@@ -193,8 +271,52 @@ def _check_anchors(conn: Connection, report: VerifyReport, anchors: Sequence[str
             report.add(None, f"the earlier head {anchor} is not in the chain (events were removed after it)")
 
 
-def verify(engine: Engine, anchors: Sequence[str] = ()) -> VerifyReport:
-    """Check the whole store, and that each earlier head in ``anchors`` is still in the chain."""
+#: The tables whose append-only triggers verify requires.
+GUARDED_TABLES = ("events", "articles", "event_chain", "erasures", "article_seals")
+
+
+def _check_triggers(conn: Connection, report: VerifyReport) -> None:
+    dialect = dialect_for(conn.dialect.name)
+    present = dialect.triggers(conn)
+    for table in GUARDED_TABLES:
+        for name in dialect.guard_trigger_names(table):
+            if name not in present:
+                report.add(None, f"the append-only trigger {name} on {table} is missing (dropped?)")
+            elif not present[name]:
+                report.add(None, f"the append-only trigger {name} on {table} is disabled")
+
+
+def _check_signature(conn: Connection, report: VerifyReport, key: bytes, signature: str) -> None:
+    signed = chain.read_signature(key, signature)
+    if signed is None:
+        report.add(None, "the signature was not made with this key over a head (wrong key, or forged)")
+        return
+    position, head = signed
+    found = conn.execute(text("SELECT hash FROM event_chain WHERE position = :p"), {"p": position}).scalar()
+    if found != head:
+        report.add(position, "the signed head is no longer in the chain (events were changed or removed)")
+    elif report.head != head:
+        after = conn.execute(
+            text("SELECT count(*) FROM events WHERE position > :p"), {"p": position}
+        ).scalar()
+        report.add(
+            None,
+            f"{after} events after the signed head (position {position}) are not covered by the signature "
+            "(appended since it was signed, or forged: sign again after each legitimate write)",
+        )
+
+
+def verify(
+    engine: Engine,
+    anchors: Sequence[str] = (),
+    projections: Callable[[], list[str]] | None = None,
+    signed: tuple[bytes, str] | None = None,
+) -> VerifyReport:
+    """Check the whole store, and that each earlier head in ``anchors`` is still in the chain.
+
+    ``projections``: compares the persisted projections with a refold (messages for each
+    difference). ``signed``: (key, signature) of a head signed earlier with ``chain.sign_head``.
+    """
     report = VerifyReport()
     with engine.connect() as conn:
         conn = conn.execution_options(**{READ_ONLY: True})
@@ -206,4 +328,9 @@ def verify(engine: Engine, anchors: Sequence[str] = ()) -> VerifyReport:
             _check_versions(conn, report)
             _check_articles(conn, report)
             _check_anchors(conn, report, anchors)
+            _check_triggers(conn, report)
+            if signed is not None:
+                _check_signature(conn, report, *signed)
+    for message in projections() if projections is not None else ():
+        report.add(None, message)
     return report
