@@ -108,7 +108,7 @@ def test_db_downgrade_refuses_to_delete_data_without_yes(timeline_any: Timeline)
     assert lines[0].startswith(
         f"error: downgrading to base would delete {count} events, 1 article and {count} chain links, "
     )
-    assert "cannot be rebuilt" in lines[0] and "projection rows, which are rebuilt" in lines[0]
+    assert "cannot be rebuilt" in lines[0] and "derived rows, which are rebuilt" in lines[0]
     assert "--yes" in lines[0]
     assert timeline_any.ok("db", "current").stdout.strip() == head
     assert len(timeline_any.events()) == count

@@ -132,7 +132,7 @@ def test_downgrade_with_consent_deletes_and_says_what(db_url: str, store: EventS
 
     assert done.revision is None and _tables(db_url) <= {"alembic_version"}
     assert done.deleted == {"events": 5, "articles": 2, "chain links": 5, "erasures": 1}
-    assert set(done.derived_dropped) == PROJECTIONS and sum(done.derived_dropped.values()) > 0
+    assert set(done.derived_dropped) == PROJECTIONS | {"article_seals"} and sum(done.derived_dropped.values()) > 0
     notes = done.notes()
     assert notes[0] == "deleted 5 events, 2 articles, 5 chain links and 1 erasure"
     assert "rebuilt" in notes[-1]
@@ -169,7 +169,11 @@ def test_erase_survives_a_downgrade_upgrade_round_trip(
 
     done = downgrade_report(db_url, "0002")  # no consent needed: the rows are carried, not deleted
     assert done.revision == "0002" and not done.deletes_records
-    assert done.kept == {"kept_event_chain": {"chain links": 5}, "kept_erasures": {"erasures": 1}}
+    assert done.kept == {
+        "kept_chain_words": {"erased word digests": 2},  # the erased events' trigger words are gone
+        "kept_event_chain": {"chain links": 5},
+        "kept_erasures": {"erasures": 1},
+    }
     assert {"event_chain", "erasures"}.isdisjoint(_tables(db_url))
     assert upgrade(db_url) == head_revision()
 
@@ -216,6 +220,7 @@ def test_events_appended_below_0003_are_linked_after_the_kept_chain(
     # An older timeline, at 0002, appends without chain links.
     late = sample.article("A later made-up note: the ferry line opens in August.")
     monkeypatch.setattr(chaining, "append_links", lambda *args: None)
+    monkeypatch.setattr(chaining, "seal_article", lambda *args: None)
     EventStore(engine).append([sample.event(1, source=late)], late)
     monkeypatch.undo()
 

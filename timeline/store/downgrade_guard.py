@@ -7,8 +7,9 @@ and the transaction rolls back when that is data nobody said may go. Rows are of
 * records, which nothing can rebuild: events, articles, chain links and erasures (a copy that a
   downgrade set aside, such as ``kept_erasures``, counts as the same record, so carrying rows
   across is no loss); a table this module does not know is counted as records too;
-* derived rows, the projection tables, which the next read or `timeline replay` rebuilds from
-  the stream: dropping them needs no confirmation.
+* derived rows, which dropping needs no confirmation for: the projection tables, which the next
+  read or `timeline replay` rebuilds from the stream, and the article seals of migration 0004,
+  which its upgrade recomputes from the articles (and the erasures of erased ones).
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ RECORD_KINDS: dict[str, str] = {
     "kept_event_chain": "chain links",
     "erasures": "erasures",
     "kept_erasures": "erasures",
+    "kept_chain_words": "erased word digests",
 }
 #: Derived tables: projections, rebuilt from the stream.
 DERIVED_PREFIX = "projection_"
+#: Derived tables that the upgrade creating them fills again from the records.
+REBUILT_BY_UPGRADE = frozenset({"article_seals", "kept_article_seals"})
 #: Alembic's own bookkeeping.
 IGNORED = frozenset({"alembic_version"})
 
@@ -56,7 +60,7 @@ class Tally:
 
 
 def _derived(table: str) -> bool:
-    return table.startswith(DERIVED_PREFIX)
+    return table.startswith(DERIVED_PREFIX) or table in REBUILT_BY_UPGRADE
 
 
 def tally(conn: Connection) -> Tally:
@@ -92,8 +96,12 @@ class DowngradeReport:
             lines.append(
                 f"kept {_counts(kinds)} aside in table {table}; `timeline db upgrade` puts them back"
             )
-        if self.derived_dropped:
-            rows = sum(self.derived_dropped.values())
+        seals = sum(rows for table, rows in self.derived_dropped.items() if table in REBUILT_BY_UPGRADE)
+        if seals:
+            lines.append(f"dropped {seals} article seals: `timeline db upgrade` recomputes them")
+        projections = {t: rows for t, rows in self.derived_dropped.items() if t not in REBUILT_BY_UPGRADE}
+        if projections:
+            rows = sum(projections.values())
             lines.append(
                 f"dropped the projection tables ({rows} rows): derived from the stream, they are rebuilt "
                 "by the first read after `timeline db upgrade` (or by `timeline replay`)"
@@ -120,7 +128,7 @@ class DataLossRefused(StoreError):
 
     def __init__(self, target: str, report: DowngradeReport) -> None:
         derived = sum(report.derived_dropped.values())
-        rebuilt = f" (and {derived} projection rows, which are rebuilt from the stream)" if derived else ""
+        rebuilt = f" (and {derived} derived rows, which are rebuilt)" if derived else ""
         super().__init__(
             f"downgrading to {target} would delete {_counts(report.deleted)}, which cannot be rebuilt"
             f"{rebuilt}; nothing was changed. Run it again with --yes (--i-know-this-deletes-data) to "

@@ -91,7 +91,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     dialect = dialect_for(op.get_context().dialect.name)
     # What 0003's downgrade kept aside (its append-only triggers use the function dropped below).
-    for kept in ("kept_erasures", "kept_event_chain"):
+    for kept in ("kept_erasures", "kept_event_chain", "kept_chain_words", "kept_article_seals"):
         op.execute(f"DROP TABLE IF EXISTS {kept}")
     for table in APPEND_ONLY:
         for statement in dialect.drop_append_only_ddl(table):

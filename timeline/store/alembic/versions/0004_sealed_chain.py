@@ -34,6 +34,13 @@ EVENT_COLUMNS = (
     "cameo", "goldstein", "article_id", "sentence_index", "char_start", "char_end",
     "extractor_version",
 )  # fmt: skip
+#: Where a downgrade keeps the word digests of erased events (their words are gone, so the next
+#: upgrade could not recompute them); 0001's downgrade drops it.
+KEPT_WORDS = "kept_chain_words"
+#: Where a downgrade keeps the article seals: an erased article's title and URL are gone, so its
+#: seal could not be recomputed; and a seal kept is a seal that still shows later edits.
+KEPT_SEALS = "kept_article_seals"
+SEAL_COLUMNS = ("article_id", "text_sha256", "title_sha256", "url_sha256", "seal")
 #: 0003's guard of events, restored on downgrade.
 V1_EVENT_BLANKS: dict[str, str | None] = {"sentence": "''"}
 
@@ -59,6 +66,65 @@ def _erased_sentences(conn: sa.Connection) -> dict[int, str | None]:
     return dict(rows.all())
 
 
+def _kept_words(conn: sa.Connection) -> dict[int, str | None]:
+    """The word digests a downgrade kept, taken back (and their table dropped)."""
+    if KEPT_WORDS not in sa.inspect(conn).get_table_names():
+        return {}
+    words = dict(conn.execute(sa.text(f"SELECT position, words_sha256 FROM {KEPT_WORDS}")).all())
+    for statement in dialect_for(conn.dialect.name).drop_append_only_ddl(KEPT_WORDS):
+        op.execute(statement)
+    op.drop_table(KEPT_WORDS)
+    return words
+
+
+def _kept_seals(conn: sa.Connection) -> dict[str, dict[str, str | None]]:
+    """The article seals a downgrade kept, by article id, taken back (and their table dropped)."""
+    if KEPT_SEALS not in sa.inspect(conn).get_table_names():
+        return {}
+    rows = conn.execute(sa.text(f"SELECT {', '.join(SEAL_COLUMNS)} FROM {KEPT_SEALS}")).mappings().all()
+    for statement in dialect_for(conn.dialect.name).drop_append_only_ddl(KEPT_SEALS):
+        op.execute(statement)
+    op.drop_table(KEPT_SEALS)
+    return {row["article_id"]: dict(row) for row in rows}
+
+
+def _keep_seals(conn: sa.Connection) -> None:
+    op.execute(f"DROP TABLE IF EXISTS {KEPT_SEALS}")  # a stale copy an older upgrade left behind
+    table = op.create_table(
+        KEPT_SEALS,
+        sa.Column("article_id", sa.String(64), primary_key=True),
+        sa.Column("text_sha256", sa.String(64), nullable=False),
+        sa.Column("title_sha256", sa.String(64)),
+        sa.Column("url_sha256", sa.String(64)),
+        sa.Column("seal", sa.String(64), nullable=False),
+    )
+    rows = conn.execute(sa.text(f"SELECT {', '.join(SEAL_COLUMNS)} FROM article_seals")).mappings().all()
+    if rows:
+        op.bulk_insert(table, [dict(row) for row in rows])
+    for statement in dialect_for(conn.dialect.name).append_only_ddl(KEPT_SEALS):
+        op.execute(statement)
+
+
+def _keep_words(conn: sa.Connection) -> None:
+    """Set aside the word digests of erased events, append-only like the chain they came from."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT c.position, c.words_sha256 FROM event_chain c JOIN events e ON e.position = c.position "
+            "WHERE e.article_id IN (SELECT article_id FROM erasures)"
+        )
+    ).all()
+    op.execute(f"DROP TABLE IF EXISTS {KEPT_WORDS}")  # a stale copy an older upgrade left behind
+    table = op.create_table(
+        KEPT_WORDS,
+        sa.Column("position", sa.BigInteger, primary_key=True),
+        sa.Column("words_sha256", sa.String(64)),
+    )
+    if rows:
+        op.bulk_insert(table, [{"position": p, "words_sha256": w} for p, w in rows])
+    for statement in dialect_for(conn.dialect.name).append_only_ddl(KEPT_WORDS):
+        op.execute(statement)
+
+
 def _replace_chain(conn: sa.Connection) -> None:
     """Empty event_chain (its own triggers lifted for the moment); the caller relinks."""
     dialect = dialect_for(conn.dialect.name)
@@ -79,6 +145,8 @@ def upgrade() -> None:
             "it with `timeline verify` of the previous release"
         )
     sentences = _erased_sentences(conn)
+    words = _kept_words(conn)
+    kept_seals = _kept_seals(conn)
     op.add_column("event_chain", sa.Column("words_sha256", sa.String(64)))
     op.add_column("event_chain", sa.Column("article_seal", sa.String(64)))
     op.create_table(
@@ -102,11 +170,11 @@ def upgrade() -> None:
             "FROM articles a LEFT JOIN erasures x ON x.article_id = a.article_id ORDER BY a.article_id"
         )
     )
-    seals = [seal_row(*row) for row in articles]
+    seals = [kept_seals.get(row[0]) or seal_row(*row) for row in articles]
     if seals:
         op.bulk_insert(sa.table("article_seals", *(sa.column(k) for k in seals[0])), seals)
     _replace_chain(conn)
-    relink(conn, sentences, {})
+    relink(conn, sentences, words)
     for table in ("event_chain", "article_seals"):
         for statement in dialect.append_only_ddl(table):
             op.execute(statement)
@@ -124,6 +192,8 @@ def downgrade() -> None:
     conn = op.get_bind()
     dialect = dialect_for(conn.dialect.name)
     sentences = _erased_sentences(conn)
+    _keep_words(conn)
+    _keep_seals(conn)
     _guard_events(V1_EVENT_BLANKS, (*EVENT_COLUMNS, "payload"))
     for statement in dialect.drop_append_only_ddl("article_seals"):
         op.execute(statement)
