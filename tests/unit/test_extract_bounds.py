@@ -181,7 +181,7 @@ def test_more_sentences_than_are_coded_is_refused_before_coding() -> None:
 def test_the_event_cap_stops_coding_at_the_sentence_that_passes_it() -> None:
     text = "Norway thanked Chile. " * 50
     assert len(Extractor.default().extract(_article(text), max_events=50)) == 50
-    with pytest.raises(TooManyEventsError, match=r"^over 5 events by sentence 6 "):
+    with pytest.raises(TooManyEventsError, match=r"^over the limit of 5 events by sentence 6 "):
         Extractor.default().extract(_article(text), max_events=5)
 
 

@@ -69,7 +69,7 @@ REASONS = re.compile(
             r"no sentences in the text.*",
             r"the article's text has [\d,]+ characters; .*",
             r"the article has [\d,]+ sentences; .*",
-            r"over \d+ events by sentence \d+ .*",
+            r"over the limit of \d+ events by sentence \d+ .*",
             r"\d+ events, over the limit of \d+ .*",
             r"took longer than .* \(raise it with --max-seconds\)",
             r"over the size limit of \d+ bytes .*",
@@ -280,7 +280,7 @@ def test_a_million_sentences_meet_the_size_limit(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert (
         result.stderr.splitlines()[0]
-        == f"{many}: over 100 events by sentence 51 (raise it with --max-events)"
+        == f"{many}: over the limit of 100 events by sentence 51 (raise it with --max-events)"
     )
     assert _stored(url, article_id_for(many.read_text("utf-8"))) == (False, 0)
     result = CliRunner().invoke(cli, ["--db", url, "ingest", "--max-events", "100000", str(many)])

@@ -131,7 +131,8 @@ class Extractor:
                 )
             if max_events is not None and len(events) > max_events:
                 raise TooManyEventsError(
-                    f"over {max_events} events by sentence {index + 1} (raise it with --max-events)"
+                    f"over the limit of {max_events} events by sentence {index + 1} "
+                    "(raise it with --max-events)"
                 )
         return events
 
