@@ -12,7 +12,7 @@ modality, a date in the accepted span.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -194,9 +194,9 @@ def amend(
     if type_ is not None:
         changes["type"] = parse_type(type_)
     if actor is not None:
-        changes["actor"] = _keep_role(parse_party(actor, "--actor"), old.actor)
+        changes["actor"] = _keep_role(parse_party(actor, "--actor"), (old.actor, old.target))
     if target is not None:
-        changes["target"] = _keep_role(parse_party(target, "--target"), old.target)
+        changes["target"] = _keep_role(parse_party(target, "--target"), (old.target, old.actor))
     if on is not None:
         day = parse_date(on)
         if day != old.occurred_on or old.date_precision != "day":
@@ -208,7 +208,12 @@ def amend(
             f"the amendment changes nothing in event {old.event_id}; give a new --type, --actor, --target, "
             "--date or --modality"
         )
-    payload = {**old.payload, "amended_from": old.event_id, "by": who, "reason": reason}
+    payload = {
+        **_sides_in_payload(old.payload, changes),
+        "amended_from": old.event_id,
+        "by": who,
+        "reason": reason,
+    }
     provenance = replace(old.provenance, extractor_version=MANUAL) if old.provenance else None
 
     def build(store: Any) -> list[Event]:
@@ -234,10 +239,27 @@ def amend(
     return Amendment(retraction, event)
 
 
-def _keep_role(new: Party, old: Party) -> Party:
-    """The old role stays when the side is still the same person (or the same unnamed country)."""
-    same = new.country == old.country and (new.name or None) == (old.name or None)
-    return replace(new, role=old.role) if same else new
+def _sides_in_payload(payload: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The old payload, with what it says about a side the person changed brought in line."""
+    kept = dict(payload)
+    if "target" in changes and "invitee" in kept:  # the extractor's copy of the invitee wins in projections
+        kept["invitee"] = changes["target"].to_dict()
+    inferred = kept.get("inferred_persons")
+    if isinstance(inferred, list):  # a side a person gave is no longer inferred
+        left = [side for side in inferred if side not in changes]
+        if left:
+            kept["inferred_persons"] = left
+        else:
+            kept.pop("inferred_persons")
+    return kept
+
+
+def _keep_role(new: Party, old: Sequence[Party]) -> Party:
+    """A person (or unnamed country) the old event named keeps the role it had there, on either side."""
+    for party in old:
+        if (party.country, party.name or None) == (new.country, new.name):
+            return replace(new, role=party.role)
+    return new
 
 
 def add(
