@@ -406,3 +406,27 @@ def test_retract_article_retracts_its_live_events_at_once(timeline_any: Timeline
     assert stderr_lines(again) == [f"error: article {oslo} has no live events to retract"]
     assert_verifies(timeline)
     assert_replay_equals_incremental(timeline)
+
+
+def test_corrections_without_a_new_sentence_do_not_load_spacy(tmp_path: Path) -> None:
+    """add --source, amend and the marked read never parse text, so they never import spaCy."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'plain.db'}"
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from timeline.cli import cli\n"
+        "run = lambda *a: CliRunner().invoke(cli, ['--db', sys.argv[1], *a])\n"
+        "added = run('add', '--type', 'MeetingHeld', '--actor', 'CHL', '--target', 'NOR', '--date',\n"
+        "            '2024-09-01', '--source', 'a note', '--by', 'Ines')\n"
+        "assert added.exit_code == 0, added.output\n"
+        "event_id = added.output.split()[2]\n"
+        "amended = run('amend', event_id, '--type', 'PhoneCallHeld', '--reason', 'a call', '--by', 'Ines')\n"
+        "assert amended.exit_code == 0, amended.output\n"
+        "assert 'PhoneCallHeld' in run('events', '--include-retracted').output\n"
+        "sys.exit('spacy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
