@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from timeline import __version__, output, service
+from timeline import __version__, corrections, output, service
 from timeline.clock import TimeValueError, parse_day, parse_moment, today
 from timeline.config import (
     DATABASE_ENV,
@@ -373,8 +373,11 @@ def events(
     if as_facts:
         emit(_render(service.facts(session.store, query), fmt, output.facts_table))
         return
-    found = (output.event_record(event) for event in service.list_events(session.store, query))
-    emit(_render(found, fmt, output.events_table, columns=output.EVENT_FIELDS))
+    marks = corrections.retraction_marks(session.store, known_at) if include_retracted else None
+    found = (output.event_record(event, marks) for event in service.list_events(session.store, query))
+    columns = output.EVENT_FIELDS + (output.RETRACTION_FIELDS if include_retracted else ())
+    table = lambda items: output.events_table(items, retracted=include_retracted)  # noqa: E731
+    emit(_render(found, fmt, table, columns=columns))
 
 
 def _render(
@@ -564,16 +567,121 @@ def export(
 
 
 @cli.command()
-@click.argument("event_id")
+@click.argument("event_id", required=False)
+@click.option(
+    "--article", "article_id", metavar="ID", help="Retract every live event of this article at once."
+)
 @click.option("--reason", required=True, help="Why the event is wrong (kept with the retraction).")
 @click.pass_obj
-def retract(session: Session, event_id: str, reason: str) -> None:
-    """Retract an event (appends an EventRetracted).
+def retract(session: Session, event_id: str | None, article_id: str | None, reason: str) -> None:
+    """Retract an event, or with --article all of an article's events (appends EventRetracted).
 
-    The event stays in the stream; reads and projections leave it out from then on.
+    The events stay in the stream; reads and projections leave them out from then on.
     """
-    done = service.retract(session.store, event_id, reason)
-    say(f"retracted {event_id} (EventRetracted {done.event_id} at position {done.position})")
+    if (event_id is None) == (article_id is None):
+        raise click.UsageError("give an EVENT_ID or --article ID (not both)")
+    if article_id is not None:
+        done = corrections.retract_article(session.store, article_id, reason)
+        say(
+            f"retracted {len(done)} events of article {article_id} "
+            f"(EventRetracted at positions {done[0].position}-{done[-1].position})"
+        )
+        return
+    assert event_id is not None
+    retraction = service.retract(session.store, event_id, reason)
+    say(f"retracted {event_id} (EventRetracted {retraction.event_id} at position {retraction.position})")
+
+
+CODING_TYPES_HELP = "Event type (as `events --type` takes them)."
+PARTY_OPTION_HELP = "ISO3 code or country name, optionally :NAME of the person"
+BY_HELP = "Who makes the correction (default: your user name)."
+
+
+@cli.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event was wrong (kept with the retraction).")
+@click.option("--type", "type_", metavar="TYPE", help=CODING_TYPES_HELP)
+@click.option("--actor", metavar="C[:NAME]", help=f"Actor: {PARTY_OPTION_HELP}.")
+@click.option("--target", metavar="C[:NAME]", help=f"Target: {PARTY_OPTION_HELP}.")
+@click.option("--date", "on", metavar="DATE", help="When it happened (YYYY-MM-DD).")
+@click.option("--modality", metavar="M", help="reported, planned or negated.")
+@click.option("--by", metavar="NAME", help=BY_HELP)
+@click.pass_obj
+def amend(
+    session: Session,
+    event_id: str,
+    reason: str,
+    type_: str | None,
+    actor: str | None,
+    target: str | None,
+    on: str | None,
+    modality: str | None,
+    by: str | None,
+) -> None:
+    """Correct an event: retract it and append the corrected one, in one transaction.
+
+    The new event (stream `corrections`) keeps the old one's sentence and article, and records
+    who made it and why (payload amended_from, by, reason).
+    """
+    done = corrections.amend(
+        session.store,
+        event_id,
+        reason,
+        type_=type_,
+        actor=actor,
+        target=target,
+        on=on,
+        modality=modality,
+        by=by,
+    )
+    say(
+        f"amended {done.retraction.payload['retracted_event_id']}: {done.event.event_id} at position "
+        f"{done.event.position} replaces it (EventRetracted at position {done.retraction.position})"
+    )
+
+
+@cli.command()
+@click.option("--type", "type_", metavar="TYPE", required=True, help=CODING_TYPES_HELP)
+@click.option("--actor", metavar="C[:NAME]", required=True, help=f"Actor: {PARTY_OPTION_HELP}.")
+@click.option("--target", metavar="C[:NAME]", required=True, help=f"Target: {PARTY_OPTION_HELP}.")
+@click.option("--date", "on", metavar="DATE", required=True, help="When it happened (YYYY-MM-DD).")
+@click.option("--modality", metavar="M", help="reported (default), planned or negated.")
+@click.option("--by", metavar="NAME", help=BY_HELP)
+@click.option(
+    "--article", "article_id", metavar="ID", help="The stored article it was read in (with --sentence)."
+)
+@click.option("--sentence", type=int, metavar="N", help="The sentence's index in that article (from 0).")
+@click.option("--source", metavar="TEXT", help="Where the fact comes from, for one outside the store.")
+@click.pass_obj
+def add(
+    session: Session,
+    type_: str,
+    actor: str,
+    target: str,
+    on: str,
+    modality: str | None,
+    by: str | None,
+    article_id: str | None,
+    sentence: int | None,
+    source: str | None,
+) -> None:
+    """Add an event the coder missed, read in a stored article's sentence or in an outside source.
+
+    It goes into the stream `corrections` and records who added it (payload by).
+    """
+    done = corrections.add(
+        session.store,
+        type_=type_,
+        actor=actor,
+        target=target,
+        on=on,
+        modality=modality,
+        by=by,
+        article_id=article_id,
+        sentence=sentence,
+        source=source,
+    )
+    say(f"added {done.type} {done.event_id} at position {done.position}")
 
 
 @cli.command()

@@ -39,11 +39,24 @@ EVENT_FIELDS = (
 EXCERPT_WIDTH = 70
 
 
-def event_record(event: Any) -> dict[str, Any]:
-    """An event as the JSON contract has it: the contract's fields first, then the store's extras."""
+#: Fields added after the store's extras when retracted events are shown (null for a live event).
+RETRACTION_FIELDS = ("retracted_at", "retraction_reason")
+
+
+def event_record(event: Any, marks: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """An event as the JSON contract has it: the contract's fields first, then the store's extras.
+
+    With ``marks`` (event id -> an object with ``retracted_at`` and ``reason``, as
+    ``corrections.retraction_marks`` gives), ``retracted_at`` and ``retraction_reason`` follow.
+    """
     data = event.to_json()
     ordered = {key: data.get(key) for key in EVENT_FIELDS}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
+    if marks is not None:
+        mark = marks.get(event.event_id)
+        when = mark.retracted_at if mark is not None else None
+        ordered["retracted_at"] = when.isoformat() if when is not None else None
+        ordered["retraction_reason"] = mark.reason if mark is not None else None
     return ordered
 
 
@@ -172,24 +185,34 @@ def event_type_label(item: Mapping[str, Any]) -> str:
     return item["type"] if modality in (None, "reported") else f"{item['type']} ({modality})"
 
 
-def events_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+def events_table(items: Iterable[Mapping[str, Any]], retracted: bool = False) -> Iterator[str]:
+    """One line per event; with ``retracted``, a RETRACTED column marks the retracted ones (and when)."""
     rows = (
         (
             item.get("position"),
             item.get("occurred_on"),
             event_type_label(item),
             f"{party_label(item.get('actor'))} -> {party_label(item.get('target'))}",
+            *((_retracted_on(item),) if retracted else ()),
             excerpt(item.get("sentence") or _payload_note(item)),
         )
         for item in items
     )
-    return render_table(("#", "DATE", "TYPE", "ACTOR -> TARGET", "EXCERPT"), rows, empty="(no events)")
+    headers = ("#", "DATE", "TYPE", "ACTOR -> TARGET", *(("RETRACTED",) if retracted else ()), "EXCERPT")
+    return render_table(headers, rows, empty="(no events)")
+
+
+def _retracted_on(item: Mapping[str, Any]) -> str:
+    when = item.get("retracted_at")
+    return f"yes, {str(when)[:10]}" if when else ""
 
 
 def _payload_note(item: Mapping[str, Any]) -> str:
     payload = item.get("payload") or {}
     if "retracted_event_id" in payload:
         return f"retracts {payload['retracted_event_id']}: {payload.get('reason', '')}"
+    if "source" in payload:  # an event a person added from outside the store
+        return f"source: {payload['source']}"
     return ""
 
 
