@@ -252,3 +252,31 @@ def test_jobs_read_the_same_way(timeline: Timeline, texts: dict[str, Path], tmp_
     assert sorted(e["event_id"] for e in statements(timeline)) == sorted(
         e["event_id"] for e in statements(single)
     )
+
+
+def test_invitations_follow_and_the_moment_before_does_not(
+    timeline_any: Timeline, texts: dict[str, Path]
+) -> None:
+    timeline = timeline_any
+    invitation = texts["lexicon"].parent / "invitation.txt"
+    invitation.write_text(
+        " date 2024-05-20 (Harbour Ledger) The Chilean president invited the prime minister of "
+        "Zemblania to visit Santiago in July.",
+        "utf-8",
+    )
+    timeline.ok("ingest", str(invitation))
+    asked = ("invitations", "--as-of", "2024-06-01")
+    assert timeline.json(*asked) == []
+    moment = datetime.now(UTC).isoformat()
+
+    timeline.ok("reextract", "--all", "--lexicon", str(texts["lexicon"]))
+    (found,) = timeline.json(*asked)
+    assert (found["inviter"]["country"], found["invitee"]["country"], found["status"]) == (
+        "CHL",
+        "NZL",
+        "pending",
+    )
+    assert timeline.json(*asked, "--known-at", moment) == []
+    timeline.ok("replay")  # rebuilt from the stream, the projection gives the same answer
+    assert timeline.json(*asked) == [found]
+    verified(timeline)
