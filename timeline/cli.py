@@ -29,6 +29,8 @@ from timeline.ingest import (
     collect_sources,
     ingest_sources,
     load_extractor,
+    stale_articles,
+    stale_note,
 )
 from timeline.safe_text import for_terminal
 
@@ -292,6 +294,9 @@ def ingest(
         service.refresh_projections(session.store)  # fold the new events into the persisted projections
     if not quiet:
         say(report.summary(), err=True)
+        stale = stale_articles(session.store, report.present_ids, extractor)
+        if stale:
+            say(stale_note(stale), err=True)
     if not report.ok:
         click.get_current_context().exit(1)
 
@@ -329,6 +334,11 @@ def event_filter_options(command: Any) -> Any:
         click.option("--since", type=DAY, help="Only events that occurred on or after this date."),
         click.option("--until", type=DAY, help="Only events that occurred on or before this date."),
         click.option("--article", "article_id", metavar="ID", help="Only events of this article."),
+        click.option(
+            "--extractor-version",
+            metavar="V",
+            help="Only events coded by this extractor version (e.g. 0.4.0).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -352,6 +362,7 @@ def events(
     since: date | None,
     until: date | None,
     article_id: str | None,
+    extractor_version: str | None,
     limit: int | None,
     include_retracted: bool,
     as_facts: bool,
@@ -369,6 +380,7 @@ def events(
         article_id=article_id,
         limit=limit,
         include_retracted=include_retracted,
+        extractor_version=extractor_version,
     )
     if as_facts:
         emit(_render(service.facts(session.store, query), fmt, output.facts_table))
@@ -541,6 +553,7 @@ def export(
     since: date | None,
     until: date | None,
     article_id: str | None,
+    extractor_version: str | None,
     include_retracted: bool,
     fmt: str,
     output_path: str,
@@ -556,6 +569,7 @@ def export(
         until=until,
         article_id=article_id,
         include_retracted=include_retracted,
+        extractor_version=extractor_version,
     )
     with _open_output(output_path) as out:
         count = service.export_events(session.store, query, fmt, out)
@@ -682,6 +696,97 @@ def add(
         source=source,
     )
     say(f"added {done.type} {done.event_id} at position {done.position}")
+
+
+@cli.command()
+@click.option("--all", "all_articles", is_flag=True, help="Every stored article (within --since/--until).")
+@click.option("--article", "article_ids", multiple=True, metavar="ID", help="This article (repeatable).")
+@click.option("--since", type=DAY, help="Only articles published on or after this date.")
+@click.option("--until", type=DAY, help="Only articles published on or before this date.")
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An extra lexicon file (repeatable), as for ingest.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Extraction processes (0: one per core when there are many articles, else 1).",
+)
+@click.option("--dry-run", is_flag=True, help="Print each article's difference; write nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures still show).")
+@click.pass_obj
+def reextract(
+    session: Session,
+    all_articles: bool,
+    article_ids: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    lexicons: tuple[Path, ...],
+    jobs: int,
+    dry_run: bool,
+    quiet: bool,
+) -> None:
+    """Re-read stored articles with the current extractor and append the difference.
+
+    A live event the new reading no longer yields is retracted ("reextracted by VERSION"), a new
+    one is appended, one read the same way is left alone. One transaction per article: a run
+    cut short can be run again, and a second run appends nothing. Erased articles are skipped.
+    """
+    from timeline import reextract as rereading
+
+    if not (all_articles or article_ids or since or until):
+        raise click.UsageError("say which articles to re-read: --all, --article ID, or --since/--until")
+    if all_articles and article_ids:
+        raise click.UsageError("--all and --article exclude each other")
+    ids = rereading.select_articles(session.store, article_ids, since, until)
+    jobs = jobs or (os.cpu_count() or 1 if len(ids) >= PARALLEL_THRESHOLD else 1)
+    options = rereading.ReextractOptions(tuple(article_ids), since, until, lexicons, jobs, dry_run)
+    outcomes = rereading.reread(session.store, options, ids)
+    report = rereading.Report()
+    if not quiet and len(ids) > PROGRESS_THRESHOLD:
+        with click.progressbar(outcomes, length=len(ids), label="re-reading", file=sys.stderr) as bar:
+            for outcome in bar:
+                report.add(outcome)
+                _show_diff(outcome, dry_run)
+        for failure in report.failures:
+            say(failure.line(), err=True)
+    else:
+        for outcome in outcomes:
+            report.add(outcome)
+            _show_diff(outcome, dry_run)
+            if outcome.status == "failed":
+                say(outcome.line(), err=True)
+    if report.changed and not dry_run:
+        service.refresh_projections(session.store)  # retracted and new events reach the projections
+    if not quiet:
+        say(report.summary(dry_run), err=True)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+def _show_diff(outcome: Any, dry_run: bool) -> None:
+    """With --dry-run, the article's difference on stdout: `- type actor->target date`, `+ ...`."""
+    if dry_run and outcome.plan is not None and outcome.plan.changed:
+        say(f"article {outcome.article_id}")
+        for line in outcome.plan.diff():
+            say(line)
+
+
+@cli.command()
+@format_option(output.TABLE_JSON)
+@click.pass_obj
+def stats(session: Session, fmt: str) -> None:
+    """Counts: events by type and extractor version, live and retracted, articles, database size."""
+    found = service.stats(session.store)
+    if fmt == "json":
+        click.echo(output.dumps(found, indent=2))
+    else:
+        emit(output.stats_table(found))
 
 
 @cli.command()

@@ -76,6 +76,7 @@ class IngestReport:
     failed: int = 0
     events: int = 0
     failures: list[Outcome] = field(default_factory=list)
+    present_ids: list[str] = field(default_factory=list)  # articles stored before (for stale_articles)
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "new":
@@ -83,6 +84,8 @@ class IngestReport:
             self.events += outcome.events
         elif outcome.status == "present":
             self.present += 1
+            if outcome.article_id:
+                self.present_ids.append(outcome.article_id)
         else:
             self.failed += 1
             self.failures.append(outcome)
@@ -420,6 +423,25 @@ def ingest_paths(
         if on_outcome:
             on_outcome(outcome)
     return report
+
+
+def stale_articles(store: Any, article_ids: Sequence[str], extractor: Extractor) -> int:
+    """How many of these stored articles hold live events coded by another extractor version or
+    with other lexicon files (``payload.lexicon``) than ``extractor``: a re-read may differ.
+
+    A statement `timeline reextract` read the same way keeps the version it was first coded by,
+    so an article re-read without change still counts here.
+    """
+    codings = store.codings(article_ids) if article_ids else {}
+    if not codings:
+        return 0
+    current = (extractor.version, extractor.lexicon_digest)  # the version asks the model: loaded here
+    return sum(1 for pairs in codings.values() if any(pair != current for pair in pairs))
+
+
+def stale_note(count: int) -> str:
+    were = "article was" if count == 1 else "articles were"
+    return f"{count} {were} coded by an older extractor; `timeline reextract` re-reads them"
 
 
 def _describe(exc: BaseException) -> str:

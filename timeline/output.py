@@ -319,3 +319,20 @@ def _tone_change(item: Mapping[str, Any]) -> str:
     if item.get("tone_changed") and item.get("previous_tone"):
         return f"{item['previous_tone']} -> {tone}"
     return tone
+
+
+def stats_table(found: Mapping[str, Any]) -> Iterator[str]:
+    """The store's totals, then events by type and by extractor version (live and retracted)."""
+    size = found.get("database_bytes")
+    lines = [
+        f"articles: {found['articles']} ({found['erased_articles']} erased)",
+        f"events: {found['events']} ({found['statements']} statements: {found['live']} live, "
+        f"{found['retracted']} retracted)",
+        f"database size: {'unknown' if size is None else f'{size:,} bytes'}",
+    ]
+    for line in lines:
+        yield for_terminal(line) + "\n"
+    for title, key in (("TYPE", "by_type"), ("EXTRACTOR VERSION", "by_extractor_version")):
+        rows = [(name, t["events"], t["live"], t["retracted"]) for name, t in found[key].items()]
+        yield "\n"
+        yield from render_table((title, "EVENTS", "LIVE", "RETRACTED"), rows, empty="(no events)")

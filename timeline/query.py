@@ -27,6 +27,7 @@ class EventQuery:
     dyad: tuple[str, str] | None = None  # unordered pair of ISO3 codes
     types: tuple[str, ...] | None = None
     modality: str | None = None
+    extractor_version: str | None = None  # the provenance's extractor version, exactly
     exclude_retracted: bool = False  # leave out events retracted by EventRetracted (as known at known_at)
     order: str = "position"  # "position" (record order) or "valid" (occurred_on, then position)
     limit: int | None = None

@@ -70,6 +70,7 @@ def events_query(
     article_id: str | None = None,
     limit: int | None = None,
     include_retracted: bool = False,
+    extractor_version: str | None = None,
 ) -> EventQuery:
     """The read behind `timeline events`: record order, retracted events left out unless asked for."""
     if since and until and since > until:
@@ -85,6 +86,7 @@ def events_query(
         article_id=article_id,
         limit=limit,
         exclude_retracted=not include_retracted,
+        extractor_version=extractor_version.strip() if extractor_version else None,
         order="position",
     )
 
@@ -98,7 +100,7 @@ def facts(store: Any, query: EventQuery) -> list[dict[str, Any]]:
 
     From the persisted facts when the query only bounds dates, sides and types (known now);
     folded from the selected events otherwise (--known-at in the past, --article,
-    --include-retracted).
+    --extractor-version, --include-retracted).
     """
     from dataclasses import replace
 
@@ -107,7 +109,8 @@ def facts(store: Any, query: EventQuery) -> list[dict[str, Any]]:
     from timeline.projections.selection import FactFilter
 
     persisted = _persisted(store, query.known_at)
-    if persisted is not None and query.exclude_retracted and query.article_id is None:
+    folded_only = query.article_id is not None or query.extractor_version is not None
+    if persisted is not None and query.exclude_retracted and not folded_only:
         wanted = FactFilter(query.as_of, query.since, query.until, query.actor, query.target, query.types)
         state = persisted.state("facts", accept=wanted.partition_accepts)
         found = _records(wanted.select(facts_of(state)), "facts")
@@ -325,6 +328,12 @@ def retract(store: Any, event_id: str, reason: str, on: date | None = None) -> E
         refresh_projections(store)  # the retracted event's partitions are refolded without it
         return done
     raise ServiceError("the retractions stream is busy; try again")
+
+
+def stats(store: Any) -> dict[str, Any]:
+    """Counts over the whole store: events by type and extractor version, live and retracted,
+    articles, erased articles, the database's size."""
+    return store.stats().to_json()
 
 
 # --- tamper evidence and legal erasure -------------------------------------------------------

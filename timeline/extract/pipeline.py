@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +55,7 @@ class Extractor:
     lexicon: Lexicon
     frames: FrameBook
     model: str | None = None  # a spaCy model other than the shipped one (TIMELINE_SPACY_MODEL too)
+    lexicon_digest: str | None = None  # of the user's lexicon files; None with the shipped data only
     _parser: list[Parser] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -60,7 +63,7 @@ class Extractor:
         """Shipped data plus user files (one JSON file may carry lexicon and frame keys alike)."""
         if not extra:
             return cls(Lexicon.default(), default_frames(), model)
-        return cls(Lexicon.load(extra=extra), FrameBook.load(extra=extra), model)
+        return cls(Lexicon.load(extra=extra), FrameBook.load(extra=extra), model, lexicon_digest(extra))
 
     @classmethod
     def default(cls) -> Extractor:
@@ -127,7 +130,10 @@ class Extractor:
             text = article.text[start:end]
             for ordinal, statement in enumerate(coder.code(sentence)):
                 events.append(
-                    _event(article, index, start, end, text, statement, ordinal, len(events) + 1, version)
+                    _event(
+                        article, index, start, end, text, statement, ordinal, len(events) + 1, version,
+                        self.lexicon_digest,
+                    )
                 )
             if max_events is not None and len(events) > max_events:
                 raise TooManyEventsError(
@@ -135,6 +141,22 @@ class Extractor:
                     "(raise it with --max-events)"
                 )
         return events
+
+
+def lexicon_digest(paths: Sequence[Path]) -> str | None:
+    """A short digest of the user's lexicon files (their JSON, key order and layout aside), in order.
+
+    Each event coded with them records it (``payload.lexicon``), so that a later ingest can tell
+    an article was read with other data; None when no file is given.
+    """
+    if not paths:
+        return None
+    hasher = hashlib.sha256()
+    for path in paths:
+        data = json.loads(Path(path).read_text("utf-8"))
+        hasher.update(json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+        hasher.update(b"\x1e")
+    return hasher.hexdigest()[:12]
 
 
 def _is_prose(sentence: Span) -> bool:
@@ -157,12 +179,15 @@ def _event(
     ordinal: int,
     version: int,
     extractor_version: str = EXTRACTOR_VERSION,
+    lexicon: str | None = None,
 ) -> Event:
     spec = event_type(statement.type)
     cameo, goldstein = spec.cameo, spec.goldstein
     if statement.type == "RelationsCharacterized" and "tone" in statement.payload:
         cameo, goldstein = tone_code(statement.payload["tone"])
     payload = {"published": article.published.isoformat(), **statement.payload}
+    if lexicon:
+        payload["lexicon"] = lexicon
     return Event(
         event_id=event_id_for(article.article_id, index, ordinal, statement.type),
         stream_id=article_stream(article.article_id),

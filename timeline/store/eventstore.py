@@ -34,6 +34,7 @@ from .rows import (
     events_from_rows,
     stored_copy,
 )
+from .stats import StoreStats, store_stats
 from .tables import articles, erasures, events
 from .upcasters import UPCASTERS, Upcasters
 from .verify import VerifyReport, verify
@@ -441,6 +442,37 @@ class EventStore:
         with self._reading() as conn:
             stmt = select(func.max(events.c.stream_version)).where(events.c.stream_id == stream_id)
             return int(conn.execute(stmt).scalar() or 0)
+
+    def codings(self, article_ids: Sequence[str]) -> dict[str, set[tuple[str, str | None]]]:
+        """Per article, the (extractor version, ``payload.lexicon``) its live coded events carry.
+
+        Events a person made or amended (``payload.by``/``amended_from``) are left out: no extractor
+        read them.
+        """
+        lexicon = self.dialect.json_text(events.c.payload, "lexicon")
+        live = filters.conditions(EventQuery(exclude_retracted=True), self.dialect)
+        found: dict[str, set[tuple[str, str | None]]] = {}
+        with self._reading() as conn:
+            for ids in _chunks(list(dict.fromkeys(article_ids)), self.batch_size):
+                stmt = (
+                    select(events.c.article_id, events.c.extractor_version, lexicon)
+                    .distinct()
+                    .where(
+                        self.dialect.one_of(events.c.article_id, ids),
+                        events.c.extractor_version.is_not(None),
+                        self.dialect.json_text(events.c.payload, "by").is_(None),
+                        self.dialect.json_text(events.c.payload, "amended_from").is_(None),
+                        *live,
+                    )
+                )
+                for article_id, version, digest in conn.execute(stmt):
+                    found.setdefault(article_id, set()).add((version, digest))
+        return found
+
+    def stats(self) -> StoreStats:
+        """Counts over the whole store (see stats.py), read in one transaction."""
+        with self._reading() as conn:
+            return store_stats(conn, self.engine, self.dialect)
 
     # -- articles -----------------------------------------------------------------------------
 

@@ -61,6 +61,8 @@ def conditions(query: EventQuery, dialect: Dialect) -> list[ColumnElement[bool]]
         where.append(c.type.in_(query.types))
     if query.modality is not None:
         where.append(c.modality == query.modality)
+    if query.extractor_version is not None:
+        where.append(c.extractor_version == query.extractor_version)
     if query.exclude_retracted:
         where.append(c.event_id.not_in(_retracted(query, dialect)))
     return where
