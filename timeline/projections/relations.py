@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from timeline.domain.events import Event, Party
+from timeline.domain.vocabulary import types_with
 from timeline.projections.facts import apply as fold_fact
 from timeline.projections.facts import fold_one, is_fact_report
 from timeline.projections.facts import initial_state as initial_facts
@@ -26,9 +27,9 @@ from timeline.projections.tone import DEFAULT_RULE, ToneRule
 State = dict[str, Any]
 Dyad = tuple[str, str]
 FAMILIES = ("cooperation", "conflict", "contact", "statements")
-#: Facts that show one side's wish to cooperate (an agreement shows both sides').
-INTENT_TYPES = frozenset({"CooperationIntentExpressed"})
-MUTUAL_TYPES = frozenset({"AgreementSigned"})
+#: Facts that show one side's wish to cooperate (an agreement shows both sides'), from the vocabulary.
+INTENT_TYPES = types_with("intent")
+MUTUAL_TYPES = types_with("mutual_intent")
 
 
 def initial_state() -> State:

@@ -28,11 +28,13 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from timeline.domain.vocabulary import types_with
+
 TONE_VALUES = MappingProxyType(
     {"hostile": -8.0, "strained": -4.0, "neutral": 0.0, "cooperative": 4.0, "close": 8.0}
 )
-RUPTURE_TYPES = frozenset({"DiplomatExpelled", "RelationsDowngraded", "AttackOccurred"})
-NO_VALENCE_TYPES = frozenset({"StatementRecorded"})
+RUPTURE_TYPES = types_with("rupture")
+NO_VALENCE_TYPES = types_with("no_valence")
 
 
 @dataclass(frozen=True, slots=True)
