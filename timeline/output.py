@@ -209,6 +209,14 @@ def facts_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     return render_table(headers, rows, empty="(no facts)")
 
 
+def quiet_label(item: Mapping[str, Any]) -> str:
+    """Days since the dyad's latest fact, marked when the pair has gone quiet (its tone kept)."""
+    days = item.get("quiet_days")
+    if days is None:
+        return ""
+    return f"{days} (quiet)" if item.get("quiet") else str(days)
+
+
 def relations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     rows = (
         (
@@ -217,11 +225,13 @@ def relations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
             item.get("score"),
             item.get("sectors"),
             item.get("last_event_on"),
-            item.get("event_count"),
+            quiet_label(item),
+            item.get("fact_count"),
+            item.get("report_count"),
         )
         for item in items
     )
-    headers = ("DYAD", "TONE", "SCORE", "SECTORS", "LAST EVENT", "EVENTS")
+    headers = ("DYAD", "TONE", "SCORE", "SECTORS", "LAST EVENT", "QUIET DAYS", "FACTS", "REPORTS")
     return render_table(headers, rows, empty="(no relations)")
 
 
