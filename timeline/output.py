@@ -265,7 +265,11 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
     if "tone" in explained:
         line = (
             f"{dyad}: {explained['tone']} (score {_cell(explained.get('score'))}) as of "
-            f"{explained.get('as_of')}, {len(facts)} facts"
+            f"{explained.get('as_of')}, {explained.get('fact_count')} facts from "
+            f"{explained.get('report_count')} reports, last event {explained.get('last_event_on')}, "
+            f"{explained.get('quiet_days')} days before{' (quiet)' if explained.get('quiet') else ''}; "
+            f"weights halve every {(explained.get('rule') or {}).get('half_life_days', 0):g} days "
+            "before the last event"
         )
         yield for_terminal(line) + "\n"
     rows = (

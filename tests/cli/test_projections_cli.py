@@ -200,6 +200,8 @@ def test_relations_name_facts_and_reports_alike_in_table_json_and_report(
     header, _, line = timeline.ok("relations", "--as-of", "2024-04-01").stdout.splitlines()
     assert header.split()[-4:] == ["QUIET", "DAYS", "FACTS", "REPORTS"]
     assert line.split()[-2:] == ["9", "13"]
+    explain_table = timeline.ok("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01").stdout
+    assert "9 facts from 13 reports" in explain_table.splitlines()[0]
     page = tmp_path / "all.html"
     timeline.ok("report", "--as-of", "2024-04-01", "-o", str(page))
     html = page.read_text("utf-8")
@@ -221,3 +223,5 @@ def test_a_quiet_pair_keeps_its_tone_and_shows_its_silence(timeline_any: Timelin
     assert refolded == years  # the per-dyad digest and the fold of the stream agree
     table = timeline.ok("relations", "--as-of", "2034-04-01", "--dyad", "PAK", "RUS").stdout
     assert "QUIET DAYS" in table and "3654 (quiet)" in table
+    why = timeline.ok("relations", "--explain", "PAK", "RUS", "--as-of", "2034-04-01").stdout.splitlines()[0]
+    assert "cooperative (score 3.19)" in why and "last event 2024-03-30, 3654 days before (quiet)" in why
