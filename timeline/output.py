@@ -232,6 +232,14 @@ def facts_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     return render_table(headers, rows, empty="(no facts)")
 
 
+def quiet_label(item: Mapping[str, Any]) -> str:
+    """Days since the dyad's latest fact, marked when the pair has gone quiet (its tone kept)."""
+    days = item.get("quiet_days")
+    if days is None:
+        return ""
+    return f"{days} (quiet)" if item.get("quiet") else str(days)
+
+
 def relations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     rows = (
         (
@@ -240,11 +248,13 @@ def relations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
             item.get("score"),
             item.get("sectors"),
             item.get("last_event_on"),
-            item.get("event_count"),
+            quiet_label(item),
+            item.get("fact_count"),
+            item.get("report_count"),
         )
         for item in items
     )
-    headers = ("DYAD", "TONE", "SCORE", "SECTORS", "LAST EVENT", "EVENTS")
+    headers = ("DYAD", "TONE", "SCORE", "SECTORS", "LAST EVENT", "QUIET DAYS", "FACTS", "REPORTS")
     return render_table(headers, rows, empty="(no relations)")
 
 
@@ -278,7 +288,11 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
     if "tone" in explained:
         line = (
             f"{dyad}: {explained['tone']} (score {_cell(explained.get('score'))}) as of "
-            f"{explained.get('as_of')}, {len(facts)} facts"
+            f"{explained.get('as_of')}, {explained.get('fact_count')} facts from "
+            f"{explained.get('report_count')} reports, last event {explained.get('last_event_on')}, "
+            f"{explained.get('quiet_days')} days before{' (quiet)' if explained.get('quiet') else ''}; "
+            f"weights halve every {(explained.get('rule') or {}).get('half_life_days', 0):g} days "
+            "before the last event"
         )
         yield for_terminal(line) + "\n"
     rows = (

@@ -14,11 +14,12 @@ import pycountry
 
 from timeline.clock import today
 from timeline.domain.events import Event, event_id_for
+from timeline.domain.vocabulary import the_type_with
 from timeline.extract.lexicon import Lexicon
 from timeline.query import EventQuery
 
 RETRACTIONS_STREAM = "retractions"
-RETRACTED = "EventRetracted"
+RETRACTED = the_type_with("retraction")
 
 
 class ServiceError(Exception):

@@ -240,7 +240,7 @@ def test_add_from_an_outside_source(timeline_any: Timeline) -> None:
     assert added["payload"] == {"by": "Ines", "source": "embassy press line, 2 September"}
     assert added["actor"]["country"] == "CHL" and added["target"]["name"] == "Christopher Luxon"
     [relation] = timeline.json("relations", "--as-of", "2024-12-31")
-    assert relation["dyad"] == ["CHL", "NZL"] and relation["event_count"] == 1
+    assert relation["dyad"] == ["CHL", "NZL"] and relation["fact_count"] == 1
     assert timeline.json("relations", "--as-of", "2024-12-31", "--known-at", before) == []
     assert "source: embassy press line" in timeline.ok("events").stdout
     assert_verifies(timeline)

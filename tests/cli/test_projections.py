@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from cli_harness import FIXTURES, Timeline
 
-RELATION_FIELDS = {"dyad", "tone", "score", "sectors", "last_event_on", "event_count"}
+RELATION_FIELDS = {
+    "dyad", "tone", "score", "sectors", "last_event_on", "quiet_days", "quiet", "fact_count", "report_count",
+}  # fmt: skip
 INVITATION_FIELDS = {
     "invitation_id", "inviter", "invitee", "destination", "extended_on", "status", "status_on", "event_ids",
 }

@@ -184,3 +184,44 @@ def test_replay_with_clocks_summarises_the_view_asked_for(timeline: Timeline, tm
     line = timeline.ok("replay", "--as-of", "2019-12-31").stdout
     assert line.startswith("replayed ") and ": 1 relations," in line
     assert timeline.json("relations", "--as-of", "2024-12-31")  # the tables are whole again after either
+
+
+def test_relations_name_facts_and_reports_alike_in_table_json_and_report(
+    timeline_any: Timeline, tmp_path: Path
+) -> None:
+    timeline = timeline_any
+    timeline.ok("ingest", str(SEED))
+    [row] = timeline.json("relations", "--as-of", "2024-04-01")
+    explained = timeline.json("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01")
+    # Facts: happenings, each counted once; reports: every event that told one of them.
+    assert row["fact_count"] == len(explained["facts"]) == 9
+    assert row["report_count"] == sum(f["source_count"] for f in explained["facts"]) == 13
+    assert "event_count" not in row  # the old name, which counted facts
+    header, _, line = timeline.ok("relations", "--as-of", "2024-04-01").stdout.splitlines()
+    assert header.split()[-4:] == ["QUIET", "DAYS", "FACTS", "REPORTS"]
+    assert line.split()[-2:] == ["9", "13"]
+    explain_table = timeline.ok("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01").stdout
+    assert "9 facts from 13 reports" in explain_table.splitlines()[0]
+    page = tmp_path / "all.html"
+    timeline.ok("report", "--as-of", "2024-04-01", "-o", str(page))
+    html = page.read_text("utf-8")
+    assert "<th>Facts</th><th>Reports</th>" in html and "<td>9</td><td>13</td>" in html
+    assert "9 facts from 13 reports" in html
+
+
+def test_a_quiet_pair_keeps_its_tone_and_shows_its_silence(timeline_any: Timeline, tmp_path: Path) -> None:
+    timeline = timeline_any
+    timeline.ok("ingest", str(SEED))
+    seed_only = now()
+    timeline.ok("ingest", write(tmp_path, "autumn_talks.txt"))  # so a read known at seed_only refolds
+    [fresh] = timeline.json("relations", "--as-of", "2024-04-01", "--dyad", "PAK", "RUS")
+    [years] = timeline.json("relations", "--as-of", "2034-04-01", "--dyad", "PAK", "RUS")
+    [refolded] = timeline.json("relations", "--as-of", "2034-04-01", "--known-at", seed_only)
+    assert (fresh["tone"], fresh["score"]) == (years["tone"], years["score"]) == ("cooperative", 3.19)
+    assert (fresh["quiet_days"], fresh["quiet"]) == (2, False)
+    assert (years["quiet_days"], years["quiet"]) == (3654, True)
+    assert refolded == years  # the per-dyad digest and the fold of the stream agree
+    table = timeline.ok("relations", "--as-of", "2034-04-01", "--dyad", "PAK", "RUS").stdout
+    assert "QUIET DAYS" in table and "3654 (quiet)" in table
+    why = timeline.ok("relations", "--explain", "PAK", "RUS", "--as-of", "2034-04-01").stdout.splitlines()[0]
+    assert "cooperative (score 3.19)" in why and "last event 2024-03-30, 3654 days before (quiet)" in why

@@ -69,7 +69,7 @@ def same(mine, theirs):
 
 
 @settings(max_examples=150, deadline=None)
-@given(dyad_events(), st.lists(st.integers(-10, 1300), min_size=1, max_size=6), st.sampled_from([2, 5, 128]))
+@given(dyad_events(), st.lists(st.integers(-10, 6000), min_size=1, max_size=6), st.sampled_from([2, 5, 128]))
 def test_the_digest_reads_like_the_facts(events, days, block):
     saved = digest.BLOCK
     digest.BLOCK = block
@@ -101,7 +101,7 @@ def test_a_digest_of_another_rule_is_not_used_and_the_facts_are_read_instead():
     [mine] = digest.statuses([("DNK|SWE", built)], as_of, state_of, other)
     assert reads == ["DNK|SWE"] and mine == folded_status(state, ("DNK", "SWE"), as_of, other)
     [fast] = digest.statuses([("DNK|SWE", built)], as_of, state_of)
-    assert reads == ["DNK|SWE"] and fast.event_count == 1
+    assert reads == ["DNK|SWE"] and fast.fact_count == 1
     assert digest.statuses([("DNK|SWE", built)], START - timedelta(days=1), state_of) == []
 
 
@@ -126,3 +126,23 @@ def test_dates_beyond_the_digest_range_are_folded_instead():
     for as_of in (START, date(9999, 12, 31)):
         [mine] = digest.statuses([("DNK|SWE", built)], as_of, lambda _key: state)
         assert mine == folded_status(state, ("DNK", "SWE"), as_of)
+
+
+def test_a_quiet_dyad_reads_the_same_from_its_digest_years_later():
+    """Ages count from the latest fact, so the digest's answer is the fold's long after it too."""
+    kinds = ["MeetingHeld", "DiplomatExpelled", "CriticismVoiced"]
+    events = [
+        Event(f"q{n}", "s", n, kind, START + timedelta(days=40 * n), actor=Party("SWE"), target=Party("DNK"),
+              position=n)
+        for n, kind in enumerate(kinds, 1)
+    ]  # fmt: skip
+    state = facts.fold(in_valid_order(events))
+    built = digest.build(state["groups"]["DNK|SWE"])
+    answers = []
+    for years in (0, 3, 30, 150):
+        as_of = START + timedelta(days=120 + 365 * years)
+        mine = digest.status(built, ("DNK", "SWE"), as_of)
+        same(mine, folded_status(state, ("DNK", "SWE"), as_of))
+        answers.append((mine.tone, mine.score))
+        assert mine.quiet_days == (as_of - (START + timedelta(days=120))).days
+    assert set(answers) == {("hostile", answers[0][1])}

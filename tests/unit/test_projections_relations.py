@@ -81,10 +81,52 @@ def test_sanctions_strain_but_only_a_rupture_is_hostile():
     assert tone_of(rupture, "2024-06-02") == "hostile"
 
 
-def test_old_quarrels_fade_toward_neutral():
+def test_old_quarrels_keep_their_tone_through_silence():
+    # This test used to assert the drift to neutral (strained in 2020, neutral by 2023): the tone
+    # was shrunk by a prior dated on the day asked. Tone is now what the latest facts made it.
     stream = [ev("CriticismVoiced", "2020-01-10")]
     assert tone_of(stream, "2020-01-11") == "strained"
-    assert tone_of(stream, "2023-01-11") == "neutral"
+    assert tone_of(stream, "2023-01-11") == "strained"
+
+
+def test_a_hostile_pair_stays_hostile_years_later_and_shows_its_silence():
+    stream = [
+        ev("MeetingHeld", "2013-06-01"),
+        ev("DiplomatExpelled", "2014-03-01"),
+        ev("RelationsDowngraded", "2014-03-02", "SWE", "NOR"),
+    ]
+    state = fold(stream)
+    right_after = status(state, PAIR, date(2014, 3, 3))
+    years_later = status(state, PAIR, date(2024, 3, 2))
+    assert right_after.tone == years_later.tone == "hostile"
+    assert years_later.score == right_after.score < 0
+    assert years_later.last_event_on == date(2014, 3, 2)
+    assert (right_after.quiet_days, right_after.quiet) == (1, False)
+    assert (years_later.quiet_days, years_later.quiet) == (3653, True)
+    assert years_later.to_json()["quiet_days"] == 3653 and years_later.to_json()["quiet"] is True
+
+
+def test_the_newest_facts_weigh_most_counted_back_from_the_latest_fact():
+    stream = [
+        ev("SanctionsImposed", "2020-01-01"),
+        ev("CriticismVoiced", "2023-07-05", "SWE", "NOR"),
+        ev("AgreementSigned", "2024-01-01"),
+    ]
+    why = explain(fold(stream), PAIR, date(2030, 1, 1))  # six quiet years after the agreement
+    weights = [f.weight for f in why.facts]
+    assert weights[2] == 1.0  # the latest fact, however long ago it was
+    assert weights[1] == pytest.approx(0.5, abs=0.002)  # 180 days before it: one half-life
+    assert weights[0] < 0.01 and weights[0] < weights[1] < weights[2]
+    assert why.status.tone == "cooperative"  # the agreement outweighs the older quarrels
+    assert why.status.quiet_days == 2192
+
+
+def test_a_rupture_is_hostile_only_within_the_active_period_before_the_latest_fact():
+    broken = [ev("DiplomatExpelled", "2022-01-01"), ev("CriticismVoiced", "2022-10-01", "SWE", "NOR")]
+    healed = [ev("DiplomatExpelled", "2021-01-01"), ev("CriticismVoiced", "2022-10-01", "SWE", "NOR")]
+    for as_of in ("2022-10-02", "2027-10-02"):  # whatever the day asked
+        assert tone_of(broken, as_of) == "hostile"  # 273 days before the latest fact
+        assert tone_of(healed, as_of) == "strained"  # 638 days before it: outside the 360
 
 
 def test_recent_events_outweigh_old_ones():
@@ -99,7 +141,7 @@ def test_ten_reports_of_one_signing_weigh_as_one():
     echoed = once + [ev("AgreementSigned", "2024-02-02") for _ in range(9)]
     one, many = status(fold(once), PAIR, date(2024, 2, 5)), status(fold(echoed), PAIR, date(2024, 2, 5))
     assert one.score == many.score
-    assert many.event_count == 2 and many.report_count == 11
+    assert many.fact_count == 2 and many.report_count == 11
 
 
 def test_planned_events_do_not_move_the_tone():
@@ -145,8 +187,8 @@ def test_counts_by_family_and_the_json_shape():
     data = row.to_json()
     assert data["dyad"] == ["NOR", "SWE"]
     assert data["counts"] == {"cooperation": 1, "conflict": 1, "contact": 1, "statements": 1}
-    assert data["event_count"] == 4
-    assert set(data) >= {"dyad", "tone", "score", "sectors", "last_event_on", "event_count", "reciprocal"}
+    assert (data["fact_count"], data["report_count"], data["quiet_days"], data["quiet"]) == (4, 4, 7, False)
+    assert set(data) >= {"dyad", "tone", "score", "sectors", "last_event_on", "quiet_days", "reciprocal"}
 
 
 def test_one_sided_intent_is_not_reciprocal():

@@ -1,4 +1,9 @@
-"""The event vocabulary (types, CAMEO codes, Goldstein values, families), loaded from data."""
+"""The event vocabulary (types, CAMEO codes, Goldstein values, families, traits), loaded from data.
+
+A trait says what kind of happening a type is (can it be planned, does it need a speaker, does
+it touch an invitation...): the coder and the projections ask :func:`types_with` instead of
+keeping lists of type names of their own, so a new type is one line of ``vocabulary.json``.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ class EventType:
     goldstein: float | None
     family: str
     symmetric: bool = False
+    traits: frozenset[str] = frozenset()
 
 
 @cache
@@ -26,10 +32,36 @@ def _data() -> dict:
 
 @cache
 def event_types() -> dict[str, EventType]:
-    return {
-        name: EventType(name, spec["cameo"], spec["goldstein"], spec["family"], spec.get("symmetric", False))
-        for name, spec in _data()["types"].items()
-    }
+    known = {name for name in _data()["traits"] if not name.startswith("_")}
+    found = {}
+    for name, spec in _data()["types"].items():
+        traits = frozenset(spec.get("traits", ()))
+        if traits - known:  # a misspelt trait would silently leave the type out of a set
+            raise ValueError(f"event type {name!r} has unknown traits {sorted(traits - known)}")
+        found[name] = EventType(
+            name, spec["cameo"], spec["goldstein"], spec["family"], spec.get("symmetric", False), traits
+        )
+    return found
+
+
+@cache
+def types_with(trait: str) -> frozenset[str]:
+    """The names of the event types that have ``trait`` (see ``traits`` in vocabulary.json)."""
+    if trait not in _data()["traits"] or trait.startswith("_"):
+        raise ValueError(f"unknown event-type trait {trait!r}")
+    return frozenset(name for name, kind in event_types().items() if trait in kind.traits)
+
+
+@cache
+def types_of_family(family: str) -> frozenset[str]:
+    """The names of the event types of one family (``housekeeping``: retractions and erasures)."""
+    return frozenset(name for name, kind in event_types().items() if kind.family == family)
+
+
+def the_type_with(trait: str) -> str:
+    """The one event type that has ``trait`` (``retraction``: the type that retracts an event)."""
+    (name,) = types_with(trait)
+    return name
 
 
 def event_type(name: str) -> EventType:

@@ -24,6 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from timeline.domain.events import Party
+from timeline.domain.vocabulary import types_with
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
 from timeline.extract.attach import Attached, attach, date_tokens, main_date, own_date
 from timeline.extract.dates import DateMention, find_dates, resolve_relative
@@ -43,60 +44,23 @@ from timeline.extract.roles import RoleReader, follow, is_passive
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+# What kind of happening each type is comes from the vocabulary's traits (domain/data/vocabulary.json).
 # Types whose happening can be planned (future) rather than reported.
-ACTIONS = frozenset(
-    {
-        "MeetingHeld",
-        "VisitMade",
-        "PhoneCallHeld",
-        "AgreementSigned",
-        "AidProvided",
-        "SanctionsImposed",
-        "DiplomatExpelled",
-        "RelationsDowngraded",
-        "AttackOccurred",
-        "InvitationExtended",
-        "InvitationAccepted",
-        "InvitationDeclined",
-    }
-)
+ACTIONS = types_with("plannable")
 # Statements of attitude: without a speaker named in the sentence they are the outlet's commentary.
-_NEEDS_SPEAKER = frozenset({"RelationsCharacterized", "CooperationIntentExpressed"})
+_NEEDS_SPEAKER = types_with("needs_speaker")
 # Types that describe the pair: "both sides" as actor gives the statement both ways.
-_MUTUAL = frozenset(
-    {
-        "CooperationIntentExpressed",
-        "RelationsCharacterized",
-        "AgreementSigned",
-        "MeetingHeld",
-        "PhoneCallHeld",
-    }
-)
-_SECTOR_TYPES = frozenset({"CooperationIntentExpressed", "AgreementSigned", "AidProvided", "MeetingHeld"})
+_MUTUAL = types_with("describes_pair")
+_SECTOR_TYPES = types_with("carries_sectors")
 # How far back a dated happening still sets the day of the undated ones told after it.
 _NARRATIVE_DAYS = 60
 # Acts others can join in ("along with"), each then acting on the same target.
-_SHARED_ACTS = frozenset(
-    {
-        "CondolencesExpressed",
-        "CongratulationsExpressed",
-        "SolidarityExpressed",
-        "VisitMade",
-        "CriticismVoiced",
-        "InvitationAccepted",
-        "InvitationDeclined",
-        "SanctionsImposed",
-        "DiplomatExpelled",
-        "RelationsDowngraded",
-    }
-)
+_SHARED_ACTS = types_with("joinable")
 # Acts that answer another's ("Iran condemned the move"): with no target named, whoever acted last.
-_REACTIONS = frozenset(
-    {"CriticismVoiced", "ThreatIssued", "SanctionsImposed", "DiplomatExpelled", "RelationsDowngraded"}
-)
-_ANSWERS = frozenset({"InvitationAccepted", "InvitationDeclined"})
+_REACTIONS = types_with("reaction")
+_ANSWERS = types_with("answers_invitation")
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
-_TOLD_BY_NOUNS = frozenset({"VisitMade", "MeetingHeld", "PhoneCallHeld"})
+_TOLD_BY_NOUNS = types_with("told_by_noun")
 
 
 @dataclass(frozen=True, slots=True)

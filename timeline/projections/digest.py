@@ -7,10 +7,11 @@ sums at the end of every block of BLOCK facts, and, sparsely, what only the acti
 needs (ruptures, sectors, wishes to cooperate). A status as of D then costs a binary search,
 at most one block of facts and the facts of the active window.
 
-The score's weights factor: ``0.5 ** ((D - t) / h) = 2 ** ((t - A) / h) * 2 ** -((D - A) / h)``
-for a fixed anchor day A, so the running sums of ``2 ** ((t - A) / h)`` (and times the value)
-give the weighted sums for any D. The result equals the status folded from the facts, up to
-the last bits of the float sums.
+The score's weights count ages from L, the dyad's latest fact on or before the day asked, and
+factor: ``0.5 ** ((L - t) / h) = 2 ** ((t - A) / h) * 2 ** -((L - A) / h)`` for a fixed anchor
+day A, so the running sums of ``2 ** ((t - A) / h)`` (and times the value) give the weighted
+sums for any L. The result equals the status folded from the facts, up to the last bits of the
+float sums.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ BLOCK = 128
 ANCHOR = date(2000, 1, 1).toordinal()
 # The factored weights 2 ** ((t - A) / h) stay finite (and their sums exact enough) only for days
 # within this many half-lives of the anchor (about 440 years either side with h = 180 days); a
-# dyad with a fact beyond, or a question beyond, is answered by folding its facts instead.
+# dyad with a fact beyond is answered by folding its facts instead. The day asked never enters
+# the weights (ages count from the latest fact), so any day can be asked of a usable digest.
 MAX_HALF_LIVES = 900
 VERSION = 1
 
@@ -135,12 +137,13 @@ def status(
             s0, s1, valued = s0 + x, s1 + x * value, valued + 1
         reports += src[i]
         counts[fam[i]] += 1
+    latest = on[n - 1]
     if valued:
-        shrink = 2.0 ** (-(day - ANCHOR) / rule.half_life_days)
+        shrink = 2.0 ** (-(latest - ANCHOR) / rule.half_life_days)
         score = shrink * s1 / (shrink * s0 + rule.prior_weight)
     else:
         score = 0.0
-    first = bisect_left(on, day - rule.active_days, 0, n)
+    first = bisect_left(on, latest - rule.active_days, 0, n)
     ruptured = bool(digest["rup"][_span(digest["rup"], first, n)])
     sectors = {s for found in digest["sec"][_span(digest["sec_at"], first, n)] for s in found}
     willing = set(digest["intent"][_span(digest["intent_at"], first, n)])
@@ -155,8 +158,10 @@ def status(
         tone=rule.tone(score, ruptured),
         score=round(score, 3),
         sectors=tuple(sorted(sectors)),
-        last_event_on=date.fromordinal(on[n - 1]),
-        event_count=n,
+        last_event_on=date.fromordinal(latest),
+        quiet_days=day - latest,
+        quiet=rule.is_quiet(day - latest),
+        fact_count=n,
         report_count=reports,
         counts=by_family,
         reciprocal=set(dyad) <= willing,
@@ -178,7 +183,7 @@ def statuses(
     found = []
     for key, digest in digests:
         a, b = key.split("|")
-        if usable(digest, rule) and _in_range(as_of.toordinal(), rule):
+        if usable(digest, rule):
             assert digest is not None
             one = status(digest, (a, b), as_of, rule)
         else:

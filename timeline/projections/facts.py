@@ -32,7 +32,7 @@ from typing import Any
 
 from timeline.domain.calendar import shift
 from timeline.domain.events import Event, Party
-from timeline.domain.vocabulary import event_types
+from timeline.domain.vocabulary import event_types, types_of_family
 from timeline.projections import parties
 from timeline.projections.ordering import sort_key
 
@@ -43,7 +43,7 @@ DAY_WINDOW = 3  # days either side for two day-precision reports of the same hap
 #: How far back a fact can have been opened and still take a report, by the coarsest precision
 #: the partition has seen (a month-precision fact opened on the 1st takes reports until the 31st).
 REACH_DAYS = {0: DAY_WINDOW + 1, 1: 7 + DAY_WINDOW, 2: 32, 3: 367}
-NOT_FACTS = frozenset({"EventRetracted", "ArticleErased"})  # housekeeping, not happenings
+NOT_FACTS = types_of_family("housekeeping")  # retractions and erasures are not happenings
 
 
 def initial_state() -> State:

@@ -36,13 +36,14 @@ from datetime import date
 from typing import Any
 
 from timeline.domain.events import Event, Party
+from timeline.domain.vocabulary import types_with
 from timeline.projections import parties
 from timeline.projections.ordering import sort_key
 
 State = dict[str, Any]
 STATUSES = ("pending", "accepted", "declined", "withdrawn", "fulfilled")
 OPEN = frozenset({"pending", "accepted"})
-TOUCHING = frozenset({"InvitationExtended", "InvitationAccepted", "InvitationDeclined", "VisitMade"})
+TOUCHING = types_with("touches_invitation")
 
 
 def initial_state() -> State:

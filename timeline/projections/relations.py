@@ -3,8 +3,9 @@
 The state is the corroboration state (:mod:`timeline.projections.facts`) restricted to
 events between two known, different countries, one partition per dyad. The status is
 computed on read, as of the day asked, so one state answers every ``--as-of`` at or after
-the last event it folded (facts dated after ``as_of`` are left out). See
-:mod:`timeline.projections.tone` for the rule.
+the last event it folded (facts dated after ``as_of`` are left out). The tone is weighed from
+the dyad's latest fact by then, so it keeps through a silence; the silence itself is shown
+beside it (``quiet_days``). See :mod:`timeline.projections.tone` for the rule.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from timeline.domain.events import Event, Party
+from timeline.domain.vocabulary import types_with
 from timeline.projections.facts import apply as fold_fact
 from timeline.projections.facts import fold_one, is_fact_report
 from timeline.projections.facts import initial_state as initial_facts
@@ -26,9 +28,9 @@ from timeline.projections.tone import DEFAULT_RULE, ToneRule
 State = dict[str, Any]
 Dyad = tuple[str, str]
 FAMILIES = ("cooperation", "conflict", "contact", "statements")
-#: Facts that show one side's wish to cooperate (an agreement shows both sides').
-INTENT_TYPES = frozenset({"CooperationIntentExpressed"})
-MUTUAL_TYPES = frozenset({"AgreementSigned"})
+#: Facts that show one side's wish to cooperate (an agreement shows both sides'), from the vocabulary.
+INTENT_TYPES = types_with("intent")
+MUTUAL_TYPES = types_with("mutual_intent")
 
 
 def initial_state() -> State:
@@ -76,8 +78,10 @@ class RelationStatus:
     score: float
     sectors: tuple[str, ...]
     last_event_on: date | None
-    event_count: int
-    report_count: int
+    quiet_days: int  # days from the latest fact to as_of: a quiet pair keeps its tone and shows its silence
+    quiet: bool  # no fact within the rule's active period before as_of
+    fact_count: int  # facts: reports of one happening count once
+    report_count: int  # reports: every source event of those facts
     counts: Mapping[str, int]
     reciprocal: bool
     as_of: date
@@ -89,7 +93,9 @@ class RelationStatus:
             "score": self.score,
             "sectors": list(self.sectors),
             "last_event_on": self.last_event_on.isoformat() if self.last_event_on else None,
-            "event_count": self.event_count,
+            "quiet_days": self.quiet_days,
+            "quiet": self.quiet,
+            "fact_count": self.fact_count,
             "report_count": self.report_count,
             "counts": dict(self.counts),
             "reciprocal": self.reciprocal,
@@ -148,11 +154,11 @@ def _dyad_facts(state: Mapping[str, Any], dyad: Iterable[str], as_of: date) -> l
     return sorted((f for f in group["facts"] if f["occurred_on"] <= cut), key=lambda f: f["occurred_on"])
 
 
-def _weigh(rows: list[dict[str, Any]], as_of: date, rule: ToneRule) -> tuple[float, list[Weighed]]:
+def _weigh(rows: list[dict[str, Any]], latest: date, rule: ToneRule) -> tuple[float, list[Weighed]]:
     pairs: list[tuple[float, float]] = []
     rows_weights = []
     for row in rows:
-        weight = rule.weight(date.fromisoformat(row["occurred_on"]), as_of)
+        weight = rule.weight(date.fromisoformat(row["occurred_on"]), latest)
         value = rule.value(row)
         rows_weights.append((row, weight, value))
         if value is not None:
@@ -181,8 +187,10 @@ def _weigh(rows: list[dict[str, Any]], as_of: date, rule: ToneRule) -> tuple[flo
 def _status(
     dyad: Dyad, rows: list[dict[str, Any]], as_of: date, rule: ToneRule
 ) -> tuple[RelationStatus, list[Weighed]]:
-    score, weighed = _weigh(rows, as_of, rule)
-    active = [r for r in rows if (as_of - date.fromisoformat(r["occurred_on"])).days <= rule.active_days]
+    # Ages count from the latest fact by as_of (rows are in date order), not from as_of itself.
+    latest = date.fromisoformat(rows[-1]["occurred_on"])
+    score, weighed = _weigh(rows, latest, rule)
+    active = [r for r in rows if (latest - date.fromisoformat(r["occurred_on"])).days <= rule.active_days]
     ruptured = any(rule.is_rupture(r) for r in active)
     counts = dict.fromkeys(FAMILIES, 0)
     for row in rows:
@@ -195,8 +203,10 @@ def _status(
         tone=rule.tone(score, ruptured),
         score=round(score, 3),
         sectors=tuple(sorted({s for r in active for s in r["sectors"]})),
-        last_event_on=date.fromisoformat(rows[-1]["occurred_on"]) if rows else None,
-        event_count=len(rows),
+        last_event_on=latest,
+        quiet_days=(as_of - latest).days,
+        quiet=rule.is_quiet((as_of - latest).days),
+        fact_count=len(rows),
         report_count=sum(len(r["sources"]) for r in rows),
         counts=counts,
         reciprocal=set(dyad) <= willing,

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from timeline import __version__
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party
+from timeline.output import quiet_label
 from timeline.report.model import DyadView, ReportView
 from timeline.report.svg import FAMILIES, chart, family_of, invitation_label
 
@@ -191,9 +192,12 @@ def _status(status: Mapping[str, Any] | None, as_of: date) -> str:
     bits = [
         f'<span class="tone tone-{escape(tone)}">{escape(tone)}</span>',
         f"score {float(status.get('score') or 0):.2f}",
-        f"{status.get('event_count')} facts",
+        f"{status.get('fact_count')} facts from {status.get('report_count')} reports",
         f"last event {escape(str(status.get('last_event_on')))}",
     ]
+    if status.get("quiet_days"):
+        quiet = " (quiet: the tone is the one its latest events left)" if status.get("quiet") else ""
+        bits.append(f"{status['quiet_days']} days without events{quiet}")
     if status.get("sectors"):
         bits.append("sectors: " + escape(", ".join(status["sectors"])))
     if status.get("reciprocal"):
@@ -263,11 +267,15 @@ def _contents(report: ReportView) -> str:
         rows.append(
             f'<tr><td><a href="#dyad-{escape(view.key)}">{escape(view.key)}</a></td>'
             f"<td>{escape(str(status.get('tone', '')))}</td><td>{float(status.get('score') or 0):.2f}</td>"
-            f"<td>{len(view.events)}</td><td>{escape(str(status.get('last_event_on', '')))}</td></tr>"
+            f"<td>{escape(str(status.get('fact_count', '')))}</td>"
+            f"<td>{escape(str(status.get('report_count', '')))}</td>"
+            f"<td>{escape(str(status.get('last_event_on', '')))}</td>"
+            f"<td>{escape(quiet_label(status))}</td></tr>"
         )
     return (
-        '<table class="dyads"><thead><tr><th>Dyad</th><th>Tone</th><th>Score</th><th>Events</th>'
-        f"<th>Last event</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<table class="dyads"><thead><tr><th>Dyad</th><th>Tone</th><th>Score</th><th>Facts</th>'
+        "<th>Reports</th><th>Last event</th><th>Quiet days</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 

@@ -2,7 +2,8 @@
 
 A pure fold: the dyad's events are folded in valid-time order and the status is read as of each
 sample day, after every event dated on or before it, which is exactly what `timeline relations
---as-of DAY` would answer for that day.
+--as-of DAY` would answer for that day. The tone is weighed from the latest fact, so it changes
+only on event days: the line is flat through a silence (a quiet pair keeps its tone).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from timeline.projections.relations import apply, initial_state, status
 from timeline.projections.tone import DEFAULT_RULE, ToneRule
 
 #: About this many evenly spaced samples between the first event and the end, besides event days,
-#: so that the decay of old facts shows as a curve.
+#: so that the line has a point wherever the eye follows it (it is flat between event days).
 SAMPLES = 150
 
 

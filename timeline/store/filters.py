@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from timeline.domain.vocabulary import the_type_with
 from timeline.query import EventQuery
 
 from .dialects import Dialect
 from .tables import events
 
 #: The event type whose payload["retracted_event_id"] names the event it withdraws.
-RETRACTION_TYPE = "EventRetracted"
+RETRACTION_TYPE = the_type_with("retraction")
 RETRACTED_KEY = "retracted_event_id"
 
 ORDERS = ("position", "valid")
