@@ -20,7 +20,7 @@ from typing import Any
 from timeline import service
 from timeline.clock import TimeValueError, parse_day, today
 from timeline.domain.events import MODALITIES, Event, Party, Provenance, event_id_for
-from timeline.domain.vocabulary import event_type, event_types, tone_code
+from timeline.domain.vocabulary import event_type, event_types, tone_code, types_of_family
 from timeline.extract.lexicon import Lexicon
 from timeline.query import EventQuery
 
@@ -28,7 +28,7 @@ CORRECTIONS_STREAM = "corrections"
 RETRACTIONS_STREAM = service.RETRACTIONS_STREAM
 RETRACTED = service.RETRACTED
 MANUAL = "manual"  # the extractor_version of an event a person coded
-HOUSEKEEPING = frozenset({RETRACTED, "ArticleErased"})  # records about the store, not happenings
+HOUSEKEEPING = types_of_family("housekeeping")  # records about the store, not happenings
 ATTEMPTS = 3  # another writer may take a stream's next version first: read again and retry
 
 ServiceError = service.ServiceError

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from timeline.domain.events import Event, event_id_for
+from timeline.domain.vocabulary import the_type_with
 
 ERASURES_STREAM = "erasures"
-TOMBSTONE_TYPE = "ArticleErased"
+TOMBSTONE_TYPE = the_type_with("erasure")
 
 #: What an erase writes over (the triggers of migrations 0003/0004 accept exactly these values).
 #: Events also lose their payload's quoted words (chain.ERASABLE_PAYLOAD_KEYS): see EventStore.erase.

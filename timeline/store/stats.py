@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, case, func, select, text
 from sqlalchemy.engine import Connection
 
+from timeline.domain.vocabulary import types_of_family
 from timeline.query import EventQuery
 
 from . import filters
@@ -19,7 +20,7 @@ from .tables import articles, erasures, events
 from .tables import metadata as store_metadata
 
 #: Types the store writes about other events (not statements of an article).
-BOOKKEEPING_TYPES = (filters.RETRACTION_TYPE, "ArticleErased")
+BOOKKEEPING_TYPES = tuple(sorted(types_of_family("housekeeping")))
 
 
 @dataclass(frozen=True, slots=True)
