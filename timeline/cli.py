@@ -333,6 +333,7 @@ def event_filter_options(command: Any) -> Any:
         ),
         click.option("--since", type=DAY, help="Only events that occurred on or after this date."),
         click.option("--until", type=DAY, help="Only events that occurred on or before this date."),
+        click.option("--dyad", nargs=2, metavar="A B", help="Only events between A and B (either way)."),
         click.option("--article", "article_id", metavar="ID", help="Only events of this article."),
         click.option(
             "--extractor-version",
@@ -345,11 +346,25 @@ def event_filter_options(command: Any) -> Any:
     return command
 
 
+limit_option = click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+with_article_option = click.option(
+    "--with-article",
+    is_flag=True,
+    help="End each event with its article's URL, outlet and title (article_url, ...).",
+)
+
+
 @cli.command()
 @event_filter_options
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@limit_option
 @click.option("--include-retracted", is_flag=True, help="Also show events that were retracted.")
 @click.option("--facts", "as_facts", is_flag=True, help="Group reports of one happening into facts.")
+@click.option(
+    "--sort",
+    type=click.Choice(tuple(service.EVENT_SORTS)),
+    help="recorded: record order (the default); occurred: by date, then record order.",
+)
+@with_article_option
 @format_option(output.FORMATS)
 @click.pass_obj
 def events(
@@ -361,14 +376,21 @@ def events(
     types: tuple[str, ...],
     since: date | None,
     until: date | None,
+    dyad: tuple[str, str] | None,
     article_id: str | None,
     extractor_version: str | None,
     limit: int | None,
     include_retracted: bool,
     as_facts: bool,
+    sort: str | None,
+    with_article: bool,
     fmt: str,
 ) -> None:
     """List events in the order they were recorded (or, with --facts, the facts they report)."""
+    if as_facts and (with_article or sort == "recorded"):
+        raise click.UsageError(
+            "--facts lists facts by date: --sort recorded and --with-article are for events"
+        )
     query = service.events_query(
         as_of=as_of,
         known_at=known_at,
@@ -381,13 +403,20 @@ def events(
         limit=limit,
         include_retracted=include_retracted,
         extractor_version=extractor_version,
+        dyad=dyad,
+        sort=sort or "recorded",
     )
     if as_facts:
-        emit(_render(service.facts(session.store, query), fmt, output.facts_table))
+        emit(_render(service.facts(session.store, query), fmt, output.facts_table, output.FACT_COLUMNS))
         return
     marks = corrections.retraction_marks(session.store, known_at) if include_retracted else None
-    found = (output.event_record(event, marks) for event in service.list_events(session.store, query))
-    columns = output.EVENT_FIELDS + (output.RETRACTION_FIELDS if include_retracted else ())
+    article = service.article_lookup(session.store) if with_article else None
+    found = (output.event_record(e, marks, article) for e in service.list_events(session.store, query))
+    columns = (
+        output.EVENT_FIELDS
+        + (output.RETRACTION_FIELDS if include_retracted else ())
+        + (output.ARTICLE_FIELDS if with_article else ())
+    )
     table = lambda items: output.events_table(items, retracted=include_retracted)  # noqa: E731
     emit(_render(found, fmt, table, columns=columns))
 
@@ -412,7 +441,15 @@ def _render(
 @known_at_option
 @click.option("--explain", nargs=2, metavar="A B", help="The facts behind the status of the dyad A-B.")
 @click.option("--dyad", nargs=2, metavar="A B", help="Only the relationship between A and B.")
-@format_option(output.TABLE_JSON)
+@click.option("--country", metavar="C", help="Only the pairs that include this country.")
+@click.option(
+    "--sort",
+    type=click.Choice(service.RELATION_SORTS),
+    default="dyad",
+    show_default=True,
+    help="tone: hostile first; score: lowest first; last: latest event first; facts: most first.",
+)
+@format_option(output.FORMATS)
 @click.pass_obj
 def relations(
     session: Session,
@@ -420,6 +457,8 @@ def relations(
     known_at: datetime | None,
     explain: tuple[str, str] | None,
     dyad: tuple[str, str] | None,
+    country: str | None,
+    sort: str,
     fmt: str,
 ) -> None:
     """The status of each relationship between two countries."""
@@ -427,12 +466,16 @@ def relations(
         explained = service.explain(session.store, *explain, as_of=as_of, known_at=known_at)
         if fmt == "json":
             click.echo(output.dumps(explained, indent=2))
-        else:
+        elif fmt == "table":
             emit(output.explanation_table(explained))
+        else:  # one row per fact behind the status
+            emit(_render(output.explained_rows(explained), fmt, None, output.EXPLAINED_COLUMNS))
         return
     pair = service.dyad_of(*dyad) if dyad else None
-    found = service.relations(session.store, as_of=as_of, known_at=known_at, dyad=pair)
-    emit(_render(found, fmt, output.relations_table))
+    found = service.relations(
+        session.store, as_of=as_of, known_at=known_at, dyad=pair, country=country, sort=sort
+    )
+    emit(_render(found, fmt, output.relations_table, output.RELATION_COLUMNS))
 
 
 @cli.command()
@@ -440,14 +483,14 @@ def relations(
 @click.argument("b", metavar="B")
 @as_of_option("Up to this date (default: today).")
 @known_at_option
-@format_option(output.TABLE_JSON)
+@format_option(output.FORMATS)
 @click.pass_obj
 def history(
     session: Session, a: str, b: str, as_of: date | None, known_at: datetime | None, fmt: str
 ) -> None:
     """One dyad's timeline, with each change of tone."""
     found = service.history(session.store, a, b, as_of=as_of, known_at=known_at)
-    emit(_render(found, fmt, output.history_table))
+    emit(_render(found, fmt, output.history_table, output.HISTORY_COLUMNS))
 
 
 @cli.command()
@@ -457,7 +500,7 @@ def history(
     "--status", type=click.Choice(service.INVITATION_STATUSES), help="Only invitations in this state."
 )
 @click.option("--dyad", nargs=2, metavar="A B", help="Only invitations between A and B (either way).")
-@format_option(output.TABLE_JSON)
+@format_option(output.FORMATS)
 @click.pass_obj
 def invitations(
     session: Session,
@@ -471,7 +514,7 @@ def invitations(
     day = as_of or today()
     pair = service.dyad_of(*dyad) if dyad else None
     found = service.invitations(session.store, as_of=day, known_at=known_at, status=status, dyad=pair)
-    emit(_render(found, fmt, lambda items: output.invitations_table(items, day)))
+    emit(_render(found, fmt, output.invitations_table, output.INVITATION_COLUMNS))
 
 
 @cli.command()
@@ -532,6 +575,7 @@ def report(
 
 @cli.command("export")
 @event_filter_options
+@limit_option
 @click.option("--include-retracted", is_flag=True, help="Also export events that were retracted.")
 @click.option(
     "--format",
@@ -541,6 +585,7 @@ def report(
     show_default=True,
     help="csv/jsonl: every field of each event; cameo: GDELT-layout tab-separated rows.",
 )
+@with_article_option
 @output_file_option
 @click.pass_obj
 def export(
@@ -552,10 +597,13 @@ def export(
     types: tuple[str, ...],
     since: date | None,
     until: date | None,
+    dyad: tuple[str, str] | None,
     article_id: str | None,
     extractor_version: str | None,
+    limit: int | None,
     include_retracted: bool,
     fmt: str,
+    with_article: bool,
     output_path: str,
 ) -> None:
     """Export events for other tools, streamed in record order (constant memory at any size)."""
@@ -568,11 +616,13 @@ def export(
         since=since,
         until=until,
         article_id=article_id,
+        limit=limit,
         include_retracted=include_retracted,
         extractor_version=extractor_version,
+        dyad=dyad,
     )
     with _open_output(output_path) as out:
-        count = service.export_events(session.store, query, fmt, out)
+        count = service.export_events(session.store, query, fmt, out, with_article=with_article)
     if output_path != "-":
         say(f"exported {count} rows to {output_path}", err=True)
 
@@ -778,15 +828,41 @@ def _show_diff(outcome: Any, dry_run: bool) -> None:
 
 
 @cli.command()
-@format_option(output.TABLE_JSON)
+@format_option(output.FORMATS)
 @click.pass_obj
 def stats(session: Session, fmt: str) -> None:
     """Counts: events by type and extractor version, live and retracted, articles, database size."""
     found = service.stats(session.store)
     if fmt == "json":
         click.echo(output.dumps(found, indent=2))
-    else:
+    elif fmt == "table":
         emit(output.stats_table(found))
+    else:  # rows of one shape: group, name, count, live, retracted
+        emit(_render(output.stats_rows(found), fmt, None, output.STATS_COLUMNS))
+
+
+@cli.command()
+@click.option("--since", type=DAY, help="Only articles published on or after this date.")
+@click.option("--until", type=DAY, help="Only articles published on or before this date.")
+@click.option("--outlet", metavar="NAME", help="Only articles of this outlet (the whole name, any case).")
+@known_at_option
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
+@format_option(output.FORMATS)
+@click.pass_obj
+def articles(
+    session: Session,
+    since: date | None,
+    until: date | None,
+    outlet: str | None,
+    known_at: datetime | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """The stored articles by publication date: source, events live/retracted, coding, erasure."""
+    found = service.articles(
+        session.store, since=since, until=until, outlet=outlet, known_at=known_at, limit=limit
+    )
+    emit(_render(found, fmt, output.articles_table, output.ARTICLE_LIST_COLUMNS))
 
 
 @cli.command()

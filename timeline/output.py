@@ -16,7 +16,6 @@ from typing import Any
 from timeline.safe_text import csv_cell, for_terminal
 
 FORMATS = ("table", "json", "jsonl", "csv")
-TABLE_JSON = ("table", "json")
 
 #: Fields of an event in the order of the contract (ARCHITECTURE.md); the store's extras follow.
 EVENT_FIELDS = (
@@ -37,17 +36,55 @@ EVENT_FIELDS = (
     "payload",
 )
 EXCERPT_WIDTH = 70
+TRIGGER_WIDTH = 24
+TITLE_WIDTH = 40
 
 
 #: Fields added after the store's extras when retracted events are shown (null for a live event).
 RETRACTION_FIELDS = ("retracted_at", "retraction_reason")
 
+#: Fields added last with ``--with-article``: where the event was read (null without an article).
+ARTICLE_FIELDS = ("article_url", "article_outlet", "article_title")
 
-def event_record(event: Any, marks: Mapping[str, Any] | None = None) -> dict[str, Any]:
+#: CSV header rows of the read commands, for an answer with no rows (a row's own keys otherwise).
+RELATION_COLUMNS = (
+    "dyad", "tone", "score", "sectors", "last_event_on", "quiet_days", "quiet", "fact_count",
+    "report_count", "counts", "reciprocal", "as_of",
+)  # fmt: skip
+INVITATION_COLUMNS = (
+    "invitation_id", "inviter_country", "inviter_name", "inviter_role", "invitee_country",
+    "invitee_name", "invitee_role", "destination", "extended_on", "status", "status_on", "event_ids",
+    "occasion", "days_pending",
+)  # fmt: skip
+HISTORY_COLUMNS = (
+    "event_id", "type", "modality", "occurred_on", "actor_country", "actor_name", "actor_role",
+    "target_country", "target_name", "target_role", "fact_id", "corroborates", "score", "tone",
+    "previous_tone", "tone_changed",
+)  # fmt: skip
+FACT_COLUMNS = (
+    "fact_id", "type", "family", "actor_country", "actor_name", "actor_role", "target_country",
+    "target_name", "target_role", "dyad", "occurred_on", "date_precision", "first_reported", "sources",
+    "source_count", "sectors", "goldstein", "tone",
+)  # fmt: skip
+EXPLAINED_COLUMNS = (
+    "dyad", "as_of", "fact_id", "type", "occurred_on", "actor_country", "actor_name", "actor_role",
+    "target_country", "target_name", "target_role", "tone", "value", "weight", "contribution",
+    "rupture", "sources", "source_count",
+)  # fmt: skip
+STATS_COLUMNS = ("group", "name", "count", "live", "retracted")
+ARTICLE_LIST_COLUMNS = (
+    "article_id", "published", "outlet", "title", "url", "recorded_at", "live_events",
+    "retracted_events", "extractor_versions", "erased", "erased_at",
+)  # fmt: skip
+
+
+def event_record(event: Any, marks: Mapping[str, Any] | None = None, article: Any = None) -> dict[str, Any]:
     """An event as the JSON contract has it: the contract's fields first, then the store's extras.
 
     With ``marks`` (event id -> an object with ``retracted_at`` and ``reason``, as
     ``corrections.retraction_marks`` gives), ``retracted_at`` and ``retraction_reason`` follow.
+    With ``article`` (article id -> its Article or None), ``article_url``, ``article_outlet`` and
+    ``article_title`` come last (null for an event without an article).
     """
     data = event.to_json()
     ordered = {key: data.get(key) for key in EVENT_FIELDS}
@@ -57,6 +94,11 @@ def event_record(event: Any, marks: Mapping[str, Any] | None = None) -> dict[str
         when = mark.retracted_at if mark is not None else None
         ordered["retracted_at"] = when.isoformat() if when is not None else None
         ordered["retraction_reason"] = mark.reason if mark is not None else None
+    if article is not None:
+        source = article(event.provenance.article_id) if event.provenance else None
+        ordered["article_url"] = source.url if source is not None else None
+        ordered["article_outlet"] = source.outlet if source is not None else None
+        ordered["article_title"] = source.title if source is not None else None
     return ordered
 
 
@@ -100,13 +142,19 @@ def render_jsonl(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
         yield dumps(item) + "\n"
 
 
+#: The sides a record may name; each is flattened to SIDE_country, SIDE_name, SIDE_role (and any
+#: further key of the side) in a CSV row.
+PARTY_KEYS = frozenset({"actor", "target", "inviter", "invitee"})
+
+
 def flatten(item: Mapping[str, Any]) -> dict[str, Any]:
-    """One CSV row: actor/target become actor_country, actor_name, actor_role; other nested values JSON."""
+    """One CSV row: a side (actor, target, inviter, invitee) becomes SIDE_country, SIDE_name,
+    SIDE_role; other nested values are JSON text."""
     row: dict[str, Any] = {}
     for key, value in item.items():
-        if isinstance(value, Mapping) and key != "payload" and set(value) <= {"country", "name", "role"}:
-            for sub in ("country", "name", "role"):
-                row[f"{key}_{sub}"] = value.get(sub)
+        if key in PARTY_KEYS and isinstance(value, Mapping | None):
+            for sub, part in {"country": None, "name": None, "role": None, **(value or {})}.items():
+                row[f"{key}_{sub}"] = part
         elif isinstance(value, Mapping | list | tuple):
             row[key] = dumps(value)
         else:
@@ -126,12 +174,21 @@ def render_csv(items: Iterable[Mapping[str, Any]], columns: Sequence[str] = ()) 
         if writer is None:
             writer = csv.DictWriter(buffer, fieldnames=list(row), extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
-        writer.writerow({k: ("" if v is None else csv_cell(v)) for k, v in row.items()})
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     if writer is None and columns:
         yield ",".join(columns) + "\n"
+
+
+def _csv_value(value: Any) -> Any:
+    """A CSV cell: null is empty, a boolean is written as JSON writes it, text is neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return csv_cell(value)
 
 
 def render_table(
@@ -185,20 +242,55 @@ def event_type_label(item: Mapping[str, Any]) -> str:
     return item["type"] if modality in (None, "reported") else f"{item['type']} ({modality})"
 
 
+def date_label(on: Any, precision: str | None) -> str:
+    """A date as precisely as it is known: "2023" (year), "2024-03" (month), "2024-W11" (ISO week)."""
+    if not on:
+        return ""
+    day = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if precision == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    return day.isoformat()
+
+
+def goldstein_label(value: Any) -> str:
+    """-4.0 as "-4", 1.9 as "1.9": the scale's own precision, no trailing zeros."""
+    return "" if value is None else f"{float(value):g}"
+
+
+def trigger_words(item: Mapping[str, Any]) -> str:
+    """The words of the sentence the coder read the event from (``payload.trigger``)."""
+    trigger = (item.get("payload") or {}).get("trigger")
+    if isinstance(trigger, list | tuple):
+        return " / ".join(str(word) for word in trigger if word)
+    return str(trigger) if trigger else ""
+
+
 def events_table(items: Iterable[Mapping[str, Any]], retracted: bool = False) -> Iterator[str]:
-    """One line per event; with ``retracted``, a RETRACTED column marks the retracted ones (and when)."""
+    """One line per event (its date at its precision, CAMEO code, Goldstein value, trigger words);
+    with ``retracted``, a RETRACTED column marks the retracted ones (and when)."""
     rows = (
         (
             item.get("position"),
-            item.get("occurred_on"),
+            date_label(item.get("occurred_on"), item.get("date_precision")),
             event_type_label(item),
             f"{party_label(item.get('actor'))} -> {party_label(item.get('target'))}",
+            item.get("cameo"),
+            goldstein_label(item.get("goldstein")),
+            excerpt(trigger_words(item), TRIGGER_WIDTH),
             *((_retracted_on(item),) if retracted else ()),
             excerpt(item.get("sentence") or _payload_note(item)),
         )
         for item in items
     )
-    headers = ("#", "DATE", "TYPE", "ACTOR -> TARGET", *(("RETRACTED",) if retracted else ()), "EXCERPT")
+    headers = (
+        "#", "DATE", "TYPE", "ACTOR -> TARGET", "CAMEO", "GOLDSTEIN", "TRIGGER",
+        *(("RETRACTED",) if retracted else ()), "EXCERPT",
+    )  # fmt: skip
     return render_table(headers, rows, empty="(no events)")
 
 
@@ -258,13 +350,7 @@ def relations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     return render_table(headers, rows, empty="(no relations)")
 
 
-def invitations_table(items: Iterable[Mapping[str, Any]], as_of: date) -> Iterator[str]:
-    def pending_days(item: Mapping[str, Any]) -> str:
-        extended = item.get("extended_on")
-        if item.get("status") != "pending" or not extended:
-            return ""
-        return str((as_of - date.fromisoformat(str(extended)[:10])).days)
-
+def invitations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     rows = (
         (
             party_label(item.get("inviter")),
@@ -273,7 +359,7 @@ def invitations_table(items: Iterable[Mapping[str, Any]], as_of: date) -> Iterat
             item.get("extended_on"),
             item.get("status"),
             item.get("status_on"),
-            pending_days(item),
+            item.get("days_pending"),
         )
         for item in items
     )
@@ -313,6 +399,12 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
     yield from render_table(headers, rows, empty=empty)
 
 
+def explained_rows(explained: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """The facts behind a dyad's status as rows (for CSV and JSON lines), each naming its dyad."""
+    for fact in explained.get("facts") or ():
+        yield {"dyad": explained.get("dyad"), "as_of": explained.get("as_of"), **fact}
+
+
 def history_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """A dyad's timeline: each event, and the tone after it (marked where it changed)."""
     rows = (
@@ -350,3 +442,39 @@ def stats_table(found: Mapping[str, Any]) -> Iterator[str]:
         rows = [(name, t["events"], t["live"], t["retracted"]) for name, t in found[key].items()]
         yield "\n"
         yield from render_table((title, "EVENTS", "LIVE", "RETRACTED"), rows, empty="(no events)")
+
+
+def stats_rows(found: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """The store's counts as rows of one shape (for CSV and JSON lines): group, name, count, and
+    for events the live and retracted among them."""
+
+    def row(group: str, name: str, count: Any, live: Any = None, retracted: Any = None) -> dict[str, Any]:
+        return {"group": group, "name": name, "count": count, "live": live, "retracted": retracted}
+
+    yield row("articles", "all", found["articles"])
+    yield row("articles", "erased", found["erased_articles"])
+    yield row("database", "bytes", found.get("database_bytes"))
+    yield row("events", "all", found["events"])
+    yield row("events", "statements", found["statements"], found["live"], found["retracted"])
+    for group, key in (("type", "by_type"), ("extractor_version", "by_extractor_version")):
+        for name, tally in found[key].items():
+            yield row(group, name, tally["events"], tally["live"], tally["retracted"])
+
+
+def articles_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """One line per article: its id (for --article), date, outlet, title, URL, events and coding."""
+    rows = (
+        (
+            item.get("article_id"),
+            item.get("published"),
+            item.get("outlet"),
+            excerpt(item.get("title"), TITLE_WIDTH),
+            item.get("url"),
+            f"{item.get('live_events', 0)}/{item.get('retracted_events', 0)}",
+            item.get("extractor_versions"),
+            f"yes, {str(item['erased_at'])[:10]}" if item.get("erased") else "",
+        )
+        for item in items
+    )
+    headers = ("ID", "PUBLISHED", "OUTLET", "TITLE", "URL", "LIVE/RETRACTED", "EXTRACTOR", "ERASED")
+    return render_table(headers, rows, empty="(no articles)")

@@ -31,3 +31,19 @@ class EventQuery:
     exclude_retracted: bool = False  # leave out events retracted by EventRetracted (as known at known_at)
     order: str = "position"  # "position" (record order) or "valid" (occurred_on, then position)
     limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """A listing of the stored articles, by publication date.
+
+    ``since``/``until`` bound ``published``; ``outlet`` matches the outlet's name whole, in any
+    letter case; ``known_at`` bounds record time, for the articles and for the events and
+    retractions and erasures counted with them.
+    """
+
+    since: date | None = None
+    until: date | None = None
+    outlet: str | None = None
+    known_at: datetime | None = None
+    limit: int | None = None

@@ -72,10 +72,15 @@ def events_query(
     limit: int | None = None,
     include_retracted: bool = False,
     extractor_version: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    sort: str = "recorded",
 ) -> EventQuery:
-    """The read behind `timeline events`: record order, retracted events left out unless asked for."""
+    """The read behind `timeline events`: record order (or ``sort="occurred"``: date order),
+    retracted events left out unless asked for."""
     if since and until and since > until:
         raise ServiceError(f"--since {since} is after --until {until}")
+    if sort not in EVENT_SORTS:
+        raise ServiceError(f"unknown sort {sort!r}; use one of: {', '.join(EVENT_SORTS)}")
     return EventQuery(
         as_of=as_of,
         known_at=known_at,
@@ -88,8 +93,13 @@ def events_query(
         limit=limit,
         exclude_retracted=not include_retracted,
         extractor_version=extractor_version.strip() if extractor_version else None,
-        order="position",
+        dyad=dyad_of(*dyad) if dyad else None,
+        order=EVENT_SORTS[sort],
     )
+
+
+#: `events --sort`: the store's order behind each ("occurred": by date, then record order).
+EVENT_SORTS = {"recorded": "position", "occurred": "valid"}
 
 
 def list_events(store: Any, query: EventQuery) -> Iterator[Event]:
@@ -113,11 +123,18 @@ def facts(store: Any, query: EventQuery) -> list[dict[str, Any]]:
     folded_only = query.article_id is not None or query.extractor_version is not None
     if persisted is not None and query.exclude_retracted and not folded_only:
         wanted = FactFilter(query.as_of, query.since, query.until, query.actor, query.target, query.types)
-        state = persisted.state("facts", accept=wanted.partition_accepts)
+        pair = set(query.dyad or ())
+
+        def accept(partition: str) -> bool:
+            return wanted.partition_accepts(partition) and (not pair or set(partition.split("|")) == pair)
+
+        state = persisted.state("facts", accept=accept)
         found = _records(wanted.select(facts_of(state)), "facts")
     else:
         events = list(store.read(replace(query, order="valid", limit=None)))
         found = _records(projections.facts(events), "facts")
+    if query.dyad:  # a fact of the pair's partition may still have one side unknown
+        found = [fact for fact in found if fact.get("dyad") == list(query.dyad)]
     return found[: query.limit] if query.limit else found
 
 
@@ -157,13 +174,55 @@ def _records(result: Any, key: str) -> list[dict[str, Any]]:
     return records(result, key)
 
 
+#: `relations --sort`: each key puts first what an analyst looks at first.
+RELATION_SORTS = ("dyad", "tone", "score", "last", "facts")
+TONE_ORDER = ("hostile", "strained", "neutral", "cooperative", "close")
+
+
+def _relation_key(sort: str) -> Any:
+    """tone: hostile first, then strained ... close (by score within a tone); score: lowest first;
+    last: the latest event first; facts: the most facts first; dyad: alphabetical. Ties by dyad."""
+    tones = {tone: rank for rank, tone in enumerate(TONE_ORDER)}
+
+    def key(item: dict[str, Any]) -> tuple[Any, ...]:
+        dyad = tuple(item.get("dyad") or ())
+        score = item.get("score") or 0.0
+        if sort == "tone":
+            return (tones.get(item.get("tone") or "", len(tones)), score, dyad)
+        if sort == "score":
+            return (score, dyad)
+        if sort == "last":
+            last = item.get("last_event_on") or ""
+            return (-date.fromisoformat(last).toordinal() if last else 0, dyad)
+        if sort == "facts":
+            return (-(item.get("fact_count") or 0), dyad)
+        return (dyad,)
+
+    return key
+
+
 def relations(
     store: Any,
     as_of: date | None = None,
     known_at: datetime | None = None,
     dyad: tuple[str, str] | None = None,
+    country: str | None = None,
+    sort: str = "dyad",
 ) -> list[dict[str, Any]]:
-    """The status of every dyad (or of one) as of a date (today by default)."""
+    """The status of every dyad (or of one, or of those including ``country``) as of a date
+    (today by default), in the order ``sort`` asks for (see RELATION_SORTS)."""
+    if sort not in RELATION_SORTS:
+        raise ServiceError(f"unknown sort {sort!r}; use one of: {', '.join(RELATION_SORTS)}")
+    found = _relations(store, as_of, known_at, dyad)
+    if country is not None:
+        code = country_code(country)
+        found = [item for item in found if code in (item.get("dyad") or ())]
+    return sorted(found, key=_relation_key(sort))
+
+
+def _relations(
+    store: Any, as_of: date | None, known_at: datetime | None, dyad: tuple[str, str] | None
+) -> list[dict[str, Any]]:
     from timeline import projections
     from timeline.projections.catalog import is_dyad_partition
     from timeline.projections.digest import statuses
@@ -239,7 +298,15 @@ def invitations(
         found = projections.invitations(state_events(store, as_of, known_at), as_of, status)
     if dyad is not None:
         found = [i for i in found if sorted((i.inviter.country or "", i.invitee.country or "")) == list(dyad)]
-    return _records(found, "invitations")
+    return [{**item, "days_pending": _days_pending(item, as_of)} for item in _records(found, "invitations")]
+
+
+def _days_pending(item: dict[str, Any], as_of: date) -> int | None:
+    """Days from the invitation to ``as_of`` while it is pending (null once it is settled)."""
+    extended = item.get("extended_on")
+    if item.get("status") != "pending" or not extended:
+        return None
+    return (as_of - date.fromisoformat(str(extended)[:10])).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,11 +352,51 @@ def report(
     return pages.render(pages.build(store, countries, as_of, known_at))
 
 
-def export_events(store: Any, query: EventQuery, fmt: str, out: Any) -> int:
-    """Stream the events ``query`` selects to ``out`` as csv, jsonl or cameo; returns the rows written."""
+def export_events(store: Any, query: EventQuery, fmt: str, out: Any, with_article: bool = False) -> int:
+    """Stream the events ``query`` selects to ``out`` as csv, jsonl or cameo; returns the rows written.
+
+    ``with_article``: csv and jsonl rows end with the article's URL, outlet and title.
+    """
     from timeline import exports
 
-    return exports.write(store.read(query), fmt, out, store.get_article)
+    if with_article and fmt == "cameo":
+        raise ServiceError("--with-article is for csv and jsonl; cameo rows carry the article's SOURCEURL")
+    return exports.write(store.read(query), fmt, out, article_lookup(store), with_article=with_article)
+
+
+def article_lookup(store: Any) -> Any:
+    """article id -> its Article (or None), each read once however many events in a row cite it."""
+    from functools import lru_cache
+
+    return lru_cache(maxsize=256)(store.get_article)
+
+
+# --- articles ----------------------------------------------------------------------------------
+
+
+def articles(
+    store: Any,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    outlet: str | None = None,
+    known_at: datetime | None = None,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The stored articles by publication date: their source, events (live and retracted), the
+    extractor versions of their live events, and whether they were erased, as known at ``known_at``."""
+    from timeline.query import ArticleQuery
+
+    if since and until and since > until:
+        raise ServiceError(f"--since {since} is after --until {until}")
+    query = ArticleQuery(
+        since=since,
+        until=until,
+        outlet=outlet.strip() if outlet else None,
+        known_at=known_at,
+        limit=limit,
+    )
+    return (summary.to_json() for summary in store.article_summaries(query))
 
 
 # --- corrections -------------------------------------------------------------------------------

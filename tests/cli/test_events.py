@@ -58,12 +58,16 @@ def test_csv_flattens_actor_and_target(loaded: Timeline) -> None:
 def test_table_is_readable(loaded: Timeline) -> None:
     out = loaded.ok("events").stdout.splitlines()
     events = loaded.events()
-    assert out[0].split() == ["#", "DATE", "TYPE", "ACTOR", "->", "TARGET", "EXCERPT"]
+    assert out[0].split() == [
+        "#", "DATE", "TYPE", "ACTOR", "->", "TARGET", "CAMEO", "GOLDSTEIN", "TRIGGER", "EXCERPT",
+    ]  # fmt: skip
     body = out[2:]
     assert len(body) == len(events)
     for line, event in zip(body, events, strict=True):
         assert line.split()[:3][0] == str(event["position"])
-        assert event["occurred_on"] in line and event["type"] in line and "->" in line
+        assert event["type"] in line and "->" in line and f" {event['cameo']} " in line
+        if event["date_precision"] == "day":  # coarser dates are shown at their precision (test_formats)
+            assert event["occurred_on"] in line
         assert len(line) < 200  # an excerpt, not the whole sentence
 
 

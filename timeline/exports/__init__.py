@@ -34,15 +34,18 @@ def write(
     fmt: str,
     out: TextIO,
     article: Callable[[str], Article | None] | None = None,
+    with_article: bool = False,
 ) -> int:
     """Write ``events`` to ``out`` in ``fmt``; returns the number of rows written.
 
-    ``article`` looks an article up by id (the CAMEO format takes its SOURCEURL from it).
+    ``article`` looks an article up by id (the CAMEO format takes its SOURCEURL from it; with
+    ``with_article``, csv and jsonl rows end with its URL, outlet and title).
     """
+    source = article if with_article else None
     if fmt == "csv":
-        return write_csv(events, out)
+        return write_csv(events, out, source)
     if fmt == "jsonl":
-        return write_jsonl(events, out)
+        return write_jsonl(events, out, source)
     if fmt == "cameo":
         return write_cameo(events, out, article)
     raise ValueError(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
+from timeline.domain.articles import Article
 from timeline.domain.events import Event
-from timeline.output import event_record
+from timeline.output import ARTICLE_FIELDS, event_record
 from timeline.safe_text import csv_cell
 
 #: CSV columns: the JSON contract's fields in its order (``timeline events``), then the store's
@@ -29,8 +30,12 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def csv_row(event: Event) -> list[Any]:
-    """One CSV row in CSV_COLUMNS order: null is the empty cell, the payload is JSON text.
+ArticleLookup = Callable[[str], Article | None]
+
+
+def csv_row(event: Event, article: ArticleLookup | None = None) -> list[Any]:
+    """One CSV row in CSV_COLUMNS order: null is the empty cell, the payload is JSON text; with
+    ``article`` (id -> Article), the article's URL, outlet and title follow (ARTICLE_FIELDS).
 
     Text cells that start like a spreadsheet formula (``=``, ``+``, ``-``, ``@``, tab, CR) get a
     leading ``'`` (``safe_text.restore_cell`` takes it off); the numeric columns are written as
@@ -42,25 +47,33 @@ def csv_row(event: Event) -> list[Any]:
         for key in PARTY_FIELDS:
             data[f"{side}_{key}"] = party.get(key)
     data["payload"] = _dumps(data["payload"])
-    return ["" if data[column] is None else csv_cell(data[column]) for column in CSV_COLUMNS]
+    columns = CSV_COLUMNS
+    if article is not None:
+        source = article(data["article_id"]) if data["article_id"] else None
+        found = (source.url, source.outlet, source.title) if source else (None, None, None)
+        data.update(zip(ARTICLE_FIELDS, found, strict=True))
+        columns += ARTICLE_FIELDS
+    return ["" if data[column] is None else csv_cell(data[column]) for column in columns]
 
 
-def write_csv(events: Iterable[Event], out: TextIO) -> int:
-    """A header row, then one row per event (RFC 4180 quoting, "\\n" line ends)."""
+def write_csv(events: Iterable[Event], out: TextIO, article: ArticleLookup | None = None) -> int:
+    """A header row, then one row per event (RFC 4180 quoting, "\\n" line ends); with ``article``,
+    each row ends with the article's URL, outlet and title."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + (ARTICLE_FIELDS if article is not None else ()))
     count = 0
     for event in events:
-        writer.writerow(csv_row(event))
+        writer.writerow(csv_row(event, article))
         count += 1
     return count
 
 
-def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
-    """One JSON object per line, the fields of ``timeline events --format jsonl``."""
+def write_jsonl(events: Iterable[Event], out: TextIO, article: ArticleLookup | None = None) -> int:
+    """One JSON object per line, the fields of ``timeline events --format jsonl`` (``--with-article``
+    too, when ``article`` is given)."""
     count = 0
     for event in events:
-        out.write(json.dumps(event_record(event), ensure_ascii=False))
+        out.write(json.dumps(event_record(event, article=article), ensure_ascii=False))
         out.write("\n")
         count += 1
     return count

@@ -15,11 +15,11 @@ from sqlalchemy import Engine, Select, func, insert, literal_column, select, upd
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from timeline.domain.articles import Article
+from timeline.domain.articles import Article, ArticleSummary
 from timeline.domain.events import Event
-from timeline.query import EventQuery
+from timeline.query import ArticleQuery, EventQuery
 
-from . import chain, chaining, erasure, filters
+from . import article_list, chain, chaining, erasure, filters
 from .dialects import READ_ONLY, dialect_for
 from .erasure import ERASURES_STREAM
 from .errors import ConcurrencyError, EventConflictError, StoreError, UnknownArticleError
@@ -489,6 +489,11 @@ class EventStore:
         with self._reading() as conn:
             row = conn.execute(select(*ARTICLE_COLUMNS).where(articles.c.article_id == article_id)).first()
         return article_from_row(row) if row is not None else None
+
+    def article_summaries(self, query: ArticleQuery | None = None) -> Iterator[ArticleSummary]:
+        """The articles ``query`` selects, by published date, each with its event counts, streamed."""
+        with self._reading() as conn:
+            yield from article_list.summaries(conn, self.dialect, query or ArticleQuery(), self.batch_size)
 
     def articles(self) -> Iterator[Article]:
         """Every stored article, in the order they were recorded, streamed."""

@@ -79,6 +79,11 @@ def _retracted(query: EventQuery, dialect: Dialect) -> Any:
     return stmt
 
 
+def retracted_ids(dialect: Dialect, known_at: Any = None) -> Any:
+    """A subquery of the event ids retracted as the store knew it at ``known_at`` (now if None)."""
+    return _retracted(EventQuery(known_at=known_at), dialect)
+
+
 def order_by(query: EventQuery) -> tuple[ColumnElement[Any], ...]:
     if query.order == "position":
         return (events.c.position,)
