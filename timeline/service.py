@@ -355,13 +355,19 @@ def report(
 def export_events(store: Any, query: EventQuery, fmt: str, out: Any, with_article: bool = False) -> int:
     """Stream the events ``query`` selects to ``out`` as csv, jsonl or cameo; returns the rows written.
 
-    ``with_article``: csv and jsonl rows end with the article's URL, outlet and title.
+    ``with_article``: csv and jsonl rows end with the article's URL, outlet and title. With
+    retracted events included, csv and jsonl rows say when and why each was retracted.
     """
     from timeline import exports
+    from timeline.corrections import retraction_marks
 
     if with_article and fmt == "cameo":
         raise ServiceError("--with-article is for csv and jsonl; cameo rows carry the article's SOURCEURL")
-    return exports.write(store.read(query), fmt, out, article_lookup(store), with_article=with_article)
+    # The marks are one entry per retraction, not per event: the export still streams.
+    included = not query.exclude_retracted and fmt != "cameo"
+    marks = retraction_marks(store, query.known_at) if included else None
+    rows = store.read(query)
+    return exports.write(rows, fmt, out, article_lookup(store), with_article=with_article, marks=marks)
 
 
 def article_lookup(store: Any) -> Any:

@@ -243,6 +243,26 @@ def test_retracted_events_are_left_out_unless_asked_for(timeline: Timeline) -> N
     assert retraction_positions and not retraction_positions & {line.split("\t")[0] for line in cameo}
 
 
+def test_retracted_events_say_when_and_why_in_csv_and_jsonl(timeline_any: Timeline) -> None:
+    stored = _load(timeline_any)
+    victim = stored[0]
+    timeline_any.ok("retract", victim.event_id, "--reason", "the meeting was misdated")
+    plain = timeline_any.ok("export", "--format", "jsonl").stdout.splitlines()
+    assert "retracted_at" not in json.loads(plain[0])  # the default shape is unchanged
+    rows = [
+        json.loads(line)
+        for line in timeline_any.ok("export", "--format", "jsonl", "--include-retracted").stdout.splitlines()
+    ]
+    marked = {row["event_id"]: (row["retracted_at"], row["retraction_reason"]) for row in rows}
+    assert marked[victim.event_id][0] and marked[victim.event_id][1] == "the meeting was misdated"
+    assert all(mark == (None, None) for event_id, mark in marked.items() if event_id != victim.event_id)
+    exported = timeline_any.ok("export", "--format", "csv", "--include-retracted").stdout
+    table = list(csv.DictReader(io.StringIO(exported)))
+    reasons = [r["retraction_reason"] for r in table if r["event_id"] == victim.event_id]
+    assert reasons == ["the meeting was misdated"]
+    assert {r["retracted_at"] for r in table if r["event_id"] != victim.event_id} == {""}
+
+
 def test_empty_store_exports_a_header_only(timeline: Timeline) -> None:
     assert timeline.ok("export").stdout.splitlines() == [",".join(CSV_COLUMNS)]
     assert timeline.ok("export", "--format", "jsonl").stdout == ""
