@@ -13,7 +13,7 @@ def type_label(event_type: str) -> str:
 
 
 def coding(event: Event) -> str:
-    """"CooperationIntentExpressed · CAMEO 030 · Goldstein +4.0": the event's own coding, which for a
+    """ "CooperationIntentExpressed · CAMEO 030 · Goldstein +4.0": the event's own coding, which for a
     described relationship follows the tone the speaker gave rather than the type's default."""
     bits = [event.type]
     if event.cameo:
