@@ -13,6 +13,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout, installed or not
+
+from timeline.projections.tone import TONE_VALUES  # noqa: E402
+
 VOCABULARY = ROOT / "timeline" / "domain" / "data" / "vocabulary.json"
 PAGE = ROOT / "docs" / "event-types.md"
 
@@ -27,7 +31,8 @@ and role where the sentence names them. The CAMEO code and Goldstein value (the 
 scale, -10 hostile to +10 cooperative) are stored with each event, so the data joins with
 GDELT-style data; the report shows the *label* and gives the code and value on hover. The
 *family* is the lane an event is drawn in and the counts of `relations`; the value is what the
-event weighs in a relationship's tone (see the README, "How a relationship's tone is read").
+event weighs in a relationship's tone (see
+[How a relationship's tone is read](../README.md#how-a-relationships-tone-is-read)).
 
 | type | label | what the sentence reports (actor -> target) | CAMEO | Goldstein | family |
 |---|---|---|---|---|---|
@@ -69,7 +74,7 @@ def _cell(text: object) -> str:
 
 
 def _goldstein(value: float | None) -> str:
-    return "" if value is None else f"{value:+.1f}"
+    return "" if value is None else f"{value:+.1f}" if value else "0.0"
 
 
 def render() -> str:
@@ -85,13 +90,11 @@ def render() -> str:
         "`timeline erase`); they are never a happening between countries.\n"
     )
     lines.append(TONES)
-    values = {"hostile": -8, "strained": -4, "neutral": 0, "cooperative": 4, "close": 8}
     for tone, spec in data["tones"].items():
         if tone.startswith("_"):
             continue
-        lines.append(
-            f"| {tone} | {spec['cameo']} | {_goldstein(spec['goldstein'])} | {values.get(tone, '')} |\n"
-        )
+        value = _goldstein(TONE_VALUES[tone]).removesuffix(".0")
+        lines.append(f"| {tone} | {spec['cameo']} | {_goldstein(spec['goldstein'])} | {value} |\n")
     lines.append(MODALITY)
     for trait, meaning in data["traits"].items():
         if trait.startswith("_"):
