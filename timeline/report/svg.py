@@ -52,7 +52,7 @@ class Layout:
 
 WIDE = Layout("wide", 1000, 118, 36, 10, True)
 # About a phone's width in CSS pixels, so that its text is drawn near the size the CSS gives it.
-NARROW = Layout("narrow", 400, 82, 30, 4, False)
+NARROW = Layout("narrow", 400, 92, 30, 4, False)
 LAYOUTS = (WIDE, NARROW)
 
 
