@@ -267,13 +267,12 @@ def _contents(report: ReportView) -> str:
     for view in report.dyads:
         status = view.status or {}
         rows.append(
-            f'<tr><td data-label="Dyad"><a href="#dyad-{escape(view.key)}">{escape(view.key)}</a></td>'
-            f'<td data-label="Tone">{escape(str(status.get("tone", "")))}</td>'
-            f'<td data-label="Score">{float(status.get("score") or 0):.2f}</td>'
-            f'<td data-label="Facts">{escape(str(status.get("fact_count", "")))}</td>'
-            f'<td data-label="Reports">{escape(str(status.get("report_count", "")))}</td>'
-            f'<td data-label="Last event">{escape(str(status.get("last_event_on", "")))}</td>'
-            f'<td data-label="Quiet days">{escape(quiet_label(status))}</td></tr>'
+            f'<tr><td><a href="#dyad-{escape(view.key)}">{escape(view.key)}</a></td>'
+            f"<td>{escape(str(status.get('tone', '')))}</td><td>{float(status.get('score') or 0):.2f}</td>"
+            f"<td>{escape(str(status.get('fact_count', '')))}</td>"
+            f"<td>{escape(str(status.get('report_count', '')))}</td>"
+            f"<td>{escape(str(status.get('last_event_on', '')))}</td>"
+            f"<td>{escape(quiet_label(status))}</td></tr>"
         )
     return (
         '<table class="dyads"><thead><tr><th>Dyad</th><th>Tone</th><th>Score</th><th>Facts</th>'
