@@ -547,18 +547,30 @@ def _open_output(path: str) -> Any:
     return click.open_file(path, "w", encoding="utf-8", atomic=path != "-")
 
 
+#: Where `report` writes when no -o is given and stdout is a terminal, which has no use for HTML.
+REPORT_FILE = "report.html"
+
+
 @cli.command()
 @click.argument("countries", nargs=-1, metavar="[A B]")
 @as_of_option("The world as of this date (default: today).")
 @known_at_option
-@output_file_option
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    metavar="FILE",
+    default=None,
+    help=f"Write here (written whole or not at all); `-` is stdout. Default: stdout, or {REPORT_FILE} "
+    "when stdout is a terminal.",
+)
 @click.pass_obj
 def report(
     session: Session,
     countries: tuple[str, ...],
     as_of: date | None,
     known_at: datetime | None,
-    output_path: str,
+    output_path: str | None,
 ) -> None:
     """A self-contained HTML report of the dyad A-B (or of every dyad): tone, events, invitations, sources.
 
@@ -566,10 +578,15 @@ def report(
     """
     if len(countries) not in (0, 2):
         raise click.UsageError("give two countries (A B) for one dyad, or none for every dyad")
+    chosen = output_path is None and sys.stdout.isatty()
+    if output_path is None:
+        output_path = REPORT_FILE if chosen else "-"
     page = service.report(session.store, countries, as_of=as_of, known_at=known_at)
     with _open_output(output_path) as out:
         out.write(page)
-    if output_path != "-":
+    if chosen:
+        say(f"wrote {Path(output_path).resolve()} (stdout is a terminal; -o - prints the HTML)", err=True)
+    elif output_path != "-":
         say(f"wrote {output_path}", err=True)
 
 

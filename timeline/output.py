@@ -17,7 +17,7 @@ from timeline.safe_text import csv_cell, for_terminal
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
-#: Fields of an event in the order of the contract (ARCHITECTURE.md); the store's extras follow.
+#: Fields of an event in the order of the contract (docs/json.md); the store's extras follow.
 EVENT_FIELDS = (
     "position",
     "event_id",

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import threading
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -194,6 +201,12 @@ def _report(timeline: Timeline, tmp_path: Path, *args: str) -> tuple[str, Page]:
     return text, Page(text)
 
 
+def _chart(text: str, layout: str) -> Page:
+    """The tags of one drawing of the (first) chart: "wide" or "narrow"."""
+    start = text.index(f'<svg class="chart chart-{layout}"')
+    return Page(text[start : text.index("</svg>", start)])
+
+
 def _shown_events(page: Page) -> set[str]:
     return {a["data-event"] for a in page.find("circle", "marker") if a.get("data-event")}
 
@@ -202,7 +215,7 @@ def test_dyad_report_has_the_chart_and_every_event(timeline: Timeline, tmp_path:
     loaded = _load(timeline)
     text, page = _report(timeline, tmp_path, "chile", "NOR", "--as-of", "2024-07-01")
     assert text.startswith("<!DOCTYPE html>")
-    assert len(page.find("svg", "chart")) == 1
+    assert len(page.find("svg", "chart-wide")) == len(page.find("svg", "chart-narrow")) == 1
     assert page.find("polyline", "tone-line") and page.find("rect", "band")
     dyad_events = [e for e in loaded["first"] + loaded["second"] if e.dyad == ("CHL", "NOR")]
     attack = loaded["first"][1]
@@ -226,15 +239,17 @@ def test_dyad_report_has_the_chart_and_every_event(timeline: Timeline, tmp_path:
 
 def test_invitation_is_a_bar_to_the_as_of_day_while_pending(timeline: Timeline, tmp_path: Path) -> None:
     _load(timeline)
-    _, page = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-05-10")
-    bars = page.find("rect", "invitation")
-    assert len(bars) == 1 and "inv-pending" in (bars[0].get("class") or "")
+    text, page = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-05-10")
     assert "pending since 2024-05-02 (8 days)" in page.plain
-    as_of_line = page.find("line", "as-of")[0]
-    right_end = float(bars[0]["x"] or 0) + float(bars[0]["width"] or 0)
-    assert right_end == pytest.approx(float(as_of_line["x1"] or 0), abs=0.05)
-    marker_x = {float(a["cx"] or 0) for a in page.find("circle", "marker")}
-    assert float(bars[0]["x"] or 0) in marker_x  # the bar starts where the invitation's marker is
+    for layout in ("wide", "narrow"):
+        chart = _chart(text, layout)
+        bars = chart.find("rect", "invitation")
+        assert len(bars) == 1 and "inv-pending" in (bars[0].get("class") or "")
+        as_of_line = chart.find("line", "as-of")[0]
+        right_end = float(bars[0]["x"] or 0) + float(bars[0]["width"] or 0)
+        assert right_end == pytest.approx(float(as_of_line["x1"] or 0), abs=0.05)
+        marker_x = {float(a["cx"] or 0) for a in chart.find("circle", "marker")}
+        assert float(bars[0]["x"] or 0) in marker_x  # the bar starts where the invitation's marker is
 
 
 def test_untrusted_text_is_escaped(timeline: Timeline, tmp_path: Path) -> None:
@@ -290,7 +305,7 @@ def test_every_dyad_report(timeline: Timeline, tmp_path: Path) -> None:
     _text, page = _report(timeline, tmp_path, "--as-of", "2024-07-01")
     sections = {a["id"] for a in page.find("section", "dyad")}
     assert sections == {"dyad-CHL-NOR", "dyad-CHL-PER"}
-    assert len(page.find("svg", "chart")) == 2
+    assert len(page.find("svg", "chart-wide")) == len(page.find("svg", "chart-narrow")) == 2
     assert loaded["third"][0].event_id in _shown_events(page)
     assert len(page.ids()) == len([a for _, a in page.tags if a.get("id")])  # ids are unique
 
@@ -312,3 +327,171 @@ def test_empty_store_still_makes_a_page(timeline: Timeline, tmp_path: Path) -> N
     assert "No two countries are linked" in page.plain
     _, page = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-01-01")
     assert page.find("svg", "chart") and "No fact links" in page.plain
+
+
+# --- at a glance: legend, score axis, bands, readable types (issue 13, point 8) -----------------
+
+# Made-up: a pair that sours, then breaks ties.
+SOUR_TEXT = (
+    "Helsinki, 12 March. Finland condemned Sweden's new border fees on 2 March. "
+    "On 9 March Finland expelled a Swedish diplomat over the dispute."
+)
+
+
+def _load_souring(timeline: Timeline) -> list[Event]:
+    article = Article(article_id_for(SOUR_TEXT), date(2024, 3, 12), SOUR_TEXT, outlet="Baltic Wire")
+    fin, swe = Party("FIN"), Party("SWE")
+    events = [
+        _event(
+            article,
+            1,
+            "CriticismVoiced",
+            fin,
+            swe,
+            "Finland condemned Sweden's new border fees on 2 March.",
+            date(2024, 3, 2),
+            "111",
+            -2.0,
+        ),
+        _event(
+            article,
+            2,
+            "DiplomatExpelled",
+            fin,
+            swe,
+            "On 9 March Finland expelled a Swedish diplomat over the dispute.",
+            date(2024, 3, 9),
+            "161",
+            -4.0,
+        ),
+    ]
+    store = timeline.store()
+    try:
+        store.append(events, article)
+    finally:
+        store.close()
+    return events
+
+
+def test_legend_names_every_invitation_colour(timeline_any: Timeline, tmp_path: Path) -> None:
+    _load(timeline_any)
+    text, _ = _report(timeline_any, tmp_path, "CHL", "NOR", "--as-of", "2024-05-10")
+    legend = text[text.index('<ul class="legend">') : text.index('<div class="filters">')]
+    for status in ("pending", "accepted", "fulfilled", "declined", "withdrawn"):
+        # The legend's swatch carries the bar's own class, so it is drawn in the bar's colour.
+        assert f'<span class="swatch swatch-bar inv-{status}"></span>{status}' in legend
+    style = text[text.index("<style>") : text.index("</style>")]
+    for status in ("pending", "accepted", "fulfilled", "declined", "withdrawn"):
+        assert f".swatch-bar.inv-{status} {{ background:" in style and f".inv-{status} {{ fill:" in style
+    assert "hostile" in legend and "context" in legend
+
+
+def test_chart_has_a_numeric_score_axis(timeline_any: Timeline, tmp_path: Path) -> None:
+    _load(timeline_any)
+    text, _ = _report(timeline_any, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01")
+    for layout in ("wide", "narrow"):
+        chart = _chart(text, layout)
+        ticks = chart.find("line", "score-grid")
+        assert len(ticks) == 5
+        ys = [float(t["y1"] or 0) for t in ticks]
+        assert ys == sorted(ys)  # +8 at the top down to -8 at the bottom
+        zero = chart.find("line", "zero")[0]
+        assert float(zero["y1"] or 0) == ys[2]  # the middle tick, 0, is the zero line
+    shown = re.findall(r'class="score-tick"[^>]*>([^<]*)</text>', _chart_text(text, "wide"))
+    assert shown == ["+8", "+4", "0", "\u22124", "\u22128"]
+
+
+def _chart_text(text: str, layout: str) -> str:
+    start = text.index(f'<svg class="chart chart-{layout}"')
+    return text[start : text.index("</svg>", start)]
+
+
+def test_strained_and_hostile_are_separate_bands(timeline_any: Timeline, tmp_path: Path) -> None:
+    _, expulsion = _load_souring(timeline_any)
+    # Before the expulsion the pair is strained: the strained band, no hostile one.
+    assert timeline_any.json("relations", "--as-of", "2024-03-05")[0]["tone"] == "strained"
+    text, _ = _report(timeline_any, tmp_path, "FIN", "SWE", "--as-of", "2024-03-05")
+    chart = _chart(text, "wide")
+    assert chart.find("rect", "band-strained") and not chart.find("rect", "band-hostile")
+    # After it, hostile: a band of its own over the days it held, from the expulsion to the as-of day.
+    assert timeline_any.json("relations", "--as-of", "2024-03-20")[0]["tone"] == "hostile"
+    text, _ = _report(timeline_any, tmp_path, "FIN", "SWE", "--as-of", "2024-03-20")
+    for layout in ("wide", "narrow"):
+        chart = _chart(text, layout)
+        (hostile,) = chart.find("rect", "band-hostile")
+        strained = chart.find("rect", "band-strained")[0]
+        marker = next(a for a in chart.find("circle", "marker") if a["data-event"] == expulsion.event_id)
+        assert float(hostile["x"] or 0) == float(marker["cx"] or 0)
+        as_of = float(chart.find("line", "as-of")[0]["x1"] or 0)
+        assert float(hostile["x"] or 0) + float(hostile["width"] or 0) == pytest.approx(as_of, abs=0.05)
+        assert hostile["y"] == strained["y"]  # over the strained scores, which it is a kind of
+        assert "hostile" in chart.plain and "strained" in chart.plain
+    assert "strained / hostile" not in text
+
+
+def test_event_types_read_as_words_with_their_coding_on_hover(timeline_any: Timeline, tmp_path: Path) -> None:
+    loaded = _load(timeline_any)
+    text, page = _report(timeline_any, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01")
+    kinds = {a["title"]: a for a in page.find("abbr", "kind")}
+    intent = "CooperationIntentExpressed · CAMEO 030 · Goldstein +4.0"
+    assert intent in kinds
+    assert f'title="{intent}">cooperation intent</abbr>' in text
+    assert 'title="CriticismVoiced · CAMEO 111 · Goldstein -2.0">criticism</abbr>' in text
+    # A marker's tooltip names the type the same way, with the same coding.
+    pledge = loaded["first"][3]
+    chart = _chart_text(text, "wide")
+    tooltip = re.search(rf'data-event="{pledge.event_id}"><title>([^<]*)</title>', chart)
+    assert tooltip and "cooperation intent" in tooltip.group(1) and "CAMEO 030" in tooltip.group(1)
+    assert ">CooperationIntentExpressed<" not in text  # the code name is never the visible text
+
+
+# --- report to a terminal ------------------------------------------------------------------------
+
+
+def _on_a_terminal(url: str, cwd: Path, *args: str) -> tuple[int, str, str]:
+    """Runs the installed `timeline --db URL ...` with stdout on a pseudo-terminal, as a person would."""
+    beside = Path(sys.executable).with_name("timeline")
+    command = str(beside) if beside.exists() else shutil.which("timeline") or "timeline"
+    env = {k: v for k, v in os.environ.items() if k != "TIMELINE_DATABASE_URL"}
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [command, "--db", url, *args], stdout=follower, stderr=subprocess.PIPE, cwd=cwd, env=env
+    )
+    os.close(follower)
+    seen: list[bytes] = []
+
+    def drain() -> None:  # read as it comes, so that a page sent to the terminal cannot block the child
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child's end is closed
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    _, err = child.communicate(timeout=300)
+    reader.join(timeout=30)
+    os.close(leader)
+    return child.returncode, b"".join(seen).decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def test_report_to_a_terminal_writes_report_html(timeline_any: Timeline, tmp_path: Path) -> None:
+    _load(timeline_any)
+    folder = tmp_path / "here"
+    folder.mkdir()
+    code, screen, err = _on_a_terminal(
+        timeline_any.url, folder, "report", "CHL", "NOR", "--as-of", "2024-07-01"
+    )
+    assert code == 0, err
+    page = folder / "report.html"
+    assert page.exists() and "<svg" in page.read_text("utf-8")
+    assert "<svg" not in screen and "<!DOCTYPE" not in screen  # no page of markup on the screen
+    assert f"wrote {page.resolve()}" in err and "-o -" in err
+    # Asked for, the HTML does go to the terminal; and to a pipe it goes without being asked.
+    code, screen, _ = _on_a_terminal(timeline_any.url, folder, "report", "CHL", "NOR", "-o", "-")
+    assert code == 0 and "<svg" in screen
+    piped = timeline_any.ok("report", "CHL", "NOR", "--as-of", "2024-07-01")
+    assert piped.stdout.startswith("<!DOCTYPE html>")

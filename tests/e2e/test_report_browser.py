@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -61,10 +62,19 @@ def seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _timeline(db, "ingest", "--quiet", str(SEEDS))
     page = folder / "report.html"
     _timeline(db, "report", *DYAD, "--as-of", AS_OF, "-o", str(page))
+    all_page = folder / "all.html"
+    _timeline(db, "report", "--as-of", AS_OF, "-o", str(all_page))
     events = json.loads(_timeline(db, "events", "--as-of", AS_OF, "--format", "json").stdout)
     relations = json.loads(_timeline(db, "relations", "--as-of", AS_OF, "--format", "json").stdout)
     invitations = json.loads(_timeline(db, "invitations", "--as-of", AS_OF, "--format", "json").stdout)
-    return {"page": page, "events": events, "relations": relations, "invitations": invitations, "dir": folder}
+    return {
+        "page": page,
+        "all_page": all_page,
+        "events": events,
+        "relations": relations,
+        "invitations": invitations,
+        "dir": folder,
+    }
 
 
 def _run_browser(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -120,7 +130,8 @@ def test_seed_report_renders_with_the_chart_and_every_event(seed_report: dict[st
     dom = Tags(dumped.stdout)
     html = next(a for t, a in dom.tags if t == "html")
     assert "js" in (html.get("class") or "").split()  # the page's script ran (and nothing blocked it)
-    assert len(dom.having("svg", "chart")) == 1
+    # One chart per pair, drawn wide and narrow (the CSS shows the one that fits the screen).
+    assert len(dom.having("svg", "chart-wide")) == len(dom.having("svg", "chart-narrow")) == 1
     assert dom.having("polyline", "tone-line") and dom.having("rect", "band")
     markers = {a.get("data-event") for a in dom.having("circle", "marker")}
     rows = {a.get("id") for t, a in dom.tags if t == "tr" and a.get("id")}
@@ -235,3 +246,102 @@ def test_the_checks_catch_a_page_that_loads_from_elsewhere(tmp_path: Path) -> No
         "img.example.invalid",
         "js.example.invalid",
     }
+
+
+# --- on a phone ---------------------------------------------------------------------------------
+
+PHONE_WIDTH = 400
+MIN_CHART_TEXT_PX = 10.0
+# Every element that holds a part of the page a reader scrolls through.
+MAIN_ELEMENTS = (
+    "body, header, section.dyad, figure, svg.chart, .legend, .filters, .status, table.events, "
+    "table.dyads, ul.invitations, #articles, article.article, .article .text"
+)
+# Measures the laid-out page and hands the figures to the frame around it (see _measured).
+MEASURE = """
+<script>
+(() => {
+  const width = window.innerWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll(ELEMENTS)) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not shown at this width
+    const inner = el instanceof SVGElement ? box.width : el.clientWidth;
+    const scrolls = el instanceof SVGElement ? box.width : el.scrollWidth;
+    if (box.right > width + 0.5 || box.left < -0.5 || scrolls > inner + 1) {
+      wide.push(`${el.tagName.toLowerCase()}.${el.getAttribute("class") || ""}: ${box.left}-${box.right} ` +
+                `scroll ${scrolls} > ${inner}`);
+    }
+  }
+  const charts = [...document.querySelectorAll("svg.chart")].filter(s => s.getBoundingClientRect().width > 0);
+  let smallest = Infinity, smallestText = "";
+  for (const chart of charts) {
+    for (const text of chart.querySelectorAll("text")) {
+      const px = text.getScreenCTM().a * parseFloat(getComputedStyle(text).fontSize);
+      if (px < smallest) { smallest = px; smallestText = text.textContent; }
+    }
+  }
+  const rows = [...document.querySelectorAll("table.events tr[id]")];
+  parent.postMessage(JSON.stringify({
+    innerWidth: width,
+    scrollWidth: document.documentElement.scrollWidth,
+    wide,
+    charts: charts.length,
+    sections: document.querySelectorAll("section.dyad").length,
+    smallestText: smallest,
+    smallestTextIs: smallestText,
+    rowDisplay: [...new Set(rows.map(r => getComputedStyle(r).display))],
+  }), "*");
+})();
+</script>
+""".replace("ELEMENTS", json.dumps(MAIN_ELEMENTS))
+# Headless Chromium will not make a window narrower than 500 px: the page is laid out in a frame
+# of the width wanted, and the frame's figures are written into the outer page for --dump-dom.
+FRAME = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="PAGE" style="width:WIDTHpx;height:900px;border:0"></iframe>
+<script>
+addEventListener("message", (e) => {
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = e.data;
+  document.body.append(out);
+});
+</script></body></html>"""
+
+
+def _measured(folder: Path, page: Path, width: int) -> dict[str, Any]:
+    """The page laid out ``width`` px wide: overflow, chart text size, how event rows display."""
+    text = page.read_text("utf-8")
+    # The page's policy admits only its own script (by hash); the copy measured drops the policy.
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    probe = folder / f"{page.stem}-measured-{width}.html"
+    probe.write_text(text.replace("</body>", MEASURE + "</body>"), "utf-8")
+    frame = folder / f"{page.stem}-frame-{width}.html"
+    frame.write_text(FRAME.replace("PAGE", probe.name).replace("WIDTH", str(width)), "utf-8")
+    size = f"--window-size={width + 100},1000"
+    done = _run_browser(folder, size, "--virtual-time-budget=5000", "--dump-dom", frame.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r'<pre id="measured">(.*?)</pre>', done.stdout, re.S)
+    assert found, done.stdout[-2000:]
+    return json.loads(unescape(found.group(1)))
+
+
+@pytest.mark.parametrize("which", ["dyad", "every pair"])
+def test_report_fits_a_phone(seed_report: dict[str, Any], which: str) -> None:
+    """At 400 px nothing runs off the side, the chart's text stays readable, events become cards."""
+    folder = seed_report["dir"]
+    page = seed_report["page"] if which == "dyad" else seed_report["all_page"]
+    got = _measured(folder, page, PHONE_WIDTH)
+    assert got["innerWidth"] == PHONE_WIDTH  # the window really was a phone's width
+    assert got["scrollWidth"] <= got["innerWidth"], got
+    assert got["wide"] == [], got["wide"]
+    assert got["charts"] == got["sections"] >= 1  # one chart shown per pair
+    assert got["smallestText"] >= MIN_CHART_TEXT_PX, got
+    assert got["rowDisplay"] == ["block"]  # each event a card, not a table row
+
+
+def test_report_on_a_desktop_keeps_the_wide_chart(seed_report: dict[str, Any]) -> None:
+    got = _measured(seed_report["dir"], seed_report["page"], 1280)
+    assert got["scrollWidth"] <= got["innerWidth"] and got["wide"] == [], got
+    assert got["charts"] == 1 and got["smallestText"] >= MIN_CHART_TEXT_PX, got
+    assert got["rowDisplay"] == ["table-row"]

@@ -101,7 +101,7 @@ class Event:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON contract of ARCHITECTURE.md (plus the store's columns)."""
+        """The JSON contract of docs/json.md (plus the store's columns)."""
         data = self.content()
         data["position"] = self.position
         data["recorded_at"] = self.recorded_at.isoformat() if self.recorded_at else None

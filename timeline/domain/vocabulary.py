@@ -23,6 +23,8 @@ class EventType:
     family: str
     symmetric: bool = False
     traits: frozenset[str] = frozenset()
+    label: str = ""  # for people: "cooperation intent"
+    meaning: str = ""  # what a sentence must report to be coded so (docs/event-types.md)
 
 
 @cache
@@ -39,7 +41,14 @@ def event_types() -> dict[str, EventType]:
         if traits - known:  # a misspelt trait would silently leave the type out of a set
             raise ValueError(f"event type {name!r} has unknown traits {sorted(traits - known)}")
         found[name] = EventType(
-            name, spec["cameo"], spec["goldstein"], spec["family"], spec.get("symmetric", False), traits
+            name,
+            spec["cameo"],
+            spec["goldstein"],
+            spec["family"],
+            spec.get("symmetric", False),
+            traits,
+            spec.get("label", name),
+            spec.get("meaning", ""),
         )
     return found
 

@@ -22,8 +22,9 @@ from timeline import __version__
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party
 from timeline.output import quiet_label
+from timeline.report.kinds import coding, type_label
 from timeline.report.model import DyadView, ReportView
-from timeline.report.svg import FAMILIES, chart, family_of, invitation_label
+from timeline.report.svg import FAMILIES, INVITATION_STATES, LAYOUTS, chart, family_of, invitation_label
 
 CONTEXT_NOTE = "reported in the same article; one side is not a country"
 BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)+")
@@ -159,7 +160,7 @@ def _event_row(
 ) -> str:
     family = family_of(event.type)
     prov = event.provenance
-    kind = escape(event.type)
+    kind = f'<abbr class="kind" title="{escape(coding(event))}">{escape(type_label(event.type))}</abbr>'
     if event.modality != "reported":
         kind += f' <span class="badge">{escape(event.modality)}</span>'
     if context:
@@ -178,10 +179,10 @@ def _event_row(
     classes = "context" if context else ""
     return (
         f'<tr id="{escape(event_anchor(view, event))}" class="{classes}" data-family="{escape(family)}">'
-        f'<td class="date">{escape(event.occurred_on.isoformat())}{precision}</td>'
-        f'<td class="type"><span class="swatch swatch-{escape(family)}"></span> {kind}</td>'
-        f"<td>{party_html(event.actor)} → {party_html(event.target)}</td>"
-        f"<td>{sentence}{_source(event, articles)}</td></tr>"
+        f'<td class="date" data-label="Date">{escape(event.occurred_on.isoformat())}{precision}</td>'
+        f'<td class="type" data-label="Type"><span class="swatch swatch-{escape(family)}"></span> {kind}</td>'
+        f'<td data-label="Actor → target">{party_html(event.actor)} → {party_html(event.target)}</td>'
+        f'<td data-label="What the article says">{sentence}{_source(event, articles)}</td></tr>'
     )
 
 
@@ -208,9 +209,9 @@ def _status(status: Mapping[str, Any] | None, as_of: date) -> str:
 def _legend() -> str:
     items = [f'<li><span class="swatch swatch-{f}"></span>{f}</li>' for f in FAMILIES]
     items.append('<li><span class="swatch swatch-context"></span>context (one side unknown)</li>')
-    items.append(
-        '<li><span class="swatch swatch-invitation"></span>invitation, extended → resolved or now</li>'
-    )
+    items.append('<li><span class="swatch swatch-hostile"></span>hostile: strained after ties broke</li>')
+    bars = "".join(f'<li><span class="swatch swatch-bar inv-{s}"></span>{s}</li>' for s in INVITATION_STATES)
+    items.append(f'<li class="legend-group">invitations, extended → resolved or now: <ul>{bars}</ul></li>')
     boxes = "".join(f'<label><input type="checkbox" checked data-family="{f}"> {f}</label>' for f in FAMILIES)
     return f'<ul class="legend">{"".join(items)}</ul><div class="filters">show: {boxes}</div>'
 
@@ -241,14 +242,15 @@ def dyad_section(
         if rows
         else '<p class="empty-note">No events.</p>'
     )
-    svg = chart(view, as_of, lambda event: event_anchor(view, event))
+    svgs = "".join(chart(view, as_of, lambda event: event_anchor(view, event), layout) for layout in LAYOUTS)
     return (
         f'<section class="dyad" id="dyad-{escape(view.key)}">'
         f"<h2>{escape(country_name(a))} – {escape(country_name(b))}"
         f'<span class="codes">{escape(a)}–{escape(b)}</span></h2>'
         f"{_status(view.status, as_of)}{_legend()}"
-        f"<figure>{svg}<figcaption>Tone: the `relations` rule evaluated day by day (the line); "
-        "markers: the events, by family, linked to the list below; bars: invitations.</figcaption></figure>"
+        f"<figure>{svgs}<figcaption>Tone: the `relations` rule evaluated day by day (the line, score on "
+        "the right); markers: the events, by family, linked to the list below; bars: invitations. "
+        "Hover a marker or a type for its CAMEO code and Goldstein value.</figcaption></figure>"
         f"{_invitations(view, as_of)}"
         f"<h3>Events ({len(view.events)} of the dyad"
         + (f", {len(view.context)} in context" if view.context else "")
