@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "timeline history A B": ("history", "CHL", "NZL", *AS_OF),
     "timeline invitations": ("invitations", *AS_OF),
     "timeline stats": ("stats",),
+    "timeline articles": ("articles",),
 }
 
 
