@@ -244,6 +244,7 @@ def test_retracted_events_are_left_out_unless_asked_for(timeline: Timeline) -> N
 
 
 def test_empty_store_exports_a_header_only(timeline: Timeline) -> None:
+    timeline.ok("db", "upgrade")  # an empty store (reads never create one)
     assert timeline.ok("export").stdout.splitlines() == [",".join(CSV_COLUMNS)]
     assert timeline.ok("export", "--format", "jsonl").stdout == ""
     assert timeline.ok("export", "--format", "cameo").stdout == ""
