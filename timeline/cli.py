@@ -398,7 +398,7 @@ def _run_with_progress(
     terminal = sys.stderr.isatty()
     progress = None
     if not session.quiet and total > PROGRESS_THRESHOLD:
-        progress = Progress(label, total, click.get_text_stream("stderr"), terminal=terminal)
+        progress = Progress(label, total, sys.stderr, terminal=terminal)
     held_back = progress is not None and progress.terminal  # a failure line would tear the bar
     try:
         for outcome in outcomes:

@@ -52,7 +52,7 @@ def parse_span(text: str) -> tuple[date, date]:
         else:
             first = last = date(year, month, day)
     except ValueError:  # month 13, 30 February, year 0
-        raise TimeValueError(f"{text!r} is not a date of the calendar; use {SPAN_FORMS}") from None
+        raise TimeValueError(f"{text!r} is not a date; use {SPAN_FORMS}") from None
     try:
         return check_in_range(first, "date"), check_in_range(last, "date")
     except DateOutOfRange as exc:
@@ -88,7 +88,7 @@ def parse_moment(text: str) -> datetime:
         moment = datetime.fromisoformat(stripped)
     except ValueError:
         raise TimeValueError(
-            f"{text!r} is not a date or timestamp of the calendar; use {MOMENT_FORMS}"
+            f"{text!r} is not a date or timestamp; use {MOMENT_FORMS}"
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
