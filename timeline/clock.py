@@ -87,9 +87,7 @@ def parse_moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(stripped)
     except ValueError:
-        raise TimeValueError(
-            f"{text!r} is not a date or timestamp; use {MOMENT_FORMS}"
-        ) from None
+        raise TimeValueError(f"{text!r} is not a date or timestamp; use {MOMENT_FORMS}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
