@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,10 @@ from sqlalchemy.engine import make_url
 from timeline.store import EventStore, create_engine, migrate
 
 PG_ENV = "TIMELINE_TEST_PG_URL"
+
+# Progress lines of a long ingest come every few seconds off a terminal; on a loaded machine a small
+# ingest could print one and change a test's stderr. The tests of progress set their own interval.
+os.environ.setdefault("TIMELINE_PROGRESS_SECONDS", "3600")
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -88,3 +93,15 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def store(engine: Engine) -> EventStore:
     return EventStore(engine)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Skips in one line per reason, with a count ("82 skipped: PostgreSQL tests need ..."),
+    instead of one line per skipped test."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    for reason, n in reasons.most_common():
+        terminalreporter.write_line(f"SKIPPED {n} {'test' if n == 1 else 'tests'}: {reason}")

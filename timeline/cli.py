@@ -6,6 +6,7 @@ import errno
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import click
 
 from timeline import __version__, corrections, output, service
-from timeline.clock import TimeValueError, parse_day, parse_moment, today
+from timeline.clock import TimeValueError, parse_day, parse_moment, parse_span, today
 from timeline.config import (
     DATABASE_ENV,
     DEFAULT_MAX_BYTES,
@@ -32,7 +33,12 @@ from timeline.ingest import (
     stale_articles,
     stale_note,
 )
+from timeline.progress import Progress
 from timeline.safe_text import for_terminal
+from timeline.wording import count
+
+#: Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
 
 
 def say(message: str, err: bool = False) -> None:
@@ -71,7 +77,65 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     return (service.ServiceError, IngestError, ModelError, StoreError)
 
 
-class TimelineGroup(click.Group):
+def _session_option(name: str) -> Any:
+    """The callback of a global option given after the subcommand: merged into the group's Session."""
+
+    def merge(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        session = ctx.find_object(Session)
+        if session is None or value in (None, False):
+            return
+        if name == "url":  # after the subcommand, the nearer --db wins
+            session.url = value
+        else:
+            setattr(session, name, True)
+
+    return merge
+
+
+def global_options(command: click.Command) -> click.Command:
+    """`--db`, `--debug` and `--quiet` on a subcommand too (`timeline relations --db URL`), merged
+    with the values given before it: every error message suggests --debug, so each command takes it."""
+    command.params.extend(
+        [
+            click.Option(
+                ["--db"],
+                metavar="URL",
+                expose_value=False,
+                callback=_session_option("url"),
+                help="SQLAlchemy database URL (as before the command).",
+            ),
+            click.Option(
+                ["--debug"],
+                is_flag=True,
+                expose_value=False,
+                callback=_session_option("debug"),
+                help="Show the traceback of an unexpected error.",
+            ),
+            click.Option(
+                ["--quiet", "-q"],
+                is_flag=True,
+                expose_value=False,
+                callback=_session_option("quiet"),
+                help="No progress and no summary on stderr (errors and failures still show).",
+            ),
+        ]
+    )
+    return command
+
+
+class GlobalOptionsGroup(click.Group):
+    """A group whose every subcommand takes the global options (see :func:`global_options`)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(global_options(cmd), name)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    session = ctx.find_object(Session)
+    return bool(session.debug) if session is not None else bool(ctx.params.get("debug"))
+
+
+class TimelineGroup(GlobalOptionsGroup):
     """The top-level group: any error escaping a command becomes one line, unless --debug."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
@@ -92,11 +156,11 @@ class TimelineGroup(click.Group):
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # `timeline events | head`: let click quiet the broken pipe
                 raise
-            if ctx.params.get("debug"):
+            if _debugging(ctx):
                 raise
             raise Failure(one_line(exc)) from exc
         except Exception as exc:
-            if ctx.params.get("debug"):
+            if _debugging(ctx):
                 raise
             if isinstance(exc, _expected_errors()):
                 raise Failure(one_line(exc)) from exc
@@ -108,15 +172,25 @@ class TimelineGroup(click.Group):
 
 
 class DayType(click.ParamType):
+    """A date option. ``side`` "day" takes one day (YYYY-MM-DD); "start" and "end" also take a month
+    (YYYY-MM) or a year (YYYY) and read it as its first or its last day, so that `--since 2024-03
+    --until 2024-03` is all of March."""
+
     name = "DATE"
+
+    def __init__(self, side: str = "day") -> None:
+        self.side = side
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
         try:
-            return parse_day(str(value))
+            if self.side == "day":
+                return parse_day(str(value))
+            first, last = parse_span(str(value))
         except TimeValueError as exc:
             self.fail(str(exc), param, ctx)
+        return first if self.side == "start" else last
 
 
 class MomentType(click.ParamType):
@@ -132,11 +206,13 @@ class MomentType(click.ParamType):
 
 
 DAY = DayType()
+SINCE = DayType("start")  # a month or a year: from its first day
+UNTIL = DayType("end")  # a month or a year: through its last day
 MOMENT = MomentType()
 
 
 def as_of_option(help_text: str) -> Any:
-    return click.option("--as-of", type=DAY, help=help_text)
+    return click.option("--as-of", type=UNTIL, help=f"{help_text} A month or a year means its last day.")
 
 
 known_at_option = click.option(
@@ -161,20 +237,35 @@ def format_option(choices: tuple[str, ...]) -> Any:
 
 
 class Session:
-    """The database URL and the store, opened (and migrated to head) on first use."""
+    """The database URL, the global flags and the store, opened (and migrated to head) on first use."""
 
-    def __init__(self, url: str | None, debug: bool) -> None:
+    def __init__(self, url: str | None, debug: bool, quiet: bool = False) -> None:
         self.url = url
         self.debug = debug
+        self.quiet = quiet
         self._store: Any = None
 
     @property
     def store(self) -> Any:
+        """The store for a read: a database that is not there is an error, never created."""
+        return self._open(create=False)
+
+    @property
+    def writable(self) -> Any:
+        """The store for a write (ingest, add, amend, ...): created and migrated if need be."""
+        return self._open(create=True)
+
+    def _open(self, create: bool) -> Any:
         if self._store is None:
             from timeline.store import open_store
 
-            self._store = open_store(self.url, migrate=True)
+            self._store = open_store(self.url, migrate=True, create=create)
         return self._store
+
+    def note(self, message: str) -> None:
+        """A message for a person on stderr (a summary, where a file went), unless --quiet."""
+        if not self.quiet:
+            say(message, err=True)
 
     def close(self) -> None:
         if self._store is not None:
@@ -197,15 +288,16 @@ def emit(chunks: Iterable[str]) -> None:
     help=f"SQLAlchemy database URL (default: ${DATABASE_ENV}, else sqlite file ./timeline.db).",
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary on stderr (errors still show).")
 @click.version_option(__version__, prog_name="timeline")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, db_url: str | None, debug: bool, quiet: bool) -> None:
     """An event-sourced, bitemporal timeline of diplomatic news.
 
     Feed articles in with `ingest`; ask what happened (`events`), how relations stand
     (`relations`, `history`) and which invitations are pending (`invitations`), as of any date.
     """
-    session = Session(db_url or None, debug)
+    session = Session(db_url or None, debug, quiet)
     ctx.obj = session
     ctx.call_on_close(session.close)
 
@@ -251,7 +343,6 @@ def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     default=0,
     help="Extraction processes (0: one per core when there are many articles, else 1).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures still show).")
 @click.pass_obj
 def ingest(
     session: Session,
@@ -262,43 +353,71 @@ def ingest(
     max_events: int,
     max_seconds: float,
     jobs: int,
-    quiet: bool,
 ) -> None:
     """Extract events from articles and append them.
 
     PATH is a .txt file, a folder (read recursively), a .jsonl feed (one article per line) or
     `-` for stdin. Each article is one transaction; an article already stored is left alone.
+    Ctrl-C stops after the articles stored so far (the one in flight is rolled back), exit 130.
     """
     extractor = load_extractor(lexicons)
     stdin = sys.stdin.buffer if "-" in paths else None
-    sources = collect_sources(paths, stdin, max_bytes)
+    report = IngestReport()
+    sources = collect_sources(paths, stdin, max_bytes, report.skipped)
     total = sum(source.count for source in sources)
     jobs = jobs or (os.cpu_count() or 1 if total >= PARALLEL_THRESHOLD else 1)
     options = IngestOptions(
         published, max_bytes, max_events, lexicons, debug=session.debug, jobs=jobs, max_seconds=max_seconds
     )
-    outcomes = ingest_sources(session.store, sources, options, extractor)
-    report = IngestReport()
-    if not quiet and total > PROGRESS_THRESHOLD:
-        with click.progressbar(outcomes, length=total, label="ingesting", file=sys.stderr) as bar:
-            for outcome in bar:
-                report.add(outcome)
-        for failure in report.failures:  # after the bar, so that the lines are not torn by it
-            say(failure.line(), err=True)
-    else:
-        for outcome in outcomes:
-            report.add(outcome)
-            if outcome.status == "failed":
-                say(outcome.line(), err=True)
+    store = session.writable
+    if jobs == 1 and not session.quiet:
+        extractor.parser  # noqa: B018 -- load the model now, so that the progress rate is the articles'
+    outcomes = ingest_sources(store, sources, options, extractor)
+    interrupted = _run_with_progress(session, "ingesting", total, outcomes, report, lambda outcome: None)
     if report.new:
-        service.refresh_projections(session.store)  # fold the new events into the persisted projections
-    if not quiet:
-        say(report.summary(), err=True)
-        stale = stale_articles(session.store, report.present_ids, extractor)
+        service.refresh_projections(store)  # fold the new events into the persisted projections
+    if interrupted:
+        say(f"interrupted: {report.summary()}", err=True)  # even with --quiet: the run did not finish
+        click.get_current_context().exit(INTERRUPTED)
+    session.note(report.summary())
+    if not session.quiet:
+        stale = stale_articles(store, report.present_ids, extractor)
         if stale:
             say(stale_note(stale), err=True)
     if not report.ok:
         click.get_current_context().exit(1)
+
+
+def _run_with_progress(
+    session: Session, label: str, total: int, outcomes: Iterator[Any], report: Any, show: Any
+) -> bool:
+    """Take every outcome into ``report``, showing progress on stderr (a bar on a terminal, a line
+    every few seconds in a log) unless --quiet; failures are named on their own line. Returns
+    True when Ctrl-C stopped the run: each article is one transaction, so the one in flight is
+    rolled back and those done stay done."""
+    terminal = sys.stderr.isatty()
+    progress = None
+    if not session.quiet and total > PROGRESS_THRESHOLD:
+        progress = Progress(label, total, sys.stderr, terminal=terminal)
+    held_back = progress is not None and progress.terminal  # a failure line would tear the bar
+    try:
+        for outcome in outcomes:
+            report.add(outcome)
+            show(outcome)
+            if outcome.status == "failed" and not held_back:
+                say(outcome.line(), err=True)
+            if progress is not None:
+                progress.advance(report.progress())
+    except KeyboardInterrupt:
+        outcomes.close()  # ends the extraction workers, if any
+        return True
+    finally:
+        if progress is not None:
+            progress.finish()
+        if held_back:
+            for failure in report.failures:
+                say(failure.line(), err=True)
+    return False
 
 
 # --- reading the stream ------------------------------------------------------------------------
@@ -331,8 +450,16 @@ def event_filter_options(command: Any) -> Any:
             metavar="TYPE",
             help=EVENT_TYPES_HELP,
         ),
-        click.option("--since", type=DAY, help="Only events that occurred on or after this date."),
-        click.option("--until", type=DAY, help="Only events that occurred on or before this date."),
+        click.option(
+            "--since",
+            type=SINCE,
+            help="Only events that occurred on or after this date (YYYY-MM, YYYY: from its start).",
+        ),
+        click.option(
+            "--until",
+            type=UNTIL,
+            help="Only events that occurred on or before this date (YYYY-MM, YYYY: to its end).",
+        ),
         click.option("--dyad", nargs=2, metavar="A B", help="Only events between A and B (either way)."),
         click.option("--article", "article_id", metavar="ID", help="Only events of this article."),
         click.option(
@@ -391,6 +518,7 @@ def events(
         raise click.UsageError(
             "--facts lists facts by date: --sort recorded and --with-article are for events"
         )
+    service.require_known_parties(session.store, actor=actor, target=target)
     query = service.events_query(
         as_of=as_of,
         known_at=known_at,
@@ -543,8 +671,16 @@ output_file_option = click.option(
 )
 
 
-def _open_output(path: str) -> Any:
-    return click.open_file(path, "w", encoding="utf-8", atomic=path != "-")
+@contextmanager
+def _open_output(path: str) -> Iterator[Any]:
+    """The output file, written whole or not at all; a path that cannot be written is named as
+    given (the atomic write's temporary file next to it is no business of the user's)."""
+    try:
+        handle = click.open_file(path, "w", encoding="utf-8", atomic=path != "-")
+    except OSError as exc:
+        raise Failure(f"cannot write {path}: {exc.strerror or one_line(exc)}") from None
+    with handle as out:
+        yield out
 
 
 #: Where `report` writes when no -o is given and stdout is a terminal, which has no use for HTML.
@@ -585,9 +721,9 @@ def report(
     with _open_output(output_path) as out:
         out.write(page)
     if chosen:
-        say(f"wrote {Path(output_path).resolve()} (stdout is a terminal; -o - prints the HTML)", err=True)
+        session.note(f"wrote {Path(output_path).resolve()} (stdout is a terminal; -o - prints the HTML)")
     elif output_path != "-":
-        say(f"wrote {output_path}", err=True)
+        session.note(f"wrote {output_path}")
 
 
 @cli.command("export")
@@ -624,6 +760,7 @@ def export(
     output_path: str,
 ) -> None:
     """Export events for other tools, streamed in record order (constant memory at any size)."""
+    service.require_known_parties(session.store, actor=actor, target=target)
     query = service.events_query(
         as_of=as_of,
         known_at=known_at,
@@ -639,9 +776,9 @@ def export(
         dyad=dyad,
     )
     with _open_output(output_path) as out:
-        count = service.export_events(session.store, query, fmt, out, with_article=with_article)
+        rows = service.export_events(session.store, query, fmt, out, with_article=with_article)
     if output_path != "-":
-        say(f"exported {count} rows to {output_path}", err=True)
+        session.note(f"exported {count(rows, 'row')} to {output_path}")
 
 
 # --- corrections -------------------------------------------------------------------------------
@@ -662,14 +799,14 @@ def retract(session: Session, event_id: str | None, article_id: str | None, reas
     if (event_id is None) == (article_id is None):
         raise click.UsageError("give an EVENT_ID or --article ID (not both)")
     if article_id is not None:
-        done = corrections.retract_article(session.store, article_id, reason)
+        done = corrections.retract_article(session.writable, article_id, reason)
         say(
-            f"retracted {len(done)} events of article {article_id} "
+            f"retracted {count(len(done), 'event')} of article {article_id} "
             f"(EventRetracted at positions {done[0].position}-{done[-1].position})"
         )
         return
     assert event_id is not None
-    retraction = service.retract(session.store, event_id, reason)
+    retraction = service.retract(session.writable, event_id, reason)
     say(f"retracted {event_id} (EventRetracted {retraction.event_id} at position {retraction.position})")
 
 
@@ -705,7 +842,7 @@ def amend(
     who made it and why (payload amended_from, by, reason).
     """
     done = corrections.amend(
-        session.store,
+        session.writable,
         event_id,
         reason,
         type_=type_,
@@ -751,7 +888,7 @@ def add(
     It goes into the stream `corrections` and records who added it (payload by).
     """
     done = corrections.add(
-        session.store,
+        session.writable,
         type_=type_,
         actor=actor,
         target=target,
@@ -768,8 +905,8 @@ def add(
 @cli.command()
 @click.option("--all", "all_articles", is_flag=True, help="Every stored article (within --since/--until).")
 @click.option("--article", "article_ids", multiple=True, metavar="ID", help="This article (repeatable).")
-@click.option("--since", type=DAY, help="Only articles published on or after this date.")
-@click.option("--until", type=DAY, help="Only articles published on or before this date.")
+@click.option("--since", type=SINCE, help="Only articles published on or after this date (or month, year).")
+@click.option("--until", type=UNTIL, help="Only articles published on or before this date (or month, year).")
 @click.option(
     "--lexicon",
     "lexicons",
@@ -785,7 +922,6 @@ def add(
     help="Extraction processes (0: one per core when there are many articles, else 1).",
 )
 @click.option("--dry-run", is_flag=True, help="Print each article's difference; write nothing.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures still show).")
 @click.pass_obj
 def reextract(
     session: Session,
@@ -796,7 +932,6 @@ def reextract(
     lexicons: tuple[Path, ...],
     jobs: int,
     dry_run: bool,
-    quiet: bool,
 ) -> None:
     """Re-read stored articles with the current extractor and append the difference.
 
@@ -810,28 +945,20 @@ def reextract(
         raise click.UsageError("say which articles to re-read: --all, --article ID, or --since/--until")
     if all_articles and article_ids:
         raise click.UsageError("--all and --article exclude each other")
-    ids = rereading.select_articles(session.store, article_ids, since, until)
+    store = session.writable
+    ids = rereading.select_articles(store, article_ids, since, until)
     jobs = jobs or (os.cpu_count() or 1 if len(ids) >= PARALLEL_THRESHOLD else 1)
     options = rereading.ReextractOptions(tuple(article_ids), since, until, lexicons, jobs, dry_run)
-    outcomes = rereading.reread(session.store, options, ids)
+    outcomes = rereading.reread(store, options, ids)
     report = rereading.Report()
-    if not quiet and len(ids) > PROGRESS_THRESHOLD:
-        with click.progressbar(outcomes, length=len(ids), label="re-reading", file=sys.stderr) as bar:
-            for outcome in bar:
-                report.add(outcome)
-                _show_diff(outcome, dry_run)
-        for failure in report.failures:
-            say(failure.line(), err=True)
-    else:
-        for outcome in outcomes:
-            report.add(outcome)
-            _show_diff(outcome, dry_run)
-            if outcome.status == "failed":
-                say(outcome.line(), err=True)
+    show = lambda outcome: _show_diff(outcome, dry_run)  # noqa: E731
+    interrupted = _run_with_progress(session, "re-reading", len(ids), outcomes, report, show)
     if report.changed and not dry_run:
-        service.refresh_projections(session.store)  # retracted and new events reach the projections
-    if not quiet:
-        say(report.summary(dry_run), err=True)
+        service.refresh_projections(store)  # retracted and new events reach the projections
+    if interrupted:
+        say(f"interrupted: {report.summary(dry_run)}", err=True)
+        click.get_current_context().exit(INTERRUPTED)
+    session.note(report.summary(dry_run))
     if not report.ok:
         click.get_current_context().exit(1)
 
@@ -892,9 +1019,9 @@ def erase(session: Session, article_id: str, reason: str) -> None:
     The events stay (projections do not change); an ArticleErased tombstone records what was
     erased, when and why; the hash chain still verifies.
     """
-    done = service.erase(session.store, article_id, reason)
+    done = service.erase(session.writable, article_id, reason)
     say(
-        f"erased article {article_id}: its text and {done.sentences} event sentences "
+        f"erased article {article_id}: its text and {count(done.sentences, 'event sentence')} "
         f"(ArticleErased {done.tombstone.event_id} at position {done.tombstone.position})"
     )
     for note in done.notes:  # what is left to the operator (a reader holding the WAL; PostgreSQL's files)
@@ -938,15 +1065,16 @@ def verify(
         if sign and key is not None:
             say(f"signed head: {service.sign_head(key, found)}")
         return
-    for problem in found.problems:
-        say(problem.line(), err=True)
+    if found.found > 1:  # one problem is said by the error line itself, not twice
+        for problem in found.problems:
+            say(problem.line(), err=True)
     raise Failure(found.line())
 
 
 # --- the schema --------------------------------------------------------------------------------
 
 
-@cli.group()
+@cli.group(cls=GlobalOptionsGroup)
 def db() -> None:
     """The database schema (Alembic migrations)."""
 

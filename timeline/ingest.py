@@ -7,6 +7,7 @@ none. A bad article is reported with a one-line reason and the others go on.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from timeline.domain.articles import Article, article_id_for
 from timeline.domain.calendar import DateOutOfRange, check_in_range
 from timeline.extract.parallel import Extracted, Limits, extract_many, extract_one
 from timeline.extract.pipeline import Extractor
+from timeline.wording import count, plural
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -77,6 +79,7 @@ class IngestReport:
     events: int = 0
     failures: list[Outcome] = field(default_factory=list)
     present_ids: list[str] = field(default_factory=list)  # articles stored before (for stale_articles)
+    skipped: Counter[str] = field(default_factory=Counter)  # files of a folder left out, by extension
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "new":
@@ -91,10 +94,18 @@ class IngestReport:
             self.failures.append(outcome)
 
     def summary(self) -> str:
-        return (
+        line = (
             f"{self.new} new, {self.present} already present, {self.failed} failed; "
-            f"{self.events} events appended"
+            f"{count(self.events, 'event')} appended"
         )
+        if self.skipped:
+            line += f"; {skipped_line(self.skipped)}"
+        return line
+
+    def progress(self) -> str:
+        """What the run has done so far, for a progress line."""
+        failed = f", {self.failed} failed" if self.failed else ""
+        return f"{count(self.events, 'event')} appended{failed}"
 
     @property
     def ok(self) -> bool:
@@ -117,9 +128,16 @@ class Source:
 
 
 def collect_sources(
-    paths: Sequence[str], stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[str],
+    stdin: BinaryIO | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    skipped: Counter[str] | None = None,
 ) -> list[Source]:
-    """Expand the command's PATH arguments: files, folders (recursively, sorted), `-` for stdin."""
+    """Expand the command's PATH arguments: files, folders (recursively, sorted), `-` for stdin.
+
+    Files of a folder that are neither .txt nor .jsonl are left out and, when ``skipped`` is
+    given, counted there by extension, so that the summary can say so.
+    """
     sources: list[Source] = []
     for raw in paths:
         if raw == STDIN:
@@ -128,7 +146,7 @@ def collect_sources(
             continue
         path = Path(raw)
         if path.is_dir():
-            found = [_file_source(p) for p in _walk(path)]
+            found = [_file_source(p) for p in _walk(path, skipped)]
             sources.extend(found or [Source("missing", raw, error="no .txt or .jsonl files in this folder")])
         elif path.is_file():
             sources.append(_file_source(path))
@@ -137,16 +155,25 @@ def collect_sources(
     return sources
 
 
-def _walk(folder: Path) -> list[Path]:
-    """The .txt and .jsonl files under a folder, in sorted path order; hidden ones left out."""
-    found = [
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in (TEXT_SUFFIX, FEED_SUFFIX)
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
+def _walk(folder: Path, skipped: Counter[str] | None = None) -> list[Path]:
+    """The .txt and .jsonl files under a folder, in sorted path order; hidden ones left out
+    silently, other files counted in ``skipped`` by extension."""
+    found = []
+    for p in folder.rglob("*"):
+        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(folder).parts):
+            continue
+        if p.suffix.lower() in (TEXT_SUFFIX, FEED_SUFFIX):
+            found.append(p)
+        elif skipped is not None:
+            skipped[p.suffix.lower() or "(no extension)"] += 1
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def skipped_line(skipped: Counter[str]) -> str:
+    """``skipped 3 files: 2 .md, 1 .html`` (most first, then by name)."""
+    total = sum(skipped.values())
+    kinds = sorted(skipped.items(), key=lambda item: (-item[1], item[0]))
+    return f"skipped {count(total, 'file')}: " + ", ".join(f"{n} {suffix}" for suffix, n in kinds)
 
 
 def _file_source(path: Path) -> Source:
@@ -417,7 +444,7 @@ def ingest_paths(
     options = options or IngestOptions()
     extractor = load_extractor(options.lexicons)
     report = IngestReport()
-    sources = collect_sources(paths, stdin, options.max_bytes)
+    sources = collect_sources(paths, stdin, options.max_bytes, report.skipped)
     for outcome in ingest_sources(store, sources, options, extractor):
         report.add(outcome)
         if on_outcome:
@@ -440,8 +467,9 @@ def stale_articles(store: Any, article_ids: Sequence[str], extractor: Extractor)
 
 
 def stale_note(count: int) -> str:
-    were = "article was" if count == 1 else "articles were"
-    return f"{count} {were} coded by an older extractor; `timeline reextract` re-reads them"
+    were = "was" if count == 1 else "were"
+    articles = plural(count, "article")
+    return f"{count} {articles} {were} coded by an older extractor; `timeline reextract` re-reads them"
 
 
 def _describe(exc: BaseException) -> str:

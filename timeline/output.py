@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from timeline.safe_text import csv_cell, for_terminal
+from timeline.wording import count
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -374,9 +375,11 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
     if "tone" in explained:
         line = (
             f"{dyad}: {explained['tone']} (score {_cell(explained.get('score'))}) as of "
-            f"{explained.get('as_of')}, {explained.get('fact_count')} facts from "
-            f"{explained.get('report_count')} reports, last event {explained.get('last_event_on')}, "
-            f"{explained.get('quiet_days')} days before{' (quiet)' if explained.get('quiet') else ''}; "
+            f"{explained.get('as_of')}, {count(explained.get('fact_count') or 0, 'fact')} from "
+            f"{count(explained.get('report_count') or 0, 'report')}, "
+            f"last event {explained.get('last_event_on')}, "
+            f"{count(explained.get('quiet_days') or 0, 'day')} before"
+            f"{' (quiet)' if explained.get('quiet') else ''}; "
             f"weights halve every {(explained.get('rule') or {}).get('half_life_days', 0):g} days "
             "before the last event"
         )

@@ -24,6 +24,7 @@ from timeline.domain.calendar import DateOutOfRange, check_in_range
 from timeline.domain.events import Event, article_stream, event_id_for
 from timeline.query import EventQuery
 from timeline.service import RETRACTED, RETRACTIONS_STREAM, ServiceError
+from timeline.wording import count
 
 #: Payload keys that say how an event was coded, not what it says (the user lexicon's digest).
 VOLATILE_PAYLOAD_KEYS = frozenset({"lexicon"})
@@ -104,11 +105,18 @@ class Report:
 
     def summary(self, dry_run: bool = False) -> str:
         line = (
-            f"{self.examined} articles examined: {self.changed} changed, {self.unchanged} unchanged, "
+            f"{count(self.examined, 'article')} examined: {self.changed} changed, "
+            f"{self.unchanged} unchanged, "
             f"{self.erased} erased (skipped), {self.failed} failed; "
-            f"{self.retracted} events retracted, {self.appended} appended"
+            f"{count(self.retracted, 'event')} retracted, {self.appended} appended"
         )
         return f"dry run, nothing written: {line}" if dry_run else line
+
+    def progress(self) -> str:
+        """What the run has done so far, for a progress line."""
+        failed = f", {self.failed} failed" if self.failed else ""
+        retracted = count(self.retracted, "event")
+        return f"{self.changed} changed{failed}; {retracted} retracted, {self.appended} appended"
 
     @property
     def ok(self) -> bool:

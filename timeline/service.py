@@ -17,6 +17,7 @@ from timeline.domain.events import Event, event_id_for
 from timeline.domain.vocabulary import the_type_with
 from timeline.extract.lexicon import Lexicon
 from timeline.query import EventQuery
+from timeline.wording import count
 
 RETRACTIONS_STREAM = "retractions"
 RETRACTED = the_type_with("retraction")
@@ -57,6 +58,37 @@ def party_filter(text: str | None) -> str | None:
     if text is None:
         return None
     return _country(text) or text.strip()
+
+
+def require_known_parties(store: Any, **options: str | None) -> None:
+    """An `--actor`/`--target` value that is no country and no person is an error, as an unknown
+    country is for `history` and `--dyad`: "(no events)" would hide a typo.
+
+    A person is known when the store holds an event naming them on either side (retracted ones
+    too), or the lexicon knows the name or surname.
+    """
+    for option, text in options.items():
+        if text is None or _country(text) is not None:
+            continue
+        name = text.strip()
+        if _person_known(store, name):
+            continue
+        flag = "--" + option.replace("_", "-")
+        raise ServiceError(
+            f"{flag} {name!r} is no country and no person the store knows; use an ISO 3166 alpha-3 "
+            "code such as PAK, a country name, or a person's name as `timeline events` shows it"
+        )
+
+
+def _person_known(store: Any, name: str) -> bool:
+    lexicon = Lexicon.default()
+    if lexicon.people_named(name) or lexicon.people_by_surname(name):
+        return True
+    for side in ("actor", "target"):
+        probe = EventQuery(**{side: name}, limit=1, exclude_retracted=False)
+        if list(store.read(probe)):  # read to the end: the stream holds a connection until then
+            return True
+    return False
 
 
 def events_query(
@@ -321,9 +353,10 @@ class ReplaySummary:
 
     def line(self) -> str:
         return (
-            f"replayed {self.events} events as of {self.as_of}: {self.relations} relations, "
-            f"{self.invitations} invitations ({self.pending} pending); projection tables rebuilt "
-            f"from {self.rebuilt_from} events up to position {self.position}"
+            f"replayed {count(self.events, 'event')} as of {self.as_of}: "
+            f"{count(self.relations, 'relation')}, {count(self.invitations, 'invitation')} "
+            f"({self.pending} pending); projection tables rebuilt "
+            f"from {count(self.rebuilt_from, 'event')} up to position {self.position}"
         )
 
 

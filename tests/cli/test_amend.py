@@ -193,7 +193,7 @@ def test_add_in_a_sentence_no_event_cites_splits_as_the_extractor(timeline_any: 
     article = Article(OSLO_ID, datetime(2024, 8, 20).date(), OSLO, outlet="Fjord Post")
     read = Extractor.default().extract(article)
     wanted = next(e.provenance for e in read if e.provenance and e.provenance.sentence_index == 2)
-    timeline.ok("events")  # creates the schema
+    timeline.ok("db", "upgrade")  # creates the schema
     store = timeline.store()
     try:
         store.append([e for e in read if e.provenance and e.provenance.sentence_index == 0], article)

@@ -20,8 +20,9 @@ def test_db_upgrade_downgrade_current(timeline: Timeline) -> None:
     assert timeline.ok("db", "current").stdout.strip() == revision
     assert timeline.ok("db", "downgrade", "base").stdout.strip() == "database at revision base"
     assert timeline.ok("db", "current").stdout.strip() == "base"
-    # the first ordinary command brings a bare database to head by itself
-    timeline.ok("events")
+    # a read finds no timeline database there; the first write brings it to head by itself
+    assert timeline("events").stderr.startswith("error: no timeline database at ")
+    timeline.ok("ingest", str(FIXTURES / "river_accord.txt"))
     assert timeline.ok("db", "current").stdout.strip() == revision
 
 
@@ -34,6 +35,9 @@ def test_database_from_environment_then_default_file(tmp_path: Path, monkeypatch
     assert env_db.exists() and not (tmp_path / "timeline.db").exists()
 
     monkeypatch.delenv("TIMELINE_DATABASE_URL")
+    assert runner.invoke(cli, ["events"]).exit_code == 1  # a read creates no database
+    assert not (tmp_path / "timeline.db").exists()
+    assert runner.invoke(cli, ["ingest", str(FIXTURES / "river_accord.txt")]).exit_code == 0
     assert runner.invoke(cli, ["events"]).exit_code == 0
     assert (tmp_path / "timeline.db").exists()
 
@@ -60,6 +64,7 @@ def test_unexpected_error_is_one_line_unless_debug(
         raise RuntimeError("something\nwent wrong")
 
     monkeypatch.setattr(service, "list_events", broken)
+    timeline.ok("db", "upgrade")
     result = timeline("events")
     assert result.exit_code == 1
     assert result.stderr == "error: RuntimeError: something (run with --debug for the traceback)\n"

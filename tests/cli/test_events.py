@@ -72,6 +72,7 @@ def test_table_is_readable(loaded: Timeline) -> None:
 
 
 def test_empty_store_formats(timeline: Timeline) -> None:
+    timeline.ok("db", "upgrade")  # an empty store (reads never create one)
     assert timeline.events() == []
     assert timeline.ok("events", "--format", "jsonl").stdout == ""
     assert timeline.ok("events", "--format", "csv").stdout.startswith("position,event_id,type")
@@ -125,6 +126,7 @@ def test_bad_options_are_usage_errors(timeline: Timeline, args: list[str]) -> No
 
 
 def test_since_after_until_is_an_error(timeline: Timeline) -> None:
+    timeline.ok("db", "upgrade")  # an empty store (reads never create one)
     result = timeline("events", "--since", "2024-05-02", "--until", "2024-05-01")
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: --since 2024-05-02 is after --until 2024-05-01"

@@ -264,6 +264,7 @@ def test_retracted_events_say_when_and_why_in_csv_and_jsonl(timeline_any: Timeli
 
 
 def test_empty_store_exports_a_header_only(timeline: Timeline) -> None:
+    timeline.ok("db", "upgrade")  # an empty store (reads never create one)
     assert timeline.ok("export").stdout.splitlines() == [",".join(CSV_COLUMNS)]
     assert timeline.ok("export", "--format", "jsonl").stdout == ""
     assert timeline.ok("export", "--format", "cameo").stdout == ""

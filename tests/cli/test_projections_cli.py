@@ -182,7 +182,7 @@ def test_replay_with_clocks_summarises_the_view_asked_for(timeline: Timeline, tm
     timeline.ok("ingest", write(tmp_path, "autumn_talks.txt"), write(tmp_path, "old_accord.txt"))
     assert timeline.ok("replay", "--known-at", before).stdout.startswith("replayed 0 events")
     line = timeline.ok("replay", "--as-of", "2019-12-31").stdout
-    assert line.startswith("replayed ") and ": 1 relations," in line
+    assert line.startswith("replayed ") and ": 1 relation," in line
     assert timeline.json("relations", "--as-of", "2024-12-31")  # the tables are whole again after either
 
 

@@ -68,7 +68,7 @@ def test_a_taught_lexicon_adds_exactly_the_missing_events(
     result = timeline.ok("reextract", "--all", "--lexicon", str(texts["lexicon"]))
     assert stderr_lines(result)[-1] == (
         "2 articles examined: 1 changed, 1 unchanged, 0 erased (skipped), 0 failed; "
-        "1 events retracted, 1 appended"
+        "1 event retracted, 1 appended"
     )
 
     # The same store ingested from scratch with the lexicon is the reading to reach.
@@ -158,7 +158,7 @@ def test_a_reading_that_comes_back_gets_an_id_of_its_own(
     timeline.ok("reextract", "--all", "--lexicon", str(texts["lexicon"]))
     taught = statements(timeline)
     back = timeline.ok("reextract", "--all")
-    assert "1 events retracted, 1 appended" in back.stderr
+    assert "1 event retracted, 1 appended" in back.stderr
     untaught = statements(timeline)
     assert sorted(map(reading, untaught)) == sorted(map(reading, first))
     (old_statement,) = [e for e in first if e["type"] == "StatementRecorded"]
@@ -191,9 +191,9 @@ def test_choosing_articles(timeline_any: Timeline, texts: dict[str, Path]) -> No
     lexicon = ("--lexicon", str(texts["lexicon"]))
 
     only = timeline.ok("reextract", "--article", railway, *lexicon)
-    assert "1 articles examined: 0 changed, 1 unchanged" in only.stderr
+    assert "1 article examined: 0 changed, 1 unchanged" in only.stderr
     later = timeline.ok("reextract", "--since", "2024-06-01", *lexicon, "--dry-run")
-    assert "1 articles examined: 0 changed" in later.stderr and later.stdout == ""
+    assert "1 article examined: 0 changed" in later.stderr and later.stdout == ""
     earlier = timeline.ok("reextract", "--until", "2024-05-31", *lexicon, "--dry-run")
     assert earlier.stdout.startswith(f"article {harbour}\n")
 

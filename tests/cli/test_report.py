@@ -323,6 +323,7 @@ def test_report_to_stdout_and_errors(timeline: Timeline) -> None:
 
 
 def test_empty_store_still_makes_a_page(timeline: Timeline, tmp_path: Path) -> None:
+    timeline.ok("db", "upgrade")  # an empty store (reads never create one)
     _, page = _report(timeline, tmp_path, "--as-of", "2024-01-01")
     assert "No two countries are linked" in page.plain
     _, page = _report(timeline, tmp_path, "CHL", "NOR", "--as-of", "2024-01-01")

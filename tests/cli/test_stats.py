@@ -61,6 +61,7 @@ def test_stats_count_what_the_store_holds(timeline_any: Timeline, tmp_path: Path
 
 
 def test_stats_of_an_empty_store(timeline_any: Timeline) -> None:
+    timeline_any.ok("db", "upgrade")  # an empty store (reads never create one)
     found = json.loads(timeline_any.ok("stats", "--format", "json").stdout)
     assert found["events"] == found["articles"] == found["erased_articles"] == 0
     assert found["by_type"] == {} and found["by_extractor_version"] == {}

@@ -22,7 +22,7 @@ WRITERS = 4
 POOL = 32
 PER_FOLDER = 16
 AS_OF = "2024-12-31"
-SUMMARY = re.compile(r"(\d+) new, (\d+) already present, (\d+) failed; (\d+) events appended")
+SUMMARY = re.compile(r"(\d+) new, (\d+) already present, (\d+) failed; (\d+) events? appended")
 NOT_FOR_USERS = ("locked", "unique", "integrity", "duplicate", "traceback", "error")
 
 

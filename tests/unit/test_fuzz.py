@@ -178,7 +178,7 @@ def _one_line_failures(stderr: str) -> None:
     for line in stderr.splitlines():
         assert line.strip(), stderr
         if line == "ingesting" or re.match(
-            r"\d+ new, \d+ already present, \d+ failed; \d+ events appended$", line
+            r"\d+ new, \d+ already present, \d+ failed; \d+ events? appended$", line
         ):
             continue  # the progress bar's label (off a terminal) and the summary
         assert not line.startswith("error:"), line  # the whole run stopped: never for one article

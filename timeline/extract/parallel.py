@@ -10,6 +10,7 @@ any size streams through in constant memory. Workers end with the parent, even w
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -93,6 +94,9 @@ def extract_many(
 def _start_worker(parent_pid: int, lexicons: tuple[Path, ...]) -> None:
     global _worker_extractor
     die_with_parent(parent_pid)  # first: loading the model takes seconds the parent may not live
+    # Ctrl-C reaches the whole process group: the parent stops the run and ends the pool, so a
+    # worker has nothing to do with it (it would only print a traceback of its own).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_extractor = Extractor.load(lexicons)
 
 

@@ -25,6 +25,7 @@ from timeline.output import quiet_label
 from timeline.report.kinds import coding, type_label
 from timeline.report.model import DyadView, ReportView
 from timeline.report.svg import FAMILIES, INVITATION_STATES, LAYOUTS, chart, family_of, invitation_label
+from timeline.wording import count
 
 CONTEXT_NOTE = "reported in the same article; one side is not a country"
 BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)+")
@@ -193,12 +194,13 @@ def _status(status: Mapping[str, Any] | None, as_of: date) -> str:
     bits = [
         f'<span class="tone tone-{escape(tone)}">{escape(tone)}</span>',
         f"score {float(status.get('score') or 0):.2f}",
-        f"{status.get('fact_count')} facts from {status.get('report_count')} reports",
+        f"{count(status.get('fact_count') or 0, 'fact')} from "
+        f"{count(status.get('report_count') or 0, 'report')}",
         f"last event {escape(str(status.get('last_event_on')))}",
     ]
     if status.get("quiet_days"):
         quiet = " (quiet: the tone is the one its latest events left)" if status.get("quiet") else ""
-        bits.append(f"{status['quiet_days']} days without events{quiet}")
+        bits.append(f"{count(status['quiet_days'], 'day')} without events{quiet}")
     if status.get("sectors"):
         bits.append("sectors: " + escape(", ".join(status["sectors"])))
     if status.get("reciprocal"):

@@ -22,6 +22,7 @@ from timeline.projections.tone import DEFAULT_RULE, TONE_VALUES, ToneRule
 from timeline.report.kinds import coding, type_label
 from timeline.report.model import DyadView
 from timeline.report.series import TonePoint
+from timeline.wording import count
 
 FAMILIES = ("contact", "cooperation", "conflict", "statements")
 INVITATION_STATES = ("pending", "accepted", "fulfilled", "declined", "withdrawn")
@@ -297,7 +298,7 @@ def invitation_label(invitation: dict[str, Any], as_of: date) -> str:
     status = invitation.get("status")
     if status == "pending":
         days = (as_of - date.fromisoformat(extended)).days
-        when = f"pending since {extended} ({days} days)"
+        when = f"pending since {extended} ({count(days, 'day')})"
     else:
         when = f"extended {extended}, {status} {str(invitation.get('status_on'))[:10]}"
     to = invitation.get("destination")

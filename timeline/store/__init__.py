@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from .database import create_engine, current, downgrade, downgrade_report, migrate, resolve_url, upgrade
+from .database import (
+    NoDatabase,
+    create_engine,
+    current,
+    downgrade,
+    downgrade_report,
+    migrate,
+    require_database,
+    resolve_url,
+    upgrade,
+)
 from .downgrade_guard import DataLossRefused, DowngradeReport
 from .errors import (
     ConcurrencyError,
@@ -16,9 +26,19 @@ from .upcasters import UPCASTERS, Upcasters
 from .verify import VerifyReport
 
 
-def open_store(url: str | None = None, migrate: bool = True) -> EventStore:
-    """An EventStore on ``url`` (else $TIMELINE_DATABASE_URL, else ./timeline.db), migrated to head."""
+def open_store(url: str | None = None, migrate: bool = True, create: bool = True) -> EventStore:
+    """An EventStore on ``url`` (else $TIMELINE_DATABASE_URL, else ./timeline.db), migrated to head.
+
+    With ``create=False`` (reads) a database that holds no timeline store is NoDatabase, and
+    nothing is created.
+    """
     engine = create_engine(url)
+    if not create:
+        try:
+            require_database(engine, url)
+        except NoDatabase:
+            engine.dispose()
+            raise
     if migrate:
         _migrate(engine)
     return EventStore(engine)
@@ -35,6 +55,7 @@ __all__ = [
     "Erasure",
     "EventConflictError",
     "EventStore",
+    "NoDatabase",
     "StoreError",
     "UnknownArticleError",
     "UnsupportedDatabaseError",
@@ -46,6 +67,7 @@ __all__ = [
     "downgrade_report",
     "migrate",
     "open_store",
+    "require_database",
     "resolve_url",
     "upgrade",
 ]

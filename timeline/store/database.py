@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 
 from .dialects import READ_ONLY, dialect_for
 from .downgrade_guard import DataLossRefused, DowngradeReport, compare, tally
@@ -24,19 +25,76 @@ DEFAULT_FILE = "timeline.db"
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
 
 
+#: URL schemes people write for PostgreSQL (libpq's, Heroku's), read as psycopg 3, the driver we ship.
+POSTGRES_ALIASES = ("postgres://", "postgresql://")
+POSTGRES_SCHEME = "postgresql+psycopg://"
+
+
+class NoDatabase(StoreError):
+    """A read found no timeline database at the URL (no file, or no timeline tables in it)."""
+
+
 def resolve_url(url: str | None = None) -> str:
-    """The explicit URL, else $TIMELINE_DATABASE_URL, else a SQLite file timeline.db in the current folder."""
-    if url:
-        return url
-    from_env = os.environ.get(ENV_VAR)
-    if from_env:
-        return from_env
-    return f"sqlite:///{Path.cwd() / DEFAULT_FILE}"
+    """The explicit URL, else $TIMELINE_DATABASE_URL, else a SQLite file timeline.db in the current folder.
+
+    ``postgres://`` and ``postgresql://`` (libpq's spellings) are read as ``postgresql+psycopg://``:
+    psycopg 3 is the driver timeline installs, and SQLAlchemy would otherwise look for psycopg2.
+    """
+    chosen = url or os.environ.get(ENV_VAR) or f"sqlite:///{Path.cwd() / DEFAULT_FILE}"
+    for alias in POSTGRES_ALIASES:
+        if chosen.startswith(alias):
+            return POSTGRES_SCHEME + chosen[len(alias) :]
+    return chosen
+
+
+def where(url: str | None = None) -> str:
+    """The database for a message: ``./timeline.db`` for a file here, else the URL without its password."""
+    resolved = make_url(resolve_url(url))
+    if resolved.get_backend_name() == "sqlite":
+        path = Path(resolved.database or ":memory:")
+        if path.is_absolute() and path.parent == Path.cwd():
+            return f"./{path.name}"
+        return str(path) if path.is_absolute() or str(path).startswith((".", ":")) else f"./{path}"
+    return resolved.render_as_string(hide_password=True)
+
+
+def _sqlite_file_missing(engine: Engine) -> bool:
+    """A SQLite file that does not exist yet (connecting would create it); memory counts as missing."""
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and (
+        not database or database == ":memory:" or not Path(database).exists()
+    )
+
+
+def require_database(engine: Engine, url: str | None = None) -> None:
+    """NoDatabase unless ``engine`` holds a timeline store (any revision); never creates one.
+
+    Reads use this so that a command in the wrong folder says so instead of creating an empty
+    database and answering "(no events)". An existing but empty database (a PostgreSQL schema
+    never migrated, an empty file) is the same case.
+    """
+    missing = _sqlite_file_missing(engine)
+    if not missing:
+        with engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
+            missing = _revision(conn) is None
+            conn.rollback()
+    if missing:
+        raise NoDatabase(
+            f"no timeline database at {where(url)}; "
+            "ingest articles first (timeline ingest PATH) or pass --db URL"
+        )
 
 
 def create_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine set up for the store (SQLite: WAL, busy timeout, foreign keys, BEGIN IMMEDIATE writes)."""
-    resolved = make_url(resolve_url(url))
+    try:
+        resolved = make_url(resolve_url(url))
+    except ArgumentError:
+        raise StoreError(
+            f"{resolve_url(url)!r} is not a database URL; use sqlite:///FILE or "
+            "postgresql+psycopg://USER@HOST:PORT/DBNAME"
+        ) from None
     dialect = dialect_for(resolved.get_backend_name())
     engine = sqlalchemy.create_engine(resolved, **kwargs)
     dialect.configure(engine)
@@ -134,6 +192,8 @@ def current(url: str | None = None) -> str | None:
     """`timeline db current`: the database's revision (None for an empty database)."""
     engine = create_engine(url)
     try:
+        if _sqlite_file_missing(engine):  # asking must not create the file
+            return None
         with engine.connect() as conn:
             conn.execution_options(**{READ_ONLY: True})
             return _revision(conn)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
 from timeline.domain.articles import article_id_for
+from timeline.wording import count, plural
 
 from . import chain
 from .chaining import HASHED_COLUMNS, hashed_row
@@ -67,10 +68,10 @@ class VerifyReport:
 
     def line(self) -> str:
         if self.ok:
-            return f"verified {self.events} events, chain intact, head {self.head}"
+            return f"verified {count(self.events, 'event')}, chain intact, head {self.head}"
         first = self.first
         assert first is not None
-        more = f" ({self.found - 1} more problems)" if self.found > 1 else ""
+        more = f" ({self.found - 1} more {plural(self.found - 1, 'problem')})" if self.found > 1 else ""
         where = f"at position {first.position}" if first.position is not None else "outside the stream"
         return f"verification failed {where}: {first.message}{more}"
 
