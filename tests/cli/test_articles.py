@@ -204,6 +204,7 @@ def test_events_and_export_carry_the_article_when_asked(loaded: Timeline) -> Non
 
 
 def test_an_empty_store_has_no_articles(timeline_any: Timeline) -> None:
+    timeline_any.ok("db", "upgrade")  # a read never creates the store
     assert timeline_any.ok("articles").stdout == "(no articles)\n"
     assert timeline_any.json("articles") == []
     assert timeline_any.ok("articles", "--format", "csv").stdout == ",".join(FIELDS) + "\n"

@@ -146,6 +146,7 @@ def test_every_read_command_speaks_every_format(loaded: Timeline, name: str) -> 
 @pytest.mark.parametrize("name", [n for n in READS if n != "stats"])
 def test_an_empty_answer_is_a_header_in_csv(timeline_any: Timeline, name: str) -> None:
     command = READS[name]
+    timeline_any.ok("db", "upgrade")  # a read never creates the store
     assert json.loads(timeline_any.ok(*command, "--format", "json").stdout) in ([], {
         "dyad": ["CHL", "NOR"], "as_of": AS_OF, "facts": []})  # fmt: skip
     assert timeline_any.ok(*command, "--format", "jsonl").stdout == ""
