@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from timeline.names import cached_display, inferred_sides, with_inferred
 from timeline.safe_text import csv_cell, for_terminal
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -37,6 +38,10 @@ EVENT_FIELDS = (
     "payload",
 )
 EXCERPT_WIDTH = 70
+#: The sides of an event, as JSON has them; ``inferred`` is added by ``event_record``.
+PARTY_KEYS = ("country", "name", "role")
+#: After a person's name in a table: the extractor inferred them; the sentence does not name them.
+INFERRED_MARK = "?"
 
 
 #: Fields added after the store's extras when retracted events are shown (null for a live event).
@@ -50,6 +55,9 @@ def event_record(event: Any, marks: Mapping[str, Any] | None = None) -> dict[str
     ``corrections.retraction_marks`` gives), ``retracted_at`` and ``retraction_reason`` follow.
     """
     data = event.to_json()
+    guessed = inferred_sides(event.payload)
+    for side in ("actor", "target"):
+        data[side] = with_inferred(data.get(side), side in guessed)
     ordered = {key: data.get(key) for key in EVENT_FIELDS}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
     if marks is not None:
@@ -101,12 +109,14 @@ def render_jsonl(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
 
 
 def flatten(item: Mapping[str, Any]) -> dict[str, Any]:
-    """One CSV row: actor/target become actor_country, actor_name, actor_role; other nested values JSON."""
+    """One CSV row: actor/target become actor_country, actor_name, actor_role (and actor_inferred,
+    ``true``/``false``, where the record says); other nested values JSON."""
     row: dict[str, Any] = {}
     for key, value in item.items():
-        if isinstance(value, Mapping) and key != "payload" and set(value) <= {"country", "name", "role"}:
-            for sub in ("country", "name", "role"):
-                row[f"{key}_{sub}"] = value.get(sub)
+        if isinstance(value, Mapping) and key != "payload" and set(value) <= {*PARTY_KEYS, "inferred"}:
+            for sub in (*PARTY_KEYS, *(("inferred",) if "inferred" in value else ())):
+                cell = value.get(sub)
+                row[f"{key}_{sub}"] = ("true" if cell else "false") if sub == "inferred" else cell
         elif isinstance(value, Mapping | list | tuple):
             row[key] = dumps(value)
         else:
@@ -166,13 +176,16 @@ def _cell(value: Any) -> str:
 
 
 def party_label(party: Mapping[str, Any] | None) -> str:
-    """ "PAK (Sharif)": the country and the person's surname, where known."""
+    """ "PAK (Sharif)": the country and the name the person is known by ("CHN (Xi)", "BRA (Lula)");
+    a person the extractor inferred rather than read in the sentence is marked: "CAN (Trudeau?)"."""
     party = party or {}
     country, name = party.get("country"), party.get("name")
-    surname = name.split()[-1] if name else None
-    if country and surname:
-        return f"{country} ({surname})"
-    return country or surname or "?"
+    shown = cached_display(name, country) if name else None
+    if shown and party.get("inferred"):
+        shown += INFERRED_MARK
+    if country and shown:
+        return f"{country} ({shown})"
+    return country or shown or "?"
 
 
 def excerpt(text: str | None, width: int = EXCERPT_WIDTH) -> str:

@@ -16,7 +16,8 @@ from timeline.clock import today
 from timeline.domain.events import Event, event_id_for
 from timeline.domain.vocabulary import the_type_with
 from timeline.extract.lexicon import Lexicon
-from timeline.query import EventQuery
+from timeline.names import fold, inferred_sides, with_inferred
+from timeline.query import EventQuery, PartyFilter
 
 RETRACTIONS_STREAM = "retractions"
 RETRACTED = the_type_with("retraction")
@@ -52,19 +53,31 @@ def _country(text: str) -> str | None:
         return None
 
 
-def party_filter(text: str | None) -> str | None:
-    """An actor/target filter: a country (code or name) becomes its ISO3 code; anything else is a person."""
-    if text is None:
-        return None
-    return _country(text) or text.strip()
+def party_filter(text: str) -> PartyFilter:
+    """An actor/target filter: a country (code or name) becomes its ISO3 code; anything else is a
+    person, found by any of their names: the lexicon's full names and aliases for what the reader
+    typed ("King Salman", "AMLO"), or the words typed within the stored name ("Modi", "Xi")."""
+    country = _country(text)
+    if country:
+        return PartyFilter(country=country)
+    words = fold(text)
+    full = (fold(name) for name in Lexicon.default().names_for(text))
+    return PartyFilter(names=tuple(dict.fromkeys([words, *full])), words=words)
+
+
+def party_filters(values: str | Sequence[str] | None) -> tuple[PartyFilter, ...] | None:
+    """Several --actor (or --target) values: an event matches any of them."""
+    if values is None or isinstance(values, str):
+        values = () if values is None else (values,)
+    return tuple(party_filter(v) for v in values if v.strip()) or None
 
 
 def events_query(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
-    actor: str | None = None,
-    target: str | None = None,
+    actor: str | Sequence[str] | None = None,
+    target: str | Sequence[str] | None = None,
     types: Sequence[str] = (),
     since: date | None = None,
     until: date | None = None,
@@ -79,8 +92,8 @@ def events_query(
     return EventQuery(
         as_of=as_of,
         known_at=known_at,
-        actor=party_filter(actor),
-        target=party_filter(target),
+        actor=party_filters(actor),
+        target=party_filters(target),
         types=tuple(types) or None,
         since=since,
         until=until,
@@ -214,7 +227,13 @@ def history(
 
     as_of = as_of or today()
     dyad = dyad_of(a, b)
-    return _records(projections.history(state_events(store, as_of, known_at, dyad), dyad), "history")
+    events = state_events(store, as_of, known_at, dyad)
+    steps = _records(projections.history(events, dyad), "history")
+    guessed = {event.event_id: inferred_sides(event.payload) for event in events}
+    for step in steps:  # mark the people the extractor inferred, as `events` does
+        for side in ("actor", "target"):
+            step[side] = with_inferred(step.get(side), side in guessed.get(step.get("event_id"), ()))
+    return steps
 
 
 INVITATION_STATUSES = ("pending", "accepted", "declined", "withdrawn", "fulfilled")

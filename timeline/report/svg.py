@@ -15,6 +15,7 @@ from typing import Any
 from timeline.domain.calendar import shift
 from timeline.domain.events import Event
 from timeline.domain.vocabulary import event_types
+from timeline.names import inferred_sides, with_inferred
 from timeline.output import party_label
 from timeline.projections.tone import DEFAULT_RULE, TONE_VALUES, ToneRule
 from timeline.report.model import DyadView
@@ -168,10 +169,10 @@ def event_title(event: Event, context: bool) -> str:
     """The tooltip of a marker: date, type, actor -> target."""
     kind = event.type if event.modality == "reported" else f"{event.type} ({event.modality})"
     note = " (context)" if context else ""
-    return (
-        f"{event.occurred_on.isoformat()} {kind}: {party_label(event.actor.to_dict())} -> "
-        f"{party_label(event.target.to_dict())}{note}"
-    )
+    guessed = inferred_sides(event.payload)
+    actor = with_inferred(event.actor.to_dict(), "actor" in guessed)
+    target = with_inferred(event.target.to_dict(), "target" in guessed)
+    return f"{event.occurred_on.isoformat()} {kind}: {party_label(actor)} -> {party_label(target)}{note}"
 
 
 def _lanes(view: DyadView, scale: Scale, top: float, anchor: Any) -> tuple[list[str], float]:
