@@ -14,7 +14,7 @@ from cli_harness import Timeline
 
 # Made up for these tests; the people are real office-holders, the happenings are not.
 ARTICLE = """ date 2024-05-02 (Lantern Wire) Ottawa:
-Canadian Prime Minister Justin Trudeau spoke with President Luiz Inácio Lula da Silva of Brazil on Tuesday about trade.
+Canadian Prime Minister Justin Trudeau spoke with President Luiz Inácio Lula da Silva of Brazil on Tuesday.
 A week later, Canada condemned Venezuela over the seizure of its consulate.
 Chinese President Xi Jinping met South Korean Foreign Minister Cho Tae-yul in Beijing on Monday.
 Mexican President Andrés Manuel López Obrador invited Saudi Arabia's King Salman to visit Mexico City.
