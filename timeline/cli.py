@@ -432,7 +432,7 @@ def _event_types() -> list[str]:
     return sorted(event_types())
 
 
-PARTY_HELP = "ISO3 country code, country name, or a person's name"
+PARTY_HELP = 'ISO3 country code, country name, or any of a person\'s names ("Modi", "Lula")'
 
 
 def event_filter_options(command: Any) -> Any:
@@ -440,8 +440,12 @@ def event_filter_options(command: Any) -> Any:
     options = [
         as_of_option("Only events that occurred on or before this date."),
         known_at_option,
-        click.option("--actor", metavar="C", help=f"Actor: {PARTY_HELP}."),
-        click.option("--target", metavar="C", help=f"Target: {PARTY_HELP}."),
+        click.option(
+            "--actor", metavar="C", multiple=True, help=f"Actor: {PARTY_HELP} (repeatable: any of them)."
+        ),
+        click.option(
+            "--target", metavar="C", multiple=True, help=f"Target: {PARTY_HELP} (repeatable: any of them)."
+        ),
         click.option(
             "--type",
             "types",
@@ -498,8 +502,8 @@ def events(
     session: Session,
     as_of: date | None,
     known_at: datetime | None,
-    actor: str | None,
-    target: str | None,
+    actor: tuple[str, ...],
+    target: tuple[str, ...],
     types: tuple[str, ...],
     since: date | None,
     until: date | None,
@@ -745,8 +749,8 @@ def export(
     session: Session,
     as_of: date | None,
     known_at: datetime | None,
-    actor: str | None,
-    target: str | None,
+    actor: tuple[str, ...],
+    target: tuple[str, ...],
     types: tuple[str, ...],
     since: date | None,
     until: date | None,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from timeline.names import cached_display, inferred_sides, with_inferred
 from timeline.safe_text import csv_cell, for_terminal
 from timeline.wording import count
 
@@ -39,6 +40,8 @@ EVENT_FIELDS = (
 EXCERPT_WIDTH = 70
 TRIGGER_WIDTH = 24
 TITLE_WIDTH = 40
+#: After a person's name in a table: the extractor inferred them; the sentence does not name them.
+INFERRED_MARK = "?"
 
 
 #: Fields added after the store's extras when retracted events are shown (null for a live event).
@@ -88,6 +91,9 @@ def event_record(event: Any, marks: Mapping[str, Any] | None = None, article: An
     ``article_title`` come last (null for an event without an article).
     """
     data = event.to_json()
+    guessed = inferred_sides(event.payload)
+    for side in ("actor", "target"):
+        data[side] = with_inferred(data.get(side), side in guessed)
     ordered = {key: data.get(key) for key in EVENT_FIELDS}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
     if marks is not None:
@@ -150,12 +156,13 @@ PARTY_KEYS = frozenset({"actor", "target", "inviter", "invitee"})
 
 def flatten(item: Mapping[str, Any]) -> dict[str, Any]:
     """One CSV row: a side (actor, target, inviter, invitee) becomes SIDE_country, SIDE_name,
-    SIDE_role; other nested values are JSON text."""
+    SIDE_role (and SIDE_inferred, ``true``/``false``, where the record says); other nested values
+    are JSON text."""
     row: dict[str, Any] = {}
     for key, value in item.items():
         if key in PARTY_KEYS and isinstance(value, Mapping | None):
             for sub, part in {"country": None, "name": None, "role": None, **(value or {})}.items():
-                row[f"{key}_{sub}"] = part
+                row[f"{key}_{sub}"] = ("true" if part else "false") if sub == "inferred" else part
         elif isinstance(value, Mapping | list | tuple):
             row[key] = dumps(value)
         else:
@@ -224,13 +231,16 @@ def _cell(value: Any) -> str:
 
 
 def party_label(party: Mapping[str, Any] | None) -> str:
-    """ "PAK (Sharif)": the country and the person's surname, where known."""
+    """ "PAK (Sharif)": the country and the name the person is known by ("CHN (Xi)", "BRA (Lula)");
+    a person the extractor inferred rather than read in the sentence is marked: "CAN (Trudeau?)"."""
     party = party or {}
     country, name = party.get("country"), party.get("name")
-    surname = name.split()[-1] if name else None
-    if country and surname:
-        return f"{country} ({surname})"
-    return country or surname or "?"
+    shown = cached_display(name, country) if name else None
+    if shown and party.get("inferred"):
+        shown += INFERRED_MARK
+    if country and shown:
+        return f"{country} ({shown})"
+    return country or shown or "?"
 
 
 def excerpt(text: str | None, width: int = EXCERPT_WIDTH) -> str:

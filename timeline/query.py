@@ -7,6 +7,44 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
+class PartyFilter:
+    """One ``--actor``/``--target`` value: a country, or a person by any of their names.
+
+    A side matches when its country is ``country``, or its person's folded name
+    (``timeline.names.fold``) is one of ``names`` or holds ``words`` as whole words.
+    """
+
+    country: str | None = None  # ISO3
+    names: tuple[str, ...] = ()  # folded full names and aliases
+    words: str | None = None  # folded words of a name ("modi", "lopez obrador")
+
+    @classmethod
+    def exact(cls, value: str) -> PartyFilter:
+        """A bare string, as callers gave it before: an ISO3 code or a person's full name."""
+        from timeline.names import fold
+
+        value = value.strip()
+        if len(value) == 3 and value.isalpha():
+            return cls(country=value.upper())
+        return cls(names=(fold(value),))
+
+
+#: What EventQuery.actor/target hold: any of several filters (or one bare code or name).
+PartyFilters = tuple[PartyFilter, ...]
+
+
+def party_filters(value: str | PartyFilter | PartyFilters | None) -> PartyFilters:
+    """The filters of one side, whatever form a caller gave them in (empty: any side)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (PartyFilter.exact(value),)
+    if isinstance(value, PartyFilter):
+        return (value,)
+    return tuple(v if isinstance(v, PartyFilter) else PartyFilter.exact(v) for v in value)
+
+
+@dataclass(frozen=True, slots=True)
 class EventQuery:
     """A read of the event stream.
 
@@ -22,8 +60,8 @@ class EventQuery:
     known_at: datetime | None = None
     since: date | None = None  # occurred_on >= since
     until: date | None = None  # occurred_on <= until
-    actor: str | None = None  # ISO3 country, or a person's name
-    target: str | None = None  # ISO3 country, or a person's name
+    actor: str | PartyFilter | PartyFilters | None = None  # any of these (see party_filters)
+    target: str | PartyFilter | PartyFilters | None = None
     dyad: tuple[str, str] | None = None  # unordered pair of ISO3 codes
     types: tuple[str, ...] | None = None
     modality: str | None = None

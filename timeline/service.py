@@ -16,7 +16,8 @@ from timeline.clock import today
 from timeline.domain.events import Event, event_id_for
 from timeline.domain.vocabulary import the_type_with
 from timeline.extract.lexicon import Lexicon
-from timeline.query import EventQuery
+from timeline.names import fold, inferred_sides, with_inferred
+from timeline.query import EventQuery, PartyFilter
 from timeline.wording import count
 
 RETRACTIONS_STREAM = "retractions"
@@ -53,39 +54,56 @@ def _country(text: str) -> str | None:
         return None
 
 
-def party_filter(text: str | None) -> str | None:
-    """An actor/target filter: a country (code or name) becomes its ISO3 code; anything else is a person."""
-    if text is None:
-        return None
-    return _country(text) or text.strip()
+def party_filter(text: str) -> PartyFilter:
+    """An actor/target filter: a country (code or name) becomes its ISO3 code; anything else is a
+    person, found by any of their names: the lexicon's full names and aliases for what the reader
+    typed ("King Salman", "AMLO"), or the words typed within the stored name ("Modi", "Xi")."""
+    country = _country(text)
+    if country:
+        return PartyFilter(country=country)
+    words = fold(text)
+    full = (fold(name) for name in Lexicon.default().names_for(text))
+    return PartyFilter(names=tuple(dict.fromkeys([words, *full])), words=words)
 
 
-def require_known_parties(store: Any, **options: str | None) -> None:
-    """An `--actor`/`--target` value that is no country and no person is an error, as an unknown
-    country is for `history` and `--dyad`: "(no events)" would hide a typo.
+def party_filters(values: str | Sequence[str] | None) -> tuple[PartyFilter, ...] | None:
+    """Several --actor (or --target) values: an event matches any of them."""
+    if values is None or isinstance(values, str):
+        values = () if values is None else (values,)
+    return tuple(party_filter(v) for v in values if v.strip()) or None
 
-    A person is known when the store holds an event naming them on either side (retracted ones
-    too), or the lexicon knows the name or surname.
+
+def require_known_parties(store: Any, **options: str | Sequence[str] | None) -> None:
+    """An `--actor`/`--target` value (each one, where the option is repeated) that is no country
+    and no person is an error, as an unknown country is for `history` and `--dyad`: "(no events)"
+    would hide a typo.
+
+    A person is known when the store holds an event naming them by any of their names on either
+    side (retracted ones too), or the lexicon knows the name, an alias or the surname.
     """
-    for option, text in options.items():
-        if text is None or _country(text) is not None:
-            continue
-        name = text.strip()
-        if _person_known(store, name):
-            continue
-        flag = "--" + option.replace("_", "-")
-        raise ServiceError(
-            f"{flag} {name!r} is no country and no person the store knows; use an ISO 3166 alpha-3 "
-            "code such as PAK, a country name, or a person's name as `timeline events` shows it"
-        )
+    for option, given in options.items():
+        values = () if given is None else (given,) if isinstance(given, str) else tuple(given)
+        for text in values:
+            _require_known(store, option, text)
+
+
+def _require_known(store: Any, option: str, text: str) -> None:
+    if _country(text) is not None or _person_known(store, text.strip()):
+        return
+    flag = "--" + option.replace("_", "-")
+    raise ServiceError(
+        f"{flag} {text.strip()!r} is no country and no person the store knows; use an ISO 3166 alpha-3 "
+        "code such as PAK, a country name, or a person's name as `timeline events` shows it"
+    )
 
 
 def _person_known(store: Any, name: str) -> bool:
     lexicon = Lexicon.default()
-    if lexicon.people_named(name) or lexicon.people_by_surname(name):
+    if lexicon.people_named(name) or lexicon.people_by_surname(name) or lexicon.names_for(name):
         return True
+    wanted = (party_filter(name),)
     for side in ("actor", "target"):
-        probe = EventQuery(**{side: name}, limit=1, exclude_retracted=False)
+        probe = EventQuery(**{side: wanted}, limit=1, exclude_retracted=False)
         if list(store.read(probe)):  # read to the end: the stream holds a connection until then
             return True
     return False
@@ -95,8 +113,8 @@ def events_query(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
-    actor: str | None = None,
-    target: str | None = None,
+    actor: str | Sequence[str] | None = None,
+    target: str | Sequence[str] | None = None,
     types: Sequence[str] = (),
     since: date | None = None,
     until: date | None = None,
@@ -116,8 +134,8 @@ def events_query(
     return EventQuery(
         as_of=as_of,
         known_at=known_at,
-        actor=party_filter(actor),
-        target=party_filter(target),
+        actor=party_filters(actor),
+        target=party_filters(target),
         types=tuple(types) or None,
         since=since,
         until=until,
@@ -305,7 +323,13 @@ def history(
 
     as_of = as_of or today()
     dyad = dyad_of(a, b)
-    return _records(projections.history(state_events(store, as_of, known_at, dyad), dyad), "history")
+    events = state_events(store, as_of, known_at, dyad)
+    steps = _records(projections.history(events, dyad), "history")
+    guessed = {event.event_id: inferred_sides(event.payload) for event in events}
+    for step in steps:  # mark the people the extractor inferred, as `events` does
+        for side in ("actor", "target"):
+            step[side] = with_inferred(step.get(side), side in guessed.get(step.get("event_id"), ()))
+    return steps
 
 
 INVITATION_STATUSES = ("pending", "accepted", "declined", "withdrawn", "fulfilled")

@@ -32,7 +32,7 @@ def test_json_has_the_contract_fields(loaded: Timeline) -> None:
             "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
         ]
         for side in ("actor", "target"):
-            assert set(event[side]) == {"country", "name", "role"}
+            assert set(event[side]) == {"country", "name", "role", "inferred"}
         assert event["modality"] in ("reported", "planned", "negated")
         datetime.fromisoformat(event["occurred_on"])
         assert datetime.fromisoformat(event["recorded_at"]).tzinfo is not None

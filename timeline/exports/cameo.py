@@ -17,6 +17,7 @@ from typing import TextIO
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import event_types
+from timeline.names import inferred_sides
 from timeline.safe_text import neutralise_cell
 
 #: GDELT 2.0 event table columns, in file order (61; GDELT 1.0 is the same without the ADM2 codes).
@@ -134,7 +135,11 @@ def _clean(value: object) -> str:
     return "" if value is None else " ".join(str(value).split())
 
 
-def _actor(party: Party) -> list[str]:
+def _actor(party: Party, inferred: bool = False) -> list[str]:
+    """The ten actor fields. A person the extractor inferred (not named in the sentence) is left
+    out, with the role it would give the code: the row names the country only."""
+    if inferred:
+        party = Party(country=party.country)
     kind = actor_type(party.role)
     country = party.country or ""
     code = country + kind
@@ -167,14 +172,15 @@ def cameo_row(event: Event, article: Article | None = None) -> list[str]:
     prov = event.provenance
     added = event.recorded_at.astimezone(UTC).strftime("%Y%m%d%H%M%S") if event.recorded_at else ""
     quad = quad_class(code)
+    guessed = inferred_sides(event.payload)
     row = [
         str(event.position or ""),
         day.strftime("%Y%m%d"),
         day.strftime("%Y%m"),
         str(day.year),
         fraction_date(day),
-        *_actor(event.actor),
-        *_actor(event.target),
+        *_actor(event.actor, "actor" in guessed),
+        *_actor(event.target, "target" in guessed),
         ("1" if prov.sentence_index == 0 else "0") if prov else "",
         code,
         code[:3],

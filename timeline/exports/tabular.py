@@ -9,14 +9,17 @@ from typing import Any, TextIO
 
 from timeline.domain.articles import Article
 from timeline.domain.events import Event
+from timeline.names import inferred_sides, with_inferred
 from timeline.output import ARTICLE_FIELDS, RETRACTION_FIELDS, event_record
 from timeline.safe_text import csv_cell
 
 #: CSV columns: the JSON contract's fields in its order (``timeline events``), then the store's
-#: extras; actor and target are flattened to ``actor_country``, ``actor_name``, ``actor_role``, ...
+#: extras; actor and target are flattened to ``actor_country``, ``actor_name``, ``actor_role``,
+#: ``actor_inferred`` (``true`` where the extractor inferred the person, not read it), ...
 CSV_COLUMNS: tuple[str, ...] = (
     "position", "event_id", "type", "modality", "occurred_on", "date_precision",
-    "actor_country", "actor_name", "actor_role", "target_country", "target_name", "target_role",
+    "actor_country", "actor_name", "actor_role", "actor_inferred",
+    "target_country", "target_name", "target_role", "target_inferred",
     "cameo", "goldstein", "article_id", "sentence_index", "sentence", "recorded_at", "payload",
     "stream_id", "stream_version", "schema_version", "date_basis", "char_start", "char_end",
     "extractor_version",
@@ -46,10 +49,12 @@ def csv_row(
     numbers, so a Goldstein value of -4.0 stays -4.0.
     """
     data = event.to_json()
+    guessed = inferred_sides(event.payload)
     for side in PARTIES:
-        party = data.pop(side) or {}
+        party = with_inferred(data.pop(side), side in guessed)
         for key in PARTY_FIELDS:
             data[f"{side}_{key}"] = party.get(key)
+        data[f"{side}_inferred"] = "true" if party["inferred"] else "false"
     data["payload"] = _dumps(data["payload"])
     columns = CSV_COLUMNS
     if marks is not None:

@@ -104,7 +104,7 @@ class ArticleContext:
             person = Party(
                 country=person.country or known.country,
                 name=person.name,
-                role=person.role or known.role,
+                role=stronger_role(person.role, known.role),
             )
         self.people[person.name] = person
         for token in _name_tokens(person.name):
@@ -174,6 +174,22 @@ def _name_tokens(name: str) -> list[str]:
         and w.lower() not in _NOT_NAMES
         and not re.fullmatch(_PARTICLE, w, re.I)
     ]
+
+
+#: Titles that say how a person stands to another, or what they do, but name no office:
+#: "his counterpart", a bare "spokesperson". Such a title is a role only when nothing better is known.
+PLACEHOLDER_ROLES = frozenset({"counterpart", "spokesperson"})
+
+
+def is_placeholder_role(role: str | None) -> bool:
+    return bool(role) and role.lower() in PLACEHOLDER_ROLES
+
+
+def stronger_role(first: str | None, second: str | None) -> str | None:
+    """``first``, unless it is missing or a placeholder and ``second`` names a real office."""
+    if not first or (is_placeholder_role(first) and second and not is_placeholder_role(second)):
+        return second or first
+    return first
 
 
 def _is_head_role(role: str) -> bool:
@@ -394,8 +410,18 @@ class ActorFinder:
             return None
         if any(c.start <= n_start < c.end for c in countries):
             return None
-        party = self._resolve_name(name, iso3, title.role)
-        return self._mention(sentence, start, n_end, party, "person", head=title.kind in _HEAD_KINDS)
+        role, kind = title.role, title.kind
+        if is_placeholder_role(role):
+            # "his Hungarian counterpart, Foreign Minister Peter Szijjarto": the office named after
+            # the placeholder is the role, and no part of the name.
+            inner = next((t for t in self.lexicon.titles_in(name) if t.start == 0), None)
+            if inner is not None and not is_placeholder_role(inner.role):
+                rest = name[inner.end :].lstrip()
+                if not rest or not _NAME.fullmatch(rest):
+                    return None
+                name, role, kind = rest, inner.role, inner.kind
+        party = self._resolve_name(name, iso3, role)
+        return self._mention(sentence, start, n_end, party, "person", head=kind in _HEAD_KINDS)
 
     def _named_person(
         self,
@@ -448,7 +474,7 @@ class ActorFinder:
         if known and (not iso3 or known.country == iso3):
             # The first, fullest title stays: "Prince Mohammed" later is still the Crown Prince.
             return self.ctx.register(
-                Party(country=known.country or iso3, name=known.name, role=known.role or role)
+                Party(country=known.country or iso3, name=known.name, role=stronger_role(known.role, role))
             )
         candidates = self.lexicon.people_named(name, self.ctx.published)
         if not candidates and len(name.split()) > 1:
@@ -461,7 +487,9 @@ class ActorFinder:
             best = candidates[0]
             # A full name keeps the article's own spelling ("Lopez Obrador", not the lexicon's accents).
             spelled = name if len(name.split()) > 1 else best.name
-            return self.ctx.register(Party(country=best.country, name=spelled, role=role or best.role))
+            return self.ctx.register(
+                Party(country=best.country, name=spelled, role=stronger_role(role, best.role))
+            )
         if len(name.split()) == 1 and iso3 and role:
             holder = self.lexicon.holder(iso3, role, self.ctx.published)
             if holder and name in holder.name.split():

@@ -14,7 +14,7 @@ on top of the shipped data (the user's entry wins where both name the same surfa
       "titles": [{"phrase": "Foreign Minister", "role": "Foreign Minister", "kind": "minister",
                   "case_sensitive": false, "generic": false}],
       "people": [{"name": "Shehbaz Sharif", "aliases": ["Shahbaz Sharif"], "surnames": ["Sharif"],
-                  "country": "PAK", "role": "Prime Minister", "title": "Prime Minister",
+                  "display": "Sharif", "country": "PAK", "role": "Prime Minister", "title": "Prime Minister",
                   "start": "2024-03-04", "end": null}],
       "organisations": [{"phrase": "Foreign Ministry", "country": null, "case_sensitive": false}],
       "outlets": [{"tag": "PTI", "name": "Press Trust of India", "country": "IND", "in_text": false}],
@@ -24,6 +24,9 @@ on top of the shipped data (the user's entry wins where both name the same surfa
 The same file may also carry the keys of the trigger frames ("frames", "governors", "reporting",
 "future_auxiliaries", "phrases", "relation_tones", "words"), read by ``frames.py`` in the shapes of
 ``data/frames.json``.
+
+People's "display" is the short name reads show ("Lula", "López Obrador"); without it, the first of
+"surnames" as the name spells it. Reads only: the extractor never looks at it.
 
 People's "end" is inclusive and null only for an office held at the time of writing; an optional
 "end_is_last_known": true marks an end that is only the last date the data can vouch for. Groups and
@@ -282,6 +285,19 @@ def _parse_date(value: Any, where: str) -> date | None:
         raise ValueError(f"{where}: {value!r} is not a YYYY-MM-DD date") from None
 
 
+def _as_written(name: str, short: str | None) -> str | None:
+    """A short form spelled as the full name spells it ("Lopez Obrador" in "Andrés Manuel López
+    Obrador" -> "López Obrador"); the short form itself where the name does not hold it."""
+    if not short:
+        return None
+    words, wanted = name.split(), _person_key(short).split()
+    keys = [_person_key(w) for w in words]
+    for i in range(len(words) - len(wanted) + 1):
+        if keys[i : i + len(wanted)] == wanted:
+            return " ".join(words[i : i + len(wanted)])
+    return short
+
+
 def _person_key(name: str) -> str:
     """A name for lookups: no accents, dots, hyphens or case ("S. Jaishankar" = "s jaishankar")."""
     plain = fold(name).lower().replace(".", " ").replace("-", " ").replace("'", "")
@@ -427,6 +443,8 @@ class Lexicon:
         self._people: list[PersonRole] = []
         self._by_name: dict[str, list[PersonRole]] = {}
         self._by_surname: dict[str, list[PersonRole]] = {}
+        self._display: dict[str, str] = {}
+        self._known_as: dict[str, dict[str, None]] = {}  # any name, short form or alias -> full names
         for _, rows in self._values("people"):
             for n, row in enumerate(rows):
                 where = f"people[{n}] ({row.get('name')!r})"
@@ -450,6 +468,19 @@ class Lexicon:
                 surnames = row.get("surnames") or [x.split()[-1] for x in names if x.split()]
                 for surname in dict.fromkeys(_person_key(x) for x in surnames):
                     self._by_surname.setdefault(surname, []).append(person)
+                self._index_reader_names(row, names)
+
+    def _index_reader_names(self, row: dict[str, Any], names: list[str]) -> None:
+        """What reads use, never the extractor: the name shown ("display", else the first of
+        "surnames" spelled as in the name) and every name a reader may filter by."""
+        shown = row.get("display") or _as_written(row["name"], (row.get("surnames") or [None])[0])
+        if shown:
+            for name in names:
+                self._display.setdefault(_person_key(name), shown)
+        called = [*names, *([shown] if shown else []), *row.get("surnames", ())]
+        for key in dict.fromkeys(_person_key(x) for x in called):
+            self._known_as.setdefault(key, {})
+            self._known_as[key].update(dict.fromkeys(names))
 
     def _build_organisations(self) -> None:
         self._orgs = _PhraseIndex()
@@ -617,6 +648,16 @@ class Lexicon:
     def people_by_surname(self, surname: str, on: date | None = None) -> list[PersonRole]:
         """Roles of everyone with this surname; only those in force on ``on`` if given."""
         return self._in_force(self._by_surname.get(_person_key(surname), []), on)
+
+    def display_for(self, name: str) -> str | None:
+        """The short name to show for a known person ("Xi Jinping" -> "Xi", "Luiz Inácio Lula da
+        Silva" -> "Lula"): the entry's "display", else its first surname; None for a stranger."""
+        return self._display.get(_person_key(name))
+
+    def names_for(self, called: str) -> tuple[str, ...]:
+        """Every full name and alias of the people a reader may mean by ``called`` (any of their
+        names, aliases, short forms; accents, case, dots and hyphens aside)."""
+        return tuple(self._known_as.get(_person_key(called), ()))
 
     def holder(self, country: str, role: str, on: date) -> PersonRole | None:
         """Who held the role (canonical or local title) in the country on that day."""

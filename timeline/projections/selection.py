@@ -12,7 +12,9 @@ from datetime import date
 
 from timeline.domain.events import Party
 from timeline.domain.vocabulary import event_types
+from timeline.names import name_matches
 from timeline.projections.facts import Fact
+from timeline.query import PartyFilter, PartyFilters, party_filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +24,14 @@ class FactFilter:
     as_of: date | None = None
     since: date | None = None
     until: date | None = None
-    actor: str | None = None
-    target: str | None = None
+    actor: str | PartyFilter | PartyFilters | None = None
+    target: str | PartyFilter | PartyFilters | None = None
     types: tuple[str, ...] | None = None
 
     def partition_accepts(self, partition: str) -> bool:
         """Whether a facts partition (two countries) can hold a fact with the sides asked for."""
         countries = set(partition.split("|"))
-        return all(not _is_code(side) or side.upper() in countries for side in (self.actor, self.target))
+        return all(_may_hold(party_filters(side), countries) for side in (self.actor, self.target))
 
     def accepts(self, fact: Fact) -> bool:
         if self.as_of and fact.occurred_on > self.as_of:
@@ -50,14 +52,20 @@ class FactFilter:
         return [fact for fact in facts if self.accepts(fact)]
 
 
-def _is_code(value: str | None) -> bool:
-    return bool(value) and len(value) == 3 and value.isalpha() and value.isupper()
+def _may_hold(wanted: PartyFilters, countries: set[str]) -> bool:
+    """A person may be of any country; a country filter needs its country in the partition."""
+    return not wanted or any(one.names or one.words or one.country in countries for one in wanted)
 
 
-def _matches(value: str, parties: Iterable[Party]) -> bool:
-    """The events filter's rule: the ISO3 code of the side, or its person's name, case-insensitive."""
+def _matches(value: str | PartyFilter | PartyFilters, parties: Iterable[Party]) -> bool:
+    """The events filter's rule (``timeline.store.filters``): any of the filters, on any of the
+    sides: its ISO3 code, or its person by a full name or whole words of the name."""
+    wanted = party_filters(value)
     return any(
-        party.country == value.upper() or (party.name or "").lower() == value.lower() for party in parties
+        (one.country is not None and party.country == one.country)
+        or name_matches(party.name, one.names, one.words)
+        for party in parties
+        for one in wanted
     )
 
 

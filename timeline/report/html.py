@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from timeline import __version__
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party
+from timeline.names import inferred_sides
 from timeline.output import quiet_label
 from timeline.report.kinds import coding, type_label
 from timeline.report.model import DyadView, ReportView
@@ -128,12 +129,19 @@ def marked_text(article: Article, spans: Mapping[int, tuple[int, int]]) -> str:
 # --- pieces -------------------------------------------------------------------------------------
 
 
-def party_html(party: Party) -> str:
-    """ "PAK Shehbaz Sharif (Prime Minister)", escaped; "?" for an unknown side."""
+#: The tooltip of a person the extractor inferred; the legend says the same.
+INFERRED_NOTE = "inferred: the sentence does not name this person; the extractor took the country's leader"
+
+
+def party_html(party: Party, inferred: bool = False) -> str:
+    """ "PAK Shehbaz Sharif (Prime Minister)", escaped; "?" for an unknown side. An inferred person
+    is set apart (class ``inferred``: italic, dotted underline, explained in the legend)."""
     bits = []
     if party.country:
         bits.append(f'<abbr title="{escape(country_name(party.country))}">{escape(party.country)}</abbr>')
-    if party.name:
+    if party.name and inferred:
+        bits.append(f'<span class="inferred" title="{INFERRED_NOTE}">{escape(party.name)}?</span>')
+    elif party.name:
         bits.append(escape(party.name))
     if party.role:
         bits.append(f"<small>({escape(party.role)})</small>")
@@ -178,11 +186,13 @@ def _event_row(
         )
     precision = "" if event.date_precision == "day" else f" <small>({escape(event.date_precision)})</small>"
     classes = "context" if context else ""
+    guessed = inferred_sides(event.payload)
     return (
         f'<tr id="{escape(event_anchor(view, event))}" class="{classes}" data-family="{escape(family)}">'
         f'<td class="date" data-label="Date">{escape(event.occurred_on.isoformat())}{precision}</td>'
         f'<td class="type" data-label="Type"><span class="swatch swatch-{escape(family)}"></span> {kind}</td>'
-        f'<td data-label="Actor → target">{party_html(event.actor)} → {party_html(event.target)}</td>'
+        f"<td data-label=\"Actor → target\">{party_html(event.actor, 'actor' in guessed)} → "
+        f"{party_html(event.target, 'target' in guessed)}</td>"
         f'<td data-label="What the article says">{sentence}{_source(event, articles)}</td></tr>'
     )
 
@@ -214,6 +224,7 @@ def _legend() -> str:
     items.append('<li><span class="swatch swatch-hostile"></span>hostile: strained after ties broke</li>')
     bars = "".join(f'<li><span class="swatch swatch-bar inv-{s}"></span>{s}</li>' for s in INVITATION_STATES)
     items.append(f'<li class="legend-group">invitations, extended → resolved or now: <ul>{bars}</ul></li>')
+    items.append(f'<li><span class="inferred" title="{INFERRED_NOTE}">Name?</span> {INFERRED_NOTE}</li>')
     boxes = "".join(f'<label><input type="checkbox" checked data-family="{f}"> {f}</label>' for f in FAMILIES)
     return f'<ul class="legend">{"".join(items)}</ul><div class="filters">show: {boxes}</div>'
 

@@ -17,6 +17,7 @@ from typing import Any
 from timeline.domain.calendar import shift
 from timeline.domain.events import Event
 from timeline.domain.vocabulary import event_types
+from timeline.names import inferred_sides, with_inferred
 from timeline.output import party_label
 from timeline.projections.tone import DEFAULT_RULE, TONE_VALUES, ToneRule
 from timeline.report.kinds import coding, type_label
@@ -241,9 +242,12 @@ def event_title(event: Event, context: bool) -> str:
     if event.modality != "reported":
         kind += f" ({event.modality})"
     note = " (context)" if context else ""
+    guessed = inferred_sides(event.payload)
+    actor = with_inferred(event.actor.to_dict(), "actor" in guessed)
+    target = with_inferred(event.target.to_dict(), "target" in guessed)
     return (
-        f"{event.occurred_on.isoformat()} {kind}: {party_label(event.actor.to_dict())} -> "
-        f"{party_label(event.target.to_dict())}{note} [{coding(event)}]"
+        f"{event.occurred_on.isoformat()} {kind}: {party_label(actor)} -> {party_label(target)}{note} "
+        f"[{coding(event)}]"
     )
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from timeline.names import FOLD_FROM, FOLD_TO, fold
+
 from .errors import UnsupportedDatabaseError
 
 #: Execution option that marks a connection's transactions as read-only (SQLite: deferred BEGIN).
@@ -46,6 +48,14 @@ POSTGRES_ERASE_NOTES = (
 #: Tables whose UPDATE trigger lets an audited erase through (migration 0003); the rest refuse all.
 ERASE_GUARDED = ("articles", "events")
 
+#: The SQLite function that folds a name for the --actor/--target filters (registered per connection).
+SQLITE_FOLD = "timeline_fold"
+
+
+def _fold_or_null(value: str | None) -> str | None:
+    return fold(value) if isinstance(value, str) else None
+
+
 #: Seconds a SQLite connection waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_S = 30
 
@@ -73,6 +83,8 @@ class SQLiteDialect:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+            # SQLite has no translate(): the name filter's folding is Python's own.
+            dbapi_connection.create_function(SQLITE_FOLD, 1, _fold_or_null, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
@@ -94,6 +106,10 @@ class SQLiteDialect:
 
     def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
         return func.json_extract(column, f"$.{key}")
+
+    def folded(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A name without accents or case, as ``timeline.names.fold`` writes it."""
+        return getattr(func, SQLITE_FOLD)(column)
 
     def one_of(self, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
         return column.in_(values)
@@ -231,6 +247,10 @@ class PostgreSQLDialect:
 
     def json_text(self, column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
         return cast(column, JSON)[key].as_string()
+
+    def folded(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A name without accents or case: the letters ``timeline.names.fold`` maps, mapped alike."""
+        return func.lower(func.translate(column, FOLD_FROM, FOLD_TO))
 
     def one_of(self, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
         # One array parameter instead of an IN list of thousands of placeholders.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from timeline.domain.vocabulary import the_type_with
-from timeline.query import EventQuery
+from timeline.names import like_patterns
+from timeline.query import EventQuery, PartyFilters, party_filters
 
 from .dialects import Dialect
 from .tables import events
@@ -19,11 +20,21 @@ RETRACTED_KEY = "retracted_event_id"
 ORDERS = ("position", "valid")
 
 
-def _party(side: str, value: str) -> ColumnElement[bool]:
-    """An ISO3 country code or a person's name (case-insensitive), on one side of the event."""
+def _party(side: str, wanted: PartyFilters, dialect: Dialect) -> ColumnElement[bool]:
+    """Any of ``wanted`` on one side of the event: its country, or its person by a full name or
+    by whole words of the name, accents and case aside (``timeline.names.name_matches`` in SQL)."""
     country = events.c[f"{side}_country"]
-    name = events.c[f"{side}_name"]
-    return or_(country == value.upper(), func.lower(name) == value.lower())
+    name = dialect.folded(events.c[f"{side}_name"])
+    found: list[ColumnElement[bool]] = []
+    for one in wanted:
+        if one.country:
+            found.append(country == one.country)
+        if one.names:
+            found.append(name.in_(one.names))
+        if one.words:
+            found.append(name == one.words)
+            found.extend(name.like(pattern, escape="\\") for pattern in like_patterns(one.words))
+    return or_(false(), *found)
 
 
 def conditions(query: EventQuery, dialect: Dialect) -> list[ColumnElement[bool]]:
@@ -46,10 +57,10 @@ def conditions(query: EventQuery, dialect: Dialect) -> list[ColumnElement[bool]]
         where.append(c.occurred_on >= query.since)
     if query.until is not None:
         where.append(c.occurred_on <= query.until)
-    if query.actor is not None:
-        where.append(_party("actor", query.actor))
-    if query.target is not None:
-        where.append(_party("target", query.target))
+    for side in ("actor", "target"):
+        wanted = party_filters(getattr(query, side))
+        if wanted:
+            where.append(_party(side, wanted, dialect))
     if query.dyad is not None:
         a, b = (code.upper() for code in query.dyad)
         where.append(
