@@ -114,8 +114,8 @@ def as_csv_cells(row: dict[str, Any]) -> dict[str, str]:
     cells: dict[str, str] = {}
     for key, value in row.items():
         if key in ("actor", "target", "inviter", "invitee"):
-            for part in ("country", "name", "role"):
-                cells[f"{key}_{part}"] = value[part] or ""
+            for part, cell in value.items():  # country, name, role (and inferred, for events)
+                cells[f"{key}_{part}"] = ("true" if cell else "false") if part == "inferred" else cell or ""
         elif isinstance(value, dict | list):
             cells[key] = json.dumps(value, ensure_ascii=False)
         elif isinstance(value, bool):

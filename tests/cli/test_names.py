@@ -118,13 +118,18 @@ def test_the_table_shows_the_name_a_reader_knows(loaded: Timeline) -> None:
         ("--target", "Lula", ["CAN->BRA"]),
         ("--target", "Tae-yul", ["CHN->KOR"]),
         ("--actor", "Narendra Modi", ["IND->PAK"]),  # the full name still works
-        ("--actor", "Mod", []),  # whole words only
     ],
 )
 def test_actor_and_target_match_any_of_a_persons_names(
     loaded: Timeline, option: str, value: str, expected: list[str]
 ) -> None:
     assert _positions(loaded, option, value) == expected
+
+
+def test_part_of_a_name_is_no_name(loaded: Timeline) -> None:
+    """Whole words only: "Mod" names nobody, which is an error like any unknown name."""
+    result = loaded("events", "--actor", "Mod")
+    assert result.exit_code == 1 and "--actor 'Mod' is no country and no person" in result.stderr
 
 
 def test_actor_may_be_given_more_than_once(loaded: Timeline) -> None:

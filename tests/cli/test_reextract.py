@@ -11,6 +11,8 @@ import pytest
 from cli_harness import Timeline, stderr_lines
 from click.testing import CliRunner
 
+from timeline.extract.pipeline import EXTRACTOR_VERSION
+
 # Zemblania is a country only the lexicon below knows: without it the first sentence is a bare
 # statement, with it a meeting between Chile and the country the lexicon names.
 HARBOUR = (
@@ -90,7 +92,7 @@ def test_a_taught_lexicon_adds_exactly_the_missing_events(
     assert new["payload"]["lexicon"] and "lexicon" not in gone["payload"]
     (retraction,) = [e for e in timeline.events() if e["type"] == "EventRetracted"]
     assert retraction["payload"]["retracted_event_id"] == gone["event_id"]
-    assert retraction["payload"]["reason"] == "reextracted by 0.4.0"
+    assert retraction["payload"]["reason"] == f"reextracted by {EXTRACTOR_VERSION}"
 
     # Projections follow, and the moment before still reads as it did.
     pairs = {tuple(r["dyad"]) for r in timeline.json("relations", "--as-of", "2024-07-01")}
@@ -235,7 +237,7 @@ def test_a_new_extractor_version_is_told_and_filtered(
     assert retraction["payload"]["reason"] == "reextracted by 0.9.0"
     (meeting,) = timeline.events("--extractor-version", "0.9.0")
     assert meeting["type"] == "MeetingHeld"
-    assert len(timeline.events("--extractor-version", "0.4.0")) == len(statements(timeline)) - 1
+    assert len(timeline.events("--extractor-version", EXTRACTOR_VERSION)) == len(statements(timeline)) - 1
     assert timeline.events("--extractor-version", "0.1.0") == []
     exported = timeline.ok("export", "--format", "jsonl", "--extractor-version", "0.9.0").stdout.splitlines()
     assert [json.loads(line)["event_id"] for line in exported] == [meeting["event_id"]]
