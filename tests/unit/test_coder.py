@@ -232,3 +232,16 @@ def test_him_is_not_the_one_who_invites() -> None:
     invitation = next(e for e in events if e.type == "InvitationExtended")
     assert (invitation.actor.country, invitation.target.country) == ("TGO", "GHA")
     assert invitation.target.name == "Kofi Mensah"
+
+
+def test_a_statement_the_lede_recalls_from_years_ago_dates_nothing_else():
+    """The lede's reported date anchors the article's undated statements only when it is recent."""
+    events = code(
+        "Chilean President Gabriel Boric signed the book of condolence at the embassy of Peru in Santiago "
+        "on Sunday. In his message, Boric recalled his visit to Lima on March 3, 2015, which he said had "
+        "deepened the friendship between the two countries. He conveyed the sympathy of the Chilean "
+        "people to the people of Peru."
+    )
+    condolences = [e for e in events if e.type == "CondolencesExpressed"]
+    assert [e.occurred_on.isoformat() for e in condolences] == ["2025-05-18", "2025-05-18"]
+    assert [e.occurred_on.year for e in events if e.type == "VisitMade"] == [2015]

@@ -52,7 +52,8 @@ _NEEDS_SPEAKER = types_with("needs_speaker")
 # Types that describe the pair: "both sides" as actor gives the statement both ways.
 _MUTUAL = types_with("describes_pair")
 _SECTOR_TYPES = types_with("carries_sectors")
-# How far back a dated happening still sets the day of the undated ones told after it.
+# How far back a dated happening (or the release the lede reports) still sets the day of the
+# undated statements told after it.
 _NARRATIVE_DAYS = 60
 # Acts others can join in ("along with"), each then acting on the same target.
 _SHARED_ACTS = types_with("joinable")
@@ -758,7 +759,9 @@ class SentenceCoder:
             dates = find_dates(sentence.text, self.ctx.published)
             attached = attach(sentence, dates, set(), self.frames.governors.happenings)
             reported = self._reporting_date(attached)
-            if reported:
+            # The release a news article reports is recent; a statement years old that the lede
+            # recalls ("recalled his visit in 2011, which he said ...") dates nothing else.
+            if reported and (self.ctx.published - reported.value).days <= _NARRATIVE_DAYS:
                 self.ctx.anchor = reported.value
                 return
 
