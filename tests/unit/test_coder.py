@@ -245,3 +245,14 @@ def test_a_statement_the_lede_recalls_from_years_ago_dates_nothing_else():
     condolences = [e for e in events if e.type == "CondolencesExpressed"]
     assert [e.occurred_on.isoformat() for e in condolences] == ["2025-05-18", "2025-05-18"]
     assert [e.occurred_on.year for e in events if e.type == "VisitMade"] == [2015]
+
+
+def test_spectators_in_the_audience_hold_no_audience():
+    """'In the audience' is where spectators sit; an audience a king grants is a meeting."""
+    spectators = code(
+        "Chile's President Gabriel Boric and Peru's President Dina Boluarte were in the audience at the "
+        "ceremony in Quito on Sunday."
+    )
+    assert [e.type for e in spectators if e.type == "MeetingHeld"] == []
+    granted = code("King Felipe of Spain granted an audience to Chile's President Gabriel Boric in Madrid.")
+    assert [(e.type, e.actor.country, e.target.country) for e in granted] == [("MeetingHeld", "ESP", "CHL")]
