@@ -254,7 +254,9 @@ def test_spectators_in_the_audience_hold_no_audience():
         "ceremony in Quito on Sunday."
     )
     assert [e.type for e in spectators if e.type == "MeetingHeld"] == []
-    granted = code("King Felipe of Spain granted an audience to Chile's President Gabriel Boric in Madrid.")
+    granted = code(
+        "King Felipe of Spain granted an audience to Chile's President Gabriel Boric in Madrid on Monday."
+    )
     assert [(e.type, e.actor.country, e.target.country) for e in granted if e.type == "MeetingHeld"] == [
         ("MeetingHeld", "ESP", "CHL")
     ]
