@@ -24,14 +24,19 @@ KINDS = (
 PER_ARTICLE = 5
 
 
-def busy_events(count: int) -> list[tuple[Article, list[Event]]]:
-    """``count`` events of the pair, one per day from START, in articles of PER_ARTICLE events."""
+def busy_events(count: int, span_days: int | None = None) -> list[tuple[Article, list[Event]]]:
+    """``count`` events of the pair from START, in articles of PER_ARTICLE events: one a day, or
+    spread evenly over ``span_days`` (several a day when there are more events than days)."""
+
+    def day(n: int) -> date:
+        return START + timedelta(days=n if span_days is None else n * span_days // count)
+
     found: list[tuple[Article, list[Event]]] = []
     for first in range(0, count, PER_ARTICLE):
         numbers = range(first, min(first + PER_ARTICLE, count))
         sentences = [KINDS[n % len(KINDS)][3].format(n=n) for n in numbers]
         text = f"Reykjavik, dispatch {first}. " + " ".join(sentences)
-        published = START + timedelta(days=numbers[-1] + 1)
+        published = day(numbers[-1]) + timedelta(days=1)
         article = Article(
             article_id_for(text), published, text, outlet="North Atlantic Wire", title=f"Dispatch {first}"
         )
@@ -46,7 +51,7 @@ def busy_events(count: int) -> list[tuple[Article, list[Event]]]:
                     stream_id=article_stream(article.article_id),
                     stream_version=index,
                     type=type_,
-                    occurred_on=START + timedelta(days=n),
+                    occurred_on=day(n),
                     modality="reported",
                     actor=actor,
                     target=target,
@@ -61,10 +66,10 @@ def busy_events(count: int) -> list[tuple[Article, list[Event]]]:
     return found
 
 
-def load_busy_pair(store: Any, count: int) -> list[Event]:
+def load_busy_pair(store: Any, count: int, span_days: int | None = None) -> list[Event]:
     """Appends ``count`` events of the pair ISL-MLT to ``store``; returns them."""
     appended: list[Event] = []
-    for article, events in busy_events(count):
+    for article, events in busy_events(count, span_days):
         store.append(events, article)
         appended.extend(events)
     return appended
