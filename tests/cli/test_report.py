@@ -568,3 +568,19 @@ def test_all_pairs_report_is_an_index_linking_to_each_pair(timeline_any: Timelin
     tones = [r["tone"] for r in timeline_any.json("relations", "--as-of", "2024-07-01")]
     assert "hostile" in tones
     assert [a["data-key"] for a in page.find("td") if a.get("data-key")] == [ranks[t] for t in tones]
+
+
+def test_a_retracted_context_event_leaves_the_page_from_when_it_was_retracted(
+    timeline_any: Timeline, tmp_path: Path
+) -> None:
+    loaded = _load(timeline_any)
+    attack = loaded["first"][1]  # the context event: one side unknown
+    before = datetime.now(UTC)
+    timeline_any.ok("retract", attack.event_id, "--reason", "the bomb was a gas leak")
+    _, now = _report(timeline_any, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01")
+    assert attack.event_id not in _shown_events(now)
+    assert loaded["first"][0].event_id in _shown_events(now)
+    _, then = _report(
+        timeline_any, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01", "--known-at", before.isoformat()
+    )
+    assert attack.event_id in _shown_events(then)

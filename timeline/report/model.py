@@ -70,13 +70,19 @@ def _context(
     """
     found: dict[str, Event] = {}
     sides = set(dyad)
+    # The retractions read once, not as a clause of each article's read: a busy pair cites
+    # thousands of articles, and that clause cost more than the read itself.
+    retracted = {
+        str(e.payload.get("retracted_event_id"))
+        for e in store.read(EventQuery(types=(service.RETRACTED,), known_at=known_at))
+    }
     for article_id in dict.fromkeys(e.provenance.article_id for e in events if e.provenance):
-        query = EventQuery(
-            article_id=article_id, as_of=as_of, known_at=known_at, exclude_retracted=True, order="valid"
-        )
+        query = EventQuery(article_id=article_id, as_of=as_of, known_at=known_at, order="valid")
         for event in store.read(query):
             countries = {c for c in (event.actor.country, event.target.country) if c}
-            if event.dyad is None and event.type != service.RETRACTED and countries and countries <= sides:
+            if event.event_id in retracted or event.type == service.RETRACTED:
+                continue
+            if event.dyad is None and countries and countries <= sides:
                 found[event.event_id] = event
     return sorted(found.values(), key=lambda e: (e.occurred_on, e.position or 0))
 
