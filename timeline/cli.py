@@ -572,6 +572,14 @@ def _render(
 @as_of_option("The world as of this date (default: today).")
 @known_at_option
 @click.option("--explain", nargs=2, metavar="A B", help="The facts behind the status of the dyad A-B.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=output.EXPLAIN_TOP,
+    show_default=True,
+    help="With --explain, as a table: list the N facts that carry the score most, the rest summed.",
+)
+@click.option("--all", "every", is_flag=True, help="With --explain, as a table: list every fact.")
 @click.option("--dyad", nargs=2, metavar="A B", help="Only the relationship between A and B.")
 @click.option("--country", metavar="C", help="Only the pairs that include this country.")
 @click.option(
@@ -588,18 +596,22 @@ def relations(
     as_of: date | None,
     known_at: datetime | None,
     explain: tuple[str, str] | None,
+    top: int,
+    every: bool,
     dyad: tuple[str, str] | None,
     country: str | None,
     sort: str,
     fmt: str,
 ) -> None:
     """The status of each relationship between two countries."""
+    if not explain and (every or top != output.EXPLAIN_TOP):
+        raise click.UsageError("--top and --all go with --explain A B")
     if explain:
         explained = service.explain(session.store, *explain, as_of=as_of, known_at=known_at)
         if fmt == "json":
             click.echo(output.dumps(explained, indent=2))
         elif fmt == "table":
-            emit(output.explanation_table(explained))
+            emit(output.explanation_table(explained, None if every else top))
         else:  # one row per fact behind the status
             emit(_render(output.explained_rows(explained), fmt, None, output.EXPLAINED_COLUMNS))
         return

@@ -15,7 +15,7 @@ from typing import Any
 
 from timeline.names import cached_display, inferred_sides, with_inferred
 from timeline.safe_text import csv_cell, for_terminal
-from timeline.wording import count
+from timeline.wording import count, plural
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -378,10 +378,40 @@ def invitations_table(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     return render_table(headers, rows, empty="(no invitations)")
 
 
-def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
-    """The dyad's status on one line, then the facts behind it with their weights."""
+#: How many facts ``relations --explain`` lists in a table unless asked for more (``--top``, ``--all``).
+EXPLAIN_TOP = 20
+
+
+def carrying(facts: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The facts by how much of the score they carry: largest share first, then weight, then newest."""
+    return sorted(
+        facts,
+        key=lambda f: (
+            -abs(f.get("contribution") or 0.0),
+            -(f.get("weight") or 0.0),
+            str(f.get("occurred_on")),
+        ),
+    )
+
+
+def score_formula(explained: Mapping[str, Any]) -> str:
+    """The score's arithmetic on one line, from the facts themselves (so a reader can check it)."""
+    valued = [f for f in explained.get("facts") or () if f.get("value") is not None]
+    weighed = sum(float(f.get("weight") or 0) * float(f["value"]) for f in valued)
+    weights = sum(float(f.get("weight") or 0) for f in valued)
+    prior = float((explained.get("rule") or {}).get("prior_weight", 1.0))
+    return (
+        f"score = sum(weight x value) / (sum(weight) + {prior:g}) = {weighed:.2f} / "
+        f"({weights:.2f} + {prior:g}) = {_cell(explained.get('score'))}"
+    )
+
+
+def explanation_table(explained: Mapping[str, Any], top: int | None = EXPLAIN_TOP) -> Iterator[str]:
+    """The dyad's status on one line, the formula on the next, then the ``top`` facts that carry the
+    score (every fact when ``top`` is None) with their event ids, and the rest summed in one line."""
     dyad = "-".join(explained.get("dyad") or ())
-    facts = explained.get("facts") or []
+    facts = carrying(explained.get("facts") or [])
+    shown, rest = (facts, []) if top is None else (facts[:top], facts[top:])
     if "tone" in explained:
         line = (
             f"{dyad}: {explained['tone']} (score {_cell(explained.get('score'))}) as of "
@@ -394,6 +424,7 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
             "before the last event"
         )
         yield for_terminal(line) + "\n"
+        yield for_terminal(score_formula(explained)) + "\n"
     rows = (
         (
             fact.get("occurred_on"),
@@ -403,13 +434,20 @@ def explanation_table(explained: Mapping[str, Any]) -> Iterator[str]:
             fact.get("value"),
             fact.get("weight"),
             fact.get("contribution"),
-            len(fact.get("sources") or ()),
+            " ".join(fact.get("sources") or ()),
         )
-        for fact in facts
+        for fact in shown
     )
-    headers = ("DATE", "TYPE", "ACTOR -> TARGET", "TONE", "VALUE", "WEIGHT", "CONTRIBUTION", "SOURCES")
+    headers = ("DATE", "TYPE", "ACTOR -> TARGET", "TONE", "VALUE", "WEIGHT", "CONTRIBUTION", "EVENT IDS")
     empty = for_terminal(f"(no facts for {dyad} as of {explained.get('as_of')})")
     yield from render_table(headers, rows, empty=empty)
+    if rest:
+        weight = sum(float(f.get("weight") or 0) for f in rest)
+        share = sum(float(f.get("contribution") or 0) for f in rest)
+        yield (
+            f"{len(rest):,} more {plural(len(rest), 'fact')} weigh {weight:.2f} in all "
+            f"(contribution {share:+.2f}); --all lists every one\n"
+        )
 
 
 def explained_rows(explained: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

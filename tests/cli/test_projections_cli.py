@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from busy_pair import load_busy_pair
 from cli_harness import Timeline
 
 from timeline import service
@@ -225,3 +226,37 @@ def test_a_quiet_pair_keeps_its_tone_and_shows_its_silence(timeline_any: Timelin
     assert "QUIET DAYS" in table and "3654 (quiet)" in table
     why = timeline.ok("relations", "--explain", "PAK", "RUS", "--as-of", "2034-04-01").stdout.splitlines()[0]
     assert "cooperative (score 3.19)" in why and "last event 2024-03-30, 3654 days before (quiet)" in why
+
+
+def test_explain_lists_the_facts_that_carry_the_score_and_sums_the_rest(timeline_any: Timeline) -> None:
+    timeline = timeline_any
+    store = timeline.store()
+    try:
+        events = load_busy_pair(store, 60)
+    finally:
+        store.close()
+    as_of = "2021-06-01"
+    explained = timeline.json("relations", "--explain", "ISL", "MLT", "--as-of", as_of)
+    facts = explained["facts"]
+    assert len(facts) == explained["fact_count"] == 60  # JSON keeps every fact
+    lines = timeline.ok("relations", "--explain", "ISL", "MLT", "--as-of", as_of).stdout.splitlines()
+    # The status, the formula with the figures it adds up, the header, the rule, 20 rows, the rest.
+    assert lines[1].startswith("score = sum(weight x value) / (sum(weight) + 1) = ")
+    assert lines[1].endswith(f"= {explained['score']:.2f}")
+    assert lines[2].split()[-2:] == ["EVENT", "IDS"]
+    rows = lines[4:-1]
+    assert len(rows) == 20
+    carried = sorted(facts, key=lambda f: (-abs(f["contribution"]), -f["weight"], f["occurred_on"]))
+    by_event = {e.event_id for e in events}
+    for row, fact in zip(rows, carried[:20], strict=True):
+        assert row.startswith(fact["occurred_on"])
+        assert row.split()[-1] == fact["sources"][-1] and fact["sources"][-1] in by_event
+    weight = sum(f["weight"] for f in carried[20:])
+    assert lines[-1].startswith(f"40 more facts weigh {weight:.2f} in all")
+    # --top and --all choose how many; without --explain they are a usage error.
+    top = timeline.ok("relations", "--explain", "ISL", "MLT", "--as-of", as_of, "--top", "5").stdout
+    assert len(top.splitlines()) == 4 + 5 + 1 and "55 more facts" in top
+    every = timeline.ok("relations", "--explain", "ISL", "MLT", "--as-of", as_of, "--all").stdout
+    assert len(every.splitlines()) == 4 + 60 and "more facts" not in every
+    wrong = timeline("relations", "--all")
+    assert wrong.exit_code == 2 and "--explain" in wrong.stderr and "Traceback" not in wrong.stderr

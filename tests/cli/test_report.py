@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -9,17 +10,19 @@ import shutil
 import subprocess
 import sys
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from busy_pair import load_busy_pair
 from cli_harness import Timeline
 
 from timeline.domain.articles import Article, article_id_for
 from timeline.domain.events import Event, Party, Provenance, article_stream, event_id_for
 from timeline.query import EventQuery
+from timeline.report.busy import TOP_EVENTS, weight
 from timeline.report.series import tone_series
 
 # Made-up articles; the first carries markup and a script URL, as hostile input might.
@@ -496,3 +499,88 @@ def test_report_to_a_terminal_writes_report_html(timeline_any: Timeline, tmp_pat
     assert code == 0 and "<svg" in screen
     piped = timeline_any.ok("report", "CHL", "NOR", "--as-of", "2024-07-01")
     assert piped.stdout.startswith("<!DOCTYPE html>")
+
+
+# --- a busy pair (issue 11): aggregated, small, the rest on request -----------------------------
+
+BUSY = 1_500
+
+
+def _rows_blob(text: str, key: str) -> dict[str, Any]:
+    found = re.search(rf'<script type="application/json" id="rows-{key}">(.*?)</script>', text, re.S)
+    assert found, "no rows for show all"
+    assert "<" not in found.group(1)  # nothing in it can close the script or open markup
+    return json.loads(found.group(1))
+
+
+def test_busy_pair_report_is_aggregated_small_and_keeps_every_event_for_show_all(
+    timeline_any: Timeline, tmp_path: Path
+) -> None:
+    store = timeline_any.store()
+    try:
+        events = load_busy_pair(store, BUSY, span_days=3 * 365)
+    finally:
+        store.close()
+    text, page = _report(timeline_any, tmp_path, "ISL", "MLT", "--as-of", "2024-06-01")
+    # About 1 MB at 31,000 events (measured 0.92 MB): a fixed part (chart, 50 events, their
+    # articles, style) and some 30 bytes an event; a marker and a row an event took 1,700.
+    assert len(text.encode("utf-8")) < 250_000 + 40 * BUSY
+    # The chart counts, it does not draw a marker an event: per week or month, bars by family.
+    assert not page.find("circle", "marker")
+    for layout in ("wide", "narrow"):
+        chart = _chart(text, layout)
+        parts = chart.find("rect", "bar-part")
+        assert 20 <= len({p["x"] for p in parts}) <= 120  # a readable number of bars
+        assert sum(int(p["data-count"] or 0) for p in parts) == BUSY
+        assert chart.find("polyline", "tone-line")  # the tone line over them
+    assert "events per month" in page.plain or "events per week" in page.plain
+    # The weightiest events in full, each heavier than every one left out.
+    listed = {a["id"][len("ev-ISL-MLT-") :] for a in page.find("tr") if a.get("id")}
+    assert len(listed) == TOP_EVENTS
+    latest = max(e.occurred_on for e in events)
+    heaviest_left = max(weight(e, latest) for e in events if e.event_id not in listed)
+    assert min(weight(e, latest) for e in events if e.event_id in listed) >= heaviest_left
+    # The rest: a "show all" button and every event as a compact row within the file.
+    (button,) = page.find("button", "show-all")
+    assert button["data-rows"] == "rows-ISL-MLT" and f"Show all {BUSY:,} events" in page.plain
+    blob = _rows_blob(text, "ISL-MLT")
+    assert len(blob["rows"]) == BUSY
+    day, days = date.fromisoformat(blob["start"]), []
+    for row in blob["rows"]:
+        day += timedelta(days=row[0])
+        days.append(day)
+    assert days == sorted(e.occurred_on for e in events)
+    # Invitations grouped by status, the open ones first.
+    groups = [(a.get("data-status")) for a in page.find("ul", "invitations")]
+    assert groups[0] == "pending" and len(groups) == len(set(groups))
+    found = timeline_any.json("invitations", "--as-of", "2024-06-01")
+    assert found and f"pending ({sum(i['status'] == 'pending' for i in found)})" in page.plain
+
+
+def test_all_pairs_report_is_an_index_linking_to_each_pair(timeline_any: Timeline, tmp_path: Path) -> None:
+    _load(timeline_any)
+    _load_souring(timeline_any)
+    _, page = _report(timeline_any, tmp_path, "--as-of", "2024-07-01")
+    rows = [a for a in page.find("a") if (a.get("href") or "").startswith("#dyad-")]
+    assert {a["href"] for a in rows} == {"#dyad-CHL-NOR", "#dyad-CHL-PER", "#dyad-FIN-SWE"}
+    # The tone cell carries its rank for sorting: the most troubled lowest.
+    ranks = {"hostile": "0", "strained": "1", "neutral": "2", "cooperative": "3", "close": "4"}
+    tones = [r["tone"] for r in timeline_any.json("relations", "--as-of", "2024-07-01")]
+    assert "hostile" in tones
+    assert [a["data-key"] for a in page.find("td") if a.get("data-key")] == [ranks[t] for t in tones]
+
+
+def test_a_retracted_context_event_leaves_the_page_from_when_it_was_retracted(
+    timeline_any: Timeline, tmp_path: Path
+) -> None:
+    loaded = _load(timeline_any)
+    attack = loaded["first"][1]  # the context event: one side unknown
+    before = datetime.now(UTC)
+    timeline_any.ok("retract", attack.event_id, "--reason", "the bomb was a gas leak")
+    _, now = _report(timeline_any, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01")
+    assert attack.event_id not in _shown_events(now)
+    assert loaded["first"][0].event_id in _shown_events(now)
+    _, then = _report(
+        timeline_any, tmp_path, "CHL", "NOR", "--as-of", "2024-07-01", "--known-at", before.isoformat()
+    )
+    assert attack.event_id in _shown_events(then)

@@ -345,3 +345,134 @@ def test_report_on_a_desktop_keeps_the_wide_chart(seed_report: dict[str, Any]) -
     assert got["scrollWidth"] <= got["innerWidth"] and got["wide"] == [], got
     assert got["charts"] == 1 and got["smallestText"] >= MIN_CHART_TEXT_PX, got
     assert got["rowDisplay"] == ["table-row"]
+
+
+# --- clicks: the index sorts, "show all" shows every event (issue 11) ---------------------------
+
+# Clicks what the page offers and writes what it then shows into a <pre id="probe"> for --dump-dom.
+PROBE = """
+(() => {
+  const seen = {};
+  const index = document.querySelector("table.dyads");
+  if (index) {
+    const heads = [...index.tHead.rows[0].cells];
+    const column = (name) => heads.findIndex((h) => h.textContent === name);
+    const read = (name) => [...index.tBodies[0].rows].map((r) => r.cells[column(name)].textContent);
+    seen.before = read("Dyad");
+    heads[column("Score")].click();
+    seen.scoreUp = read("Score");
+    heads[column("Score")].click();
+    seen.scoreDown = read("Score");
+    heads[column("Tone")].click();
+    seen.toneUp = read("Tone");
+    heads[column("Last event")].click();
+    seen.lastUp = read("Last event");
+    seen.links = [...index.querySelectorAll("a")].map((a) => a.getAttribute("href"));
+  }
+  const button = document.querySelector("button.show-all");
+  if (button) {
+    const table = document.getElementById(button.dataset.table);
+    seen.hiddenBefore = table.hidden && getComputedStyle(table).display === "none";
+    seen.rowsBefore = table.tBodies[0].rows.length;
+    button.click();
+    seen.hiddenAfter = table.hidden || getComputedStyle(table).display === "none";
+    seen.buttonShown = getComputedStyle(button).display !== "none";
+    const rows = [...table.tBodies[0].rows];
+    seen.rows = rows.length;
+    seen.dates = rows.map((r) => r.cells[0].textContent);
+    seen.families = [...new Set(rows.map((r) => r.dataset.family))].sort();
+    seen.firstRow = rows.length ? rows[0].textContent : "";
+    document.querySelector('input[data-family="conflict"]').click();
+    seen.conflictShown = rows.filter((r) => r.dataset.family === "conflict")
+      .filter((r) => getComputedStyle(r).display !== "none").length;
+  }
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(seen);
+  document.body.append(out);
+})();
+"""
+
+
+def _clicked(folder: Path, page: Path) -> dict[str, Any]:
+    """The page after PROBE has clicked through it, with the page's own policy kept (plus PROBE's hash)."""
+    from html import escape
+
+    from timeline.report.html import _digest
+
+    text = page.read_text("utf-8")
+    policy = escape("script-src 'sha256-")  # as the page writes it, inside an attribute
+    assert policy in text
+    text = text.replace(policy, escape(f"script-src {_digest(PROBE)} 'sha256-"), 1)
+    probe = folder / f"{page.stem}-clicked.html"
+    probe.write_text(text.replace("</body>", f"<script>{PROBE}</script></body>"), "utf-8")
+    done = _run_browser(folder, "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
+    assert found, done.stdout[-2000:]
+    return json.loads(unescape(found.group(1)))
+
+
+def test_the_index_sorts_when_a_header_is_clicked(seed_report: dict[str, Any], tmp_path: Path) -> None:
+    """The seed's pair, and three made-up ones of different tones and sizes."""
+    from timeline.domain.events import Party
+    from timeline.store import open_store
+
+    busy = _load_module(ROOT / "tests" / "cli" / "busy_pair.py")
+    db = f"sqlite:///{tmp_path / 'index.db'}"
+    _timeline(db, "ingest", "--quiet", str(SEEDS))
+    store = open_store(db)
+    try:
+        for count, sides in ((12, ("ISL", "MLT")), (3, ("CHL", "NOR")), (2, ("FIN", "SWE"))):
+            busy.load_busy_pair(store, count, sides=(Party(sides[0]), Party(sides[1])))
+    finally:
+        store.close()
+    page = tmp_path / "all.html"
+    _timeline(db, "report", "--as-of", AS_OF, "-o", str(page))
+    found = json.loads(_timeline(db, "relations", "--as-of", AS_OF, "--format", "json").stdout)
+    relations = {"-".join(r["dyad"]): r for r in found}
+    assert len(relations) == 4 and len({r["tone"] for r in found}) >= 2
+    seen = _clicked(tmp_path, page)
+    assert seen["before"] == sorted(relations)
+    assert seen["scoreUp"] == [f"{r['score']:.2f}" for r in sorted(found, key=lambda r: r["score"])]
+    assert seen["scoreDown"] == seen["scoreUp"][::-1]
+    ranks = ["hostile", "strained", "neutral", "cooperative", "close"]
+    assert seen["toneUp"] == sorted((r["tone"] for r in found), key=ranks.index)
+    assert seen["lastUp"] == sorted(str(r["last_event_on"]) for r in found)
+    assert sorted(seen["links"]) == sorted(f"#dyad-{key}" for key in relations)
+
+
+def _load_module(path: Path) -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_show_all_reveals_every_event_of_a_busy_pair(tmp_path: Path) -> None:
+    from timeline.store import open_store
+
+    busy = _load_module(ROOT / "tests" / "cli" / "busy_pair.py")
+    db = f"sqlite:///{tmp_path / 'busy.db'}"
+    store = open_store(db)
+    try:
+        events = busy.load_busy_pair(store, 400, span_days=2 * 365)
+    finally:
+        store.close()
+    page = tmp_path / "busy.html"
+    _timeline(db, "report", "ISL", "MLT", "--as-of", "2024-01-01", "-o", str(page))
+    seen = _clicked(tmp_path, page)
+    assert seen["hiddenBefore"] and seen["rowsBefore"] == 0  # nothing built until asked
+    assert not seen["hiddenAfter"] and not seen["buttonShown"]
+    assert seen["rows"] == len(events) == 400
+    assert seen["dates"] == sorted(e.occurred_on.isoformat() for e in events)
+    assert seen["families"] == ["conflict", "contact", "cooperation", "statements"]
+    first = events[0]
+    assert seen["firstRow"].startswith(f"{first.occurred_on.isoformat()} meeting")
+    assert "ISL (Jonsdottir) → MLT (Borg)" in seen["firstRow"]
+    # Its source: the article's title where the page holds the article, else its id.
+    assert "Dispatch 0" in seen["firstRow"] or f"article {first.provenance.article_id}" in seen["firstRow"]
+    assert seen["conflictShown"] == 0  # the family filters apply to the rows shown on request

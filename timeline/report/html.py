@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -21,8 +22,10 @@ from urllib.parse import urlsplit
 from timeline import __version__
 from timeline.domain.articles import Article
 from timeline.domain.events import Event, Party
-from timeline.names import inferred_sides
-from timeline.output import quiet_label
+from timeline.names import inferred_sides, with_inferred
+from timeline.output import party_label, quiet_label
+from timeline.projections.tone import TONE_VALUES
+from timeline.report.busy import OPEN_STATES, compact_rows, grouped_invitations
 from timeline.report.kinds import coding, type_label
 from timeline.report.model import DyadView, ReportView
 from timeline.report.svg import FAMILIES, INVITATION_STATES, LAYOUTS, chart, family_of, invitation_label
@@ -230,48 +233,122 @@ def _legend() -> str:
 
 
 def _invitations(view: DyadView, as_of: date) -> str:
+    """Grouped by status, the open ones first and shown; the others folded, one group per ending."""
     if not view.invitations:
         return ""
-    shown = {e.event_id for e, _ in view.timeline()}
-    items = []
-    for invitation in view.invitations:
-        links = ", ".join(
-            f'<a href="#{escape(f"ev-{view.key}-{eid}")}">event</a>'
-            for eid in invitation.get("event_ids") or ()
-            if eid in shown
-        )
-        items.append(f"<li>{escape(invitation_label(invitation, as_of))} {links}</li>")
-    return f'<h3>Invitations</h3><ul class="invitations">{"".join(items)}</ul>'
+    shown = {e.event_id for e, _ in view.listed()}
+    groups = []
+    for status, items in grouped_invitations(view.invitations):
+        lines = []
+        for invitation in items:
+            links = ", ".join(
+                f'<a href="#{escape(f"ev-{view.key}-{eid}")}">event</a>'
+                for eid in invitation.get("event_ids") or ()
+                if eid in shown
+            )
+            lines.append(f"<li>{escape(invitation_label(invitation, as_of))} {links}</li>")
+        heading = f"{escape(status)} ({len(items)})"
+        listed = f'<ul class="invitations" data-status="{escape(status)}">{"".join(lines)}</ul>'
+        if status in OPEN_STATES:
+            groups.append(f'<h4 class="invitation-group">{heading}</h4>{listed}')
+        else:
+            groups.append(f'<details class="invitation-group"><summary>{heading}</summary>{listed}</details>')
+    return f"<h3>Invitations</h3>{''.join(groups)}"
+
+
+def _script_json(data: Any) -> str:
+    """JSON safe inside a <script> element: no "<", ">" or "&" that could end it or start markup."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _lazy_rows(view: DyadView, articles: Mapping[str, Article]) -> str:
+    """Every event of a busy pair as compact JSON that the "show all" button turns into rows."""
+
+    def kind(event: Event) -> tuple[str, str]:
+        label = type_label(event.type)
+        return (label if event.modality == "reported" else f"{label} ({event.modality})", coding(event))
+
+    def party(event: Event, side: str) -> str:
+        found = event.actor if side == "actor" else event.target
+        return party_label(with_inferred(found.to_dict(), side in inferred_sides(event.payload)))
+
+    def source(event: Event) -> tuple[str, str | None]:
+        prov = event.provenance
+        article = articles.get(prov.article_id) if prov else None
+        if prov is None:
+            return ("", None)
+        if article is None:
+            return (f"article {prov.article_id}", None)
+        name = article.title or article.outlet or "article"
+        return (f"{name}, {article.published.isoformat()}", article_anchor(article.article_id))
+
+    data = compact_rows(view.timeline(), family_of, kind, party, source)
+    return f'<script type="application/json" id="rows-{escape(view.key)}">{_script_json(data)}</script>'
+
+
+def _events_part(view: DyadView, articles: Mapping[str, Article], spans: Mapping[str, Any]) -> str:
+    head = (
+        "<thead><tr><th>Date</th><th>Type</th><th>Actor → target</th>"
+        "<th>What the article says</th></tr></thead>"
+    )
+    listed = view.listed()
+    rows = [_event_row(view, e, context, articles, spans) for e, context in listed]
+    table = (
+        f'<table class="events">{head}<tbody>{"".join(rows)}</tbody></table>'
+        if rows
+        else '<p class="empty-note">No events.</p>'
+    )
+    title = f"Events ({len(view.events)} of the dyad" + (
+        f", {len(view.context)} in context)" if view.context else ")"
+    )
+    if not view.busy:
+        return f"<h3>{title}</h3>{table}"
+    total = len(view.events) + len(view.context)
+    return (
+        f"<h3>{title}</h3>"
+        f'<p class="busy-note">The {len(listed)} that weigh most (|Goldstein| value, halving every '
+        f"180 days before the pair's latest event), in date order; the chart counts all {total:,}.</p>"
+        f"{table}"
+        f'<button type="button" class="show-all" data-rows="rows-{escape(view.key)}" '
+        f'data-table="all-{escape(view.key)}">Show all {total:,} events</button>'
+        f'<noscript><p class="empty-note">The full list of {total:,} events needs JavaScript.</p></noscript>'
+        f'<table class="events all-events" id="all-{escape(view.key)}" hidden>{head}<tbody></tbody></table>'
+        f"{_lazy_rows(view, articles)}"
+    )
 
 
 def dyad_section(
     view: DyadView, as_of: date, articles: Mapping[str, Article], spans: Mapping[str, Any]
 ) -> str:
     a, b = view.dyad
-    rows = [_event_row(view, e, context, articles, spans) for e, context in view.timeline()]
-    table = (
-        '<table class="events"><thead><tr><th>Date</th><th>Type</th><th>Actor → target</th>'
-        f"<th>What the article says</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        if rows
-        else '<p class="empty-note">No events.</p>'
-    )
     svgs = "".join(chart(view, as_of, lambda event: event_anchor(view, event), layout) for layout in LAYOUTS)
+    caption = (
+        "Tone: the `relations` rule evaluated through time (the line, score on the right); bars: the "
+        "events per period, stacked by family (hover a bar for its counts); bars below: the open "
+        "invitations."
+        if view.busy
+        else "Tone: the `relations` rule evaluated day by day (the line, score on the right); markers: "
+        "the events, by family, linked to the list below; bars: invitations. Hover a marker or a type "
+        "for its CAMEO code and Goldstein value."
+    )
     return (
         f'<section class="dyad" id="dyad-{escape(view.key)}">'
         f"<h2>{escape(country_name(a))} – {escape(country_name(b))}"
         f'<span class="codes">{escape(a)}–{escape(b)}</span></h2>'
         f"{_status(view.status, as_of)}{_legend()}"
-        f"<figure>{svgs}<figcaption>Tone: the `relations` rule evaluated day by day (the line, score on "
-        "the right); markers: the events, by family, linked to the list below; bars: invitations. "
-        "Hover a marker or a type for its CAMEO code and Goldstein value.</figcaption></figure>"
+        f"<figure>{svgs}<figcaption>{caption}</figcaption></figure>"
         f"{_invitations(view, as_of)}"
-        f"<h3>Events ({len(view.events)} of the dyad"
-        + (f", {len(view.context)} in context" if view.context else "")
-        + f")</h3>{table}</section>"
+        f"{_events_part(view, articles, spans)}</section>"
     )
 
 
+#: The order of tones when the index is sorted by tone: the most troubled first.
+TONE_RANK = {tone: n for n, tone in enumerate(sorted(TONE_VALUES, key=lambda t: TONE_VALUES[t]))}
+
+
 def _contents(report: ReportView) -> str:
+    """The all-pairs index: one row per pair, linking to its section, sortable by a click on a header."""
     if report.single:
         return ""
     if not report.dyads:
@@ -279,14 +356,17 @@ def _contents(report: ReportView) -> str:
     rows = []
     for view in report.dyads:
         status = view.status or {}
+        tone = str(status.get("tone", ""))
         rows.append(
             f'<tr><td><a href="#dyad-{escape(view.key)}">{escape(view.key)}</a></td>'
-            f"<td>{escape(str(status.get('tone', '')))}</td><td>{float(status.get('score') or 0):.2f}</td>"
+            f'<td data-key="{TONE_RANK.get(tone, -1)}">{escape(tone)}</td>'
+            f"<td>{float(status.get('score') or 0):.2f}</td>"
             f"<td>{escape(str(status.get('fact_count', '')))}</td>"
             f"<td>{escape(str(status.get('report_count', '')))}</td>"
             f"<td>{escape(str(status.get('last_event_on', '')))}</td>"
             f"<td>{escape(quiet_label(status))}</td></tr>"
         )
+    # Every header sorts its column when clicked (report.js): numbers as numbers, tones by TONE_RANK.
     return (
         '<table class="dyads"><thead><tr><th>Dyad</th><th>Tone</th><th>Score</th><th>Facts</th>'
         "<th>Reports</th><th>Last event</th><th>Quiet days</th></tr></thead>"
@@ -313,7 +393,7 @@ def _article(article: Article, spans: Mapping[int, tuple[int, int]]) -> str:
 
 def render(report: ReportView) -> str:
     """The whole page."""
-    events = [e for view in report.dyads for e, _ in view.timeline()]
+    events = [e for view in report.dyads for e, _ in view.listed()]
     spans = sentence_spans(events, report.articles)
     if report.single and report.dyads:
         heading = f"{report.dyads[0].key}: the relationship as of {report.as_of.isoformat()}"

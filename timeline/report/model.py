@@ -13,6 +13,7 @@ from timeline.clock import today
 from timeline.domain.articles import Article
 from timeline.domain.events import Event
 from timeline.query import EventQuery
+from timeline.report.busy import is_busy, top_events
 from timeline.report.series import TonePoint, tone_series
 
 Dyad = tuple[str, str]
@@ -33,10 +34,19 @@ class DyadView:
     def key(self) -> str:
         return "-".join(self.dyad)
 
+    @property
+    def busy(self) -> bool:
+        """More than a screenful of events: the page shows this pair in aggregate (see ``busy``)."""
+        return is_busy(len(self.events) + len(self.context))
+
     def timeline(self) -> list[tuple[Event, bool]]:
         """Every event shown, in valid-time order, with True for a context event."""
         marked = [(e, False) for e in self.events] + [(e, True) for e in self.context]
         return sorted(marked, key=lambda item: (item[0].occurred_on, item[0].position or 0))
+
+    def listed(self) -> list[tuple[Event, bool]]:
+        """The events the page lists in full: every one, or a busy pair's weightiest."""
+        return top_events(self.timeline()) if self.busy else self.timeline()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +70,19 @@ def _context(
     """
     found: dict[str, Event] = {}
     sides = set(dyad)
+    # The retractions read once, not as a clause of each article's read: a busy pair cites
+    # thousands of articles, and that clause cost more than the read itself.
+    retracted = {
+        str(e.payload.get("retracted_event_id"))
+        for e in store.read(EventQuery(types=(service.RETRACTED,), known_at=known_at))
+    }
     for article_id in dict.fromkeys(e.provenance.article_id for e in events if e.provenance):
-        query = EventQuery(
-            article_id=article_id, as_of=as_of, known_at=known_at, exclude_retracted=True, order="valid"
-        )
+        query = EventQuery(article_id=article_id, as_of=as_of, known_at=known_at, order="valid")
         for event in store.read(query):
             countries = {c for c in (event.actor.country, event.target.country) if c}
-            if event.dyad is None and event.type != service.RETRACTED and countries and countries <= sides:
+            if event.event_id in retracted or event.type == service.RETRACTED:
+                continue
+            if event.dyad is None and countries and countries <= sides:
                 found[event.event_id] = event
     return sorted(found.values(), key=lambda e: (e.occurred_on, e.position or 0))
 
@@ -88,12 +104,14 @@ def _dyad_view(
     known_at: datetime | None,
 ) -> DyadView:
     events = service.state_events(store, as_of, known_at, dyad)
+    context = _context(store, dyad, events, as_of, known_at)
+    every_day = not is_busy(len(events) + len(context))
     return DyadView(
         dyad=dyad,
         status=status,
         events=tuple(events),
-        context=tuple(_context(store, dyad, events, as_of, known_at)),
-        series=tuple(tone_series(events, dyad, as_of)),
+        context=tuple(context),
+        series=tuple(tone_series(events, dyad, as_of, every_event_day=every_day)),
         invitations=tuple(i for i in invitations if _between(i, dyad)),
     )
 
@@ -111,8 +129,9 @@ def build(
     invitations = service.invitations(store, as_of=as_of, known_at=known_at)
     wanted = [dyad] if dyad else sorted(statuses)
     views = tuple(_dyad_view(store, d, statuses.get(d), invitations, as_of, known_at) for d in wanted)
+    # A busy pair's page quotes only the articles of the events it lists in full.
     cited = dict.fromkeys(
-        e.provenance.article_id for v in views for e, _ in v.timeline() if e.provenance is not None
+        e.provenance.article_id for v in views for e, _ in v.listed() if e.provenance is not None
     )
     articles = {aid: a for aid in cited if (a := store.get_article(aid)) is not None}
     return ReportView(as_of, known_at, views, articles, single=bool(countries))

@@ -44,9 +44,16 @@ def sample_days(event_days: Iterable[date], start: date, end: date, samples: int
 
 
 def tone_series(
-    events: Iterable[Event], dyad: tuple[str, str], end: date, rule: ToneRule = DEFAULT_RULE
+    events: Iterable[Event],
+    dyad: tuple[str, str],
+    end: date,
+    rule: ToneRule = DEFAULT_RULE,
+    every_event_day: bool = True,
 ) -> list[TonePoint]:
-    """The dyad's score and tone from its first fact to ``end`` (empty when it has no fact)."""
+    """The dyad's score and tone from its first fact to ``end`` (empty when it has no fact).
+
+    ``every_event_day`` False samples the regular grid only: a busy pair has thousands of event
+    days, which no line drawn a thousand pixels wide can show apart."""
     pair = tuple(sorted(dyad))
     ordered = [e for e in in_valid_order(events) if e.dyad == pair and e.occurred_on <= end]
     if not ordered:
@@ -55,7 +62,7 @@ def tone_series(
     state = initial_state()
     points: list[TonePoint] = []
     index = 0
-    for day in sample_days(event_days, ordered[0].occurred_on, end):
+    for day in sample_days(event_days if every_event_day else (), ordered[0].occurred_on, end):
         while index < len(ordered) and ordered[index].occurred_on <= day:
             apply(state, ordered[index])
             index += 1

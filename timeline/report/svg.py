@@ -20,6 +20,7 @@ from timeline.domain.vocabulary import event_types
 from timeline.names import inferred_sides, with_inferred
 from timeline.output import party_label
 from timeline.projections.tone import DEFAULT_RULE, TONE_VALUES, ToneRule
+from timeline.report.busy import OPEN_STATES, bucket_label, bucket_unit, buckets
 from timeline.report.kinds import coding, type_label
 from timeline.report.model import DyadView
 from timeline.report.series import TonePoint
@@ -32,6 +33,7 @@ SCORE_LIMIT = max(abs(v) for v in TONE_VALUES.values())  # the strongest charact
 MARKER_RADIUS = 6
 MARKER_STEP = 14
 MAX_STACK = 8  # markers piled on one day in one lane before they start to overlap
+BARS_HEIGHT = 120  # a busy pair's stacked bars: the fullest bar is this tall
 INVITATION_ROW = 24
 AXIS_HEIGHT = 34
 GAP = 14
@@ -288,6 +290,46 @@ def _lanes(view: DyadView, scale: Scale, top: float, anchor: Any) -> tuple[list[
     return parts, y
 
 
+def _bars(view: DyadView, scale: Scale, top: float) -> tuple[list[str], float]:
+    """A busy pair: per week (or month, or year) one bar, stacked by family, the fullest BARS_HEIGHT tall."""
+    marked = view.timeline()
+    parts = ['<g class="bars">']
+    if not marked:
+        parts.append("</g>")
+        return parts, top
+    unit = bucket_unit(marked[0][0].occurred_on, marked[-1][0].occurred_on)
+    bars = buckets(((e.occurred_on, family_of(e.type)) for e, _ in marked), unit)
+    most = max(b.total for b in bars)
+    base = top + BARS_HEIGHT
+    parts.append(
+        f'<rect class="lane" x="{scale.left}" y="{top}" width="{scale.right - scale.left}" '
+        f'height="{BARS_HEIGHT}"/>'
+    )
+    label_y = round(top + BARS_HEIGHT / 2 + 4, 2)
+    parts.append(_text(scale.left - 8, label_y, f"events per {unit}", "lane-label", "end"))
+    parts.append(_text(scale.left + 4, top + 14, f"most in one {unit}: {most}", "panel-title"))
+    for bar in bars:
+        x1, x2 = scale.x(bar.start), scale.x(min(bar.end, scale.end))
+        width = max(round(x2 - x1 - 0.5, 2), 1.0)
+        said = ", ".join(f"{bar.counts[f]} {f}" for f in FAMILIES if bar.counts.get(f))
+        title = f"{bucket_label(bar, unit)}: {count(bar.total, 'event')} ({said})"
+        parts.append(f'<g class="bar" data-total="{bar.total}"><title>{escape(title)}</title>')
+        y = base
+        for family in FAMILIES:
+            n = bar.counts.get(family, 0)
+            if not n:
+                continue
+            height = round(n / most * BARS_HEIGHT, 2)
+            y = round(y - height, 2)
+            parts.append(
+                f'<rect class="bar-part fam-{family}" data-family="{family}" data-count="{n}" '
+                f'x="{x1}" y="{y}" width="{width}" height="{height}"/>'
+            )
+        parts.append("</g>")
+    parts.append("</g>")
+    return parts, base + 4
+
+
 def invitation_end(invitation: dict[str, Any], as_of: date) -> date:
     """Where an invitation's bar ends: when it was resolved, or ``as_of`` while it is still open."""
     if invitation.get("status") in ("pending", "accepted"):
@@ -372,8 +414,13 @@ def chart(view: DyadView, as_of: date, anchor: Any, layout: Layout = WIDE) -> st
     scale = time_range(view, as_of, layout)
     top = 8.0
     tone = _tone_panel(view.series, scale, top)
-    lanes, y = _lanes(view, scale, top + TONE_HEIGHT + GAP, anchor)
-    bars, y = _invitations(view.invitations, scale, y + 6, as_of)
+    if view.busy:  # bars of counts; only the open invitations, each as a bar (the list has the rest)
+        lanes, y = _bars(view, scale, top + TONE_HEIGHT + GAP)
+        invitations = [i for i in view.invitations if i.get("status") in OPEN_STATES]
+    else:
+        lanes, y = _lanes(view, scale, top + TONE_HEIGHT + GAP, anchor)
+        invitations = list(view.invitations)
+    bars, y = _invitations(invitations, scale, y + 6, as_of)
     axis_top = y + 4
     height = round(axis_top + AXIS_HEIGHT, 2)
     label = f"Tone, events and invitations of {view.key} up to {as_of.isoformat()}"
