@@ -12,7 +12,8 @@ big batches. Then, in the same run:
   goal >= 50% of the raw scan's rate;
 * reads, in-process through the service layer (catch-up check included), best of --repeat:
   relations --as-of D --dyad and invitations --as-of D --dyad for a typical and the hottest
-  dyad (goal < 50 ms at 1M), and relations --as-of D for every dyad;
+  dyad (goal < 50 ms at 1M), history A B for the same two (best of 3 at most), and
+  relations --as-of D for every dyad;
 * catch-up after one more article (incremental) and after a late article on the hottest
   dyad (a refold from a snapshot).
 """
@@ -220,12 +221,15 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
         pair = (dyad[0], dyad[1])
         rel_s, rels = best(lambda pair=pair: service.relations(store, AS_OF, dyad=pair), repeat)
         inv_s, invs = best(lambda pair=pair: service.invitations(store, AS_OF, dyad=pair), repeat)
+        hist_s, steps = best(lambda pair=pair: _history(store, pair), max(1, min(repeat, 3)))
         result[f"{label}_relations_ms"] = rel_s * 1000
         result[f"{label}_invitations_ms"] = inv_s * 1000
+        result[f"{label}_history_ms"] = hist_s * 1000
         print(
             f"  {label:<8} dyad {'-'.join(pair)} ({sizes['|'.join(pair)]:>6} events): "
             f"relations --as-of --dyad {rel_s * 1000:7.1f} ms ({len(rels)} row), "
-            f"invitations --as-of --dyad {inv_s * 1000:7.1f} ms ({len(invs)} rows)"
+            f"invitations --as-of --dyad {inv_s * 1000:7.1f} ms ({len(invs)} rows), "
+            f"history {hist_s * 1000:7.1f} ms ({len(steps)} steps)"
         )
     all_s, rels = best(lambda: service.relations(store, AS_OF), max(1, min(repeat, 3)))
     result["all_relations_ms"] = all_s * 1000
@@ -247,6 +251,14 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
     )
     engine.dispose()
     return result
+
+
+def _history(store: EventStore, pair: tuple[str, str]) -> list[Any]:
+    """`history A B` as the service reads it (one ordered read of the dyad, then the fold); the
+    generated countries are no ISO codes, so the service's name check is left out."""
+    from timeline.projections.relations import history
+
+    return history(service.state_events(store, AS_OF, None, pair), pair)
 
 
 def _timed(fn: Callable[[], Any]) -> float:

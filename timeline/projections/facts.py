@@ -283,7 +283,13 @@ def _absorb_earlier_meetings(group: dict[str, Any], visit: dict[str, Any], event
     for fact in reversed(hosted):  # back in reading order
         _merge_meeting_into_visit(visit, fact)
     gone = {id(f) for f in hosted}
-    group["facts"] = [f for f in group["facts"] if id(f) not in gone]
+    # The meetings are among the newest facts: filter only the tail, so a busy pair stays linear.
+    facts = group["facts"]
+    cut, left = len(facts), len(gone)
+    while left:
+        cut -= 1
+        left -= id(facts[cut]) in gone
+    group["facts"] = facts[:cut] + [f for f in facts[cut:] if id(f) not in gone]
 
 
 def fold_one(state: State, event: Event) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from timeline.projections.facts import initial_state as initial_facts
 from timeline.projections.facts import rebuild_partition as facts_rebuild
 from timeline.projections.facts import watermark as facts_watermark
 from timeline.projections.ordering import in_valid_order
+from timeline.projections.running_tone import RunningTone, supports
 from timeline.projections.tone import DEFAULT_RULE, ToneRule
 
 State = dict[str, Any]
@@ -215,6 +216,23 @@ def _status(
     return status, weighed
 
 
+def _score_and_tone(rows: list[dict[str, Any]], rule: ToneRule) -> tuple[float | None, str | None]:
+    """The score (as shown) and tone of ``_status``, the same sums in the same order, without the rest."""
+    if not rows:
+        return None, None
+    latest = date.fromisoformat(rows[-1]["occurred_on"])
+    pairs = []
+    ruptured = False
+    for row in rows:
+        on = date.fromisoformat(row["occurred_on"])
+        value = rule.value(row)
+        if value is not None:
+            pairs.append((rule.weight(on, latest), value))
+        ruptured = ruptured or ((latest - on).days <= rule.active_days and rule.is_rupture(row))
+    score = rule.score(pairs)
+    return round(score, 3), rule.tone(score, ruptured)
+
+
 def _sorted_dyad(dyad: Iterable[str]) -> Dyad:
     a, b = sorted(dyad)
     return (a, b)
@@ -309,10 +327,19 @@ def history(events: Iterable[Event], dyad: Iterable[str], rule: ToneRule = DEFAU
     state = initial_state()
     steps: list[Step] = []
     previous: str | None = None
+    # One pass: the score is kept fact by fact; status() only where a last-bit difference could show.
+    running = RunningTone(rule) if supports(rule) else None
     for event in in_valid_order(e for e in events if e.dyad == pair):
         fact = fold_one(state, event)
-        now = status(state, pair, event.occurred_on, rule)
-        tone = now.tone if now else None
+        reading = None
+        if running is not None:
+            group = state["groups"].get(dyad_key(pair))
+            running.observe(group["facts"] if group else [], fact)
+            reading = running.reading()
+        if reading is not None:
+            score, tone = reading
+        else:
+            score, tone = _score_and_tone(_dyad_facts(state, pair, event.occurred_on), rule)
         steps.append(
             Step(
                 event_id=event.event_id,
@@ -323,7 +350,7 @@ def history(events: Iterable[Event], dyad: Iterable[str], rule: ToneRule = DEFAU
                 target=event.target,
                 fact_id=fact["fact_id"] if fact else None,
                 corroborates=bool(fact and fact["sources"][0] != event.event_id),
-                score=now.score if now else None,
+                score=score,
                 tone=tone,
                 previous_tone=previous,
             )

@@ -247,6 +247,8 @@ class ProjectionStore:
                 continue
             for fold in folds:
                 fold.add(event)
+                if len(fold.member_rows) >= WRITE_BATCH:
+                    fold.write_members(conn)  # one row per event: written as the scan goes
         for fold in folds:
             fold.write(conn)
         self._set_checkpoint(conn, last, recorded_at)
@@ -572,10 +574,17 @@ class _Replay:
             for old in [m for m in kept if m <= count - SNAPSHOTS_KEPT * SNAPSHOT_EVERY]:
                 del kept[old]
 
+    def write_members(self, conn: Connection) -> None:
+        rows = _member_rows(self.projection.name, self.member_rows)
+        ProjectionStore._insert(conn, projection_members, rows)
+        self.member_rows = []
+
     def write(self, conn: Connection) -> None:
+        """Write the partitions a batch at a time, letting go of each folded value once it is written."""
         name = self.projection.name
         rows = []
-        for key, value in self.parts.items():
+        for key in list(self.parts):
+            value = self.parts.pop(key)
             mark = self.projection.watermark(value)
             assert mark is not None
             rows.append({
@@ -583,8 +592,11 @@ class _Replay:
                 "through_position": mark[1], "members": self.members[key], "state": dump_state(value),
                 "digest": _dump_digest(self.projection.digest(key, value)),
             })  # fmt: skip
+            if len(rows) >= WRITE_BATCH:
+                ProjectionStore._insert(conn, projection_partitions, rows)
+                rows = []
         ProjectionStore._insert(conn, projection_partitions, rows)
-        ProjectionStore._insert(conn, projection_members, _member_rows(name, self.member_rows))
+        self.write_members(conn)
         ProjectionStore._insert(conn, projection_snapshots, [
             {"projection": name, "partition": key, "members": m, "through_on": date.fromisoformat(k[0]),
              "through_position": k[1], "state": state}
