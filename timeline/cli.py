@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from timeline import __version__, corrections, output, service
+from timeline import __version__, output, service
 from timeline.clock import TimeValueError, parse_day, parse_moment, parse_span, today
 from timeline.config import (
     DATABASE_ENV,
@@ -22,16 +22,6 @@ from timeline.config import (
     DEFAULT_MAX_SECONDS,
     PARALLEL_THRESHOLD,
     PROGRESS_THRESHOLD,
-)
-from timeline.ingest import (
-    IngestError,
-    IngestOptions,
-    IngestReport,
-    collect_sources,
-    ingest_sources,
-    load_extractor,
-    stale_articles,
-    stale_note,
 )
 from timeline.progress import Progress
 from timeline.safe_text import for_terminal
@@ -69,6 +59,7 @@ def one_line(exc: BaseException) -> str:
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors whose message is enough on its own (no exception class name needed)."""
     from timeline.extract.nlp import ModelError  # cheap: spaCy itself is imported only to load a model
+    from timeline.ingest import IngestError  # here, not at the top: reads never load the extractor
 
     try:  # the error handler must not fail itself, whatever state the store package is in
         from timeline.store.errors import StoreError
@@ -360,6 +351,16 @@ def ingest(
     `-` for stdin. Each article is one transaction; an article already stored is left alone.
     Ctrl-C stops after the articles stored so far (the one in flight is rolled back), exit 130.
     """
+    from timeline.ingest import (
+        IngestOptions,
+        IngestReport,
+        collect_sources,
+        ingest_sources,
+        load_extractor,
+        stale_articles,
+        stale_note,
+    )
+
     extractor = load_extractor(lexicons)
     stdin = sys.stdin.buffer if "-" in paths else None
     report = IngestReport()
@@ -541,7 +542,11 @@ def events(
     if as_facts:
         emit(_render(service.facts(session.store, query), fmt, output.facts_table, output.FACT_COLUMNS))
         return
-    marks = corrections.retraction_marks(session.store, known_at) if include_retracted else None
+    marks = None
+    if include_retracted:
+        from timeline.corrections import retraction_marks
+
+        marks = retraction_marks(session.store, known_at)
     article = service.article_lookup(session.store) if with_article else None
     found = (output.event_record(e, marks, article) for e in service.list_events(session.store, query))
     columns = (
@@ -814,6 +819,8 @@ def retract(session: Session, event_id: str | None, article_id: str | None, reas
     """
     if (event_id is None) == (article_id is None):
         raise click.UsageError("give an EVENT_ID or --article ID (not both)")
+    from timeline import corrections
+
     if article_id is not None:
         done = corrections.retract_article(session.writable, article_id, reason)
         say(
@@ -857,6 +864,8 @@ def amend(
     The new event (stream `corrections`) keeps the old one's sentence and article, and records
     who made it and why (payload amended_from, by, reason).
     """
+    from timeline import corrections
+
     done = corrections.amend(
         session.writable,
         event_id,
@@ -903,6 +912,8 @@ def add(
 
     It goes into the stream `corrections` and records who added it (payload by).
     """
+    from timeline import corrections
+
     done = corrections.add(
         session.writable,
         type_=type_,

@@ -22,7 +22,7 @@ from timeline.store import (
     open_store,
     upgrade,
 )
-from timeline.store.database import head_revision
+from timeline.store.database import HEAD_REVISION, head_revision
 from timeline.store.projection_store import ProjectionStore
 from timeline.store.projection_tables import PROJECTION_TABLES
 
@@ -35,6 +35,12 @@ def _tables(url: str) -> set[str]:
         return set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_the_head_every_command_checks_is_alembics() -> None:
+    """Commands compare the schema with HEAD_REVISION without importing Alembic: a new migration
+    must move it too."""
+    assert HEAD_REVISION == head_revision()
 
 
 def test_upgrade_downgrade_upgrade(db_url: str) -> None:
