@@ -20,13 +20,12 @@ from typing import Any
 from timeline import service
 from timeline.clock import TimeValueError, parse_day, today
 from timeline.domain.events import MODALITIES, Event, Party, Provenance, event_id_for
+from timeline.domain.retractions import RETRACTED, RETRACTIONS_STREAM, retraction
 from timeline.domain.vocabulary import event_type, event_types, tone_code, types_of_family
 from timeline.extract.lexicon import Lexicon
 from timeline.query import EventQuery
 
 CORRECTIONS_STREAM = "corrections"
-RETRACTIONS_STREAM = service.RETRACTIONS_STREAM
-RETRACTED = service.RETRACTED
 MANUAL = "manual"  # the extractor_version of an event a person coded
 HOUSEKEEPING = types_of_family("housekeeping")  # records about the store, not happenings
 ATTEMPTS = 3  # another writer may take a stream's next version first: read again and retry
@@ -128,18 +127,8 @@ def retracted_ids(store: Any) -> set[str]:
 
 
 def _retractions(event_ids: Sequence[str], reason: str, after: int, on: date) -> list[Event]:
-    return [
-        Event(
-            event_id=event_id_for(RETRACTIONS_STREAM, event_id, version),
-            stream_id=RETRACTIONS_STREAM,
-            stream_version=version,
-            type=RETRACTED,
-            occurred_on=on,
-            date_basis="recorded",
-            payload={"retracted_event_id": event_id, "reason": reason},
-        )
-        for version, event_id in enumerate(event_ids, start=after + 1)
-    ]
+    numbered = enumerate(event_ids, start=after + 1)
+    return [retraction(event_id, reason, version, on) for version, event_id in numbered]
 
 
 def _append(store: Any, build: Any) -> tuple[Event, ...]:

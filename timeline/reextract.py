@@ -22,8 +22,10 @@ from timeline.config import DEFAULT_MAX_EVENTS, DEFAULT_MAX_SECONDS
 from timeline.domain.articles import Article
 from timeline.domain.calendar import DateOutOfRange, check_in_range
 from timeline.domain.events import Event, article_stream, event_id_for
+from timeline.domain.retractions import RETRACTIONS_STREAM
+from timeline.domain.retractions import retraction as domain_retraction
 from timeline.query import EventQuery
-from timeline.service import RETRACTED, RETRACTIONS_STREAM, ServiceError
+from timeline.service import ServiceError
 from timeline.wording import count
 
 #: Payload keys that say how an event was coded, not what it says (the user lexicon's digest).
@@ -343,19 +345,8 @@ def _append(store: Any, found: Plan, reason: str, lexicon: str | None) -> None:
 
 
 def retraction(event_id: str, reason: str, version: int, lexicon: str | None = None) -> Event:
-    """An EventRetracted in the retractions stream, shaped as `timeline retract` makes one."""
-    payload: dict[str, Any] = {"retracted_event_id": event_id, "reason": reason}
-    if lexicon:
-        payload["lexicon"] = lexicon
-    return Event(
-        event_id=event_id_for(RETRACTIONS_STREAM, event_id, version),
-        stream_id=RETRACTIONS_STREAM,
-        stream_version=version,
-        type=RETRACTED,
-        occurred_on=today(),
-        date_basis="recorded",
-        payload=payload,
-    )
+    """An EventRetracted in the retractions stream, saying which lexicon the re-reading used."""
+    return domain_retraction(event_id, reason, version, today(), **({"lexicon": lexicon} if lexicon else {}))
 
 
 def _human_retractions(store: Any) -> dict[str, str]:

@@ -13,15 +13,12 @@ from typing import Any
 import pycountry
 
 from timeline.clock import today
-from timeline.domain.events import Event, event_id_for
-from timeline.domain.vocabulary import the_type_with
+from timeline.domain.events import Event
+from timeline.domain.retractions import RETRACTED, RETRACTIONS_STREAM, retraction
 from timeline.extract.lexicon import Lexicon
 from timeline.names import fold, inferred_sides, with_inferred
 from timeline.query import EventQuery, PartyFilter
 from timeline.wording import count
-
-RETRACTIONS_STREAM = "retractions"
-RETRACTED = the_type_with("retraction")
 
 
 class ServiceError(Exception):
@@ -483,15 +480,7 @@ def retract(store: Any, event_id: str, reason: str, on: date | None = None) -> E
         if any(e.payload.get("retracted_event_id") == event_id for e in stream):
             raise ServiceError(f"event {event_id} is already retracted")
         version = max((e.stream_version for e in stream), default=0) + 1
-        event = Event(
-            event_id=event_id_for(RETRACTIONS_STREAM, event_id, version),
-            stream_id=RETRACTIONS_STREAM,
-            stream_version=version,
-            type=RETRACTED,
-            occurred_on=on or today(),
-            date_basis="recorded",
-            payload={"retracted_event_id": event_id, "reason": reason},
-        )
+        event = retraction(event_id, reason, version, on or today())
         try:
             done = store.append([event]).events[0]
         except ConcurrencyError:

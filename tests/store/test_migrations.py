@@ -40,7 +40,7 @@ def _tables(url: str) -> set[str]:
 def test_the_head_every_command_checks_is_alembics() -> None:
     """Commands compare the schema with HEAD_REVISION without importing Alembic: a new migration
     must move it too."""
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION
 
 
 def test_upgrade_downgrade_upgrade(db_url: str) -> None:
