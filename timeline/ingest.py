@@ -470,8 +470,3 @@ def stale_note(count: int) -> str:
     were = "was" if count == 1 else "were"
     articles = plural(count, "article")
     return f"{count} {articles} {were} coded by an older extractor; `timeline reextract` re-reads them"
-
-
-def _describe(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

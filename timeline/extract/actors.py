@@ -71,11 +71,6 @@ class Mention:
     possessive: bool = False
     head: bool = False  # a head of state or government
 
-    @property
-    def is_agent(self) -> bool:
-        """Can act: a subject or object, not a location introduced by a preposition."""
-        return self.kind != "place"
-
 
 @dataclass
 class ArticleContext:

@@ -277,10 +277,6 @@ class Invitation:
     event_ids: tuple[str, ...]
     occasion: str | None = None
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN
-
     def to_json(self) -> dict[str, Any]:
         return {
             "invitation_id": self.invitation_id,

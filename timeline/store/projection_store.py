@@ -192,11 +192,6 @@ class ProjectionStore:
         ).first()
         return (0, None) if row is None else (int(row.position), row.recorded_at)
 
-    def is_current(self) -> bool:
-        with self._reading() as conn:
-            mark = self._common(self._marks(conn))
-            return mark is not None and mark.position == self._last(conn)[0]
-
     def _set_checkpoint(self, conn: Connection, position: int, recorded_at: datetime | None) -> None:
         conn.execute(delete(projection_checkpoints))
         now = datetime.now(UTC)
