@@ -121,6 +121,8 @@ class SentenceCoder:
         kinds = {t.i: {f.type for f in fs} for t, fs in triggers}
         for token, frames in triggers:
             governor = governing_word(token) if token.pos_ in ("NOUN", "PROPN") else None
+            if governor is not None and governor.dep_ == "prep" and governor.head.i != governor.i:
+                governor = governor.head  # "will travel to X on a state visit": the verb tells it
             if governor is not None and {f.type for f in frames} <= kinds.get(governor.i, set()):
                 continue  # "praised the deep ties": the verb tells it; the noun is its object
             for frame in frames:
@@ -191,6 +193,8 @@ class SentenceCoder:
             speaker = self._speaker(token, roles, reported_only=True)
             if speaker is not None and speaker.party.country and speaker.kind != "both":
                 actors = [speaker]
+        if frame.type == "RelationsCharacterized" and frame.pos == "NOUN":
+            actors, targets = self._said_of_pair(token, roles, actors, targets)
         if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
             return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
         pairs = self._pairs(actors, targets, frame.type)
@@ -299,6 +303,22 @@ class SentenceCoder:
         if frame.strict and not any(mentions.at(t) is not None for t in target_tokens):
             return None  # "received a letter (from X)", "hosted a dinner": someone must be its object
         return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
+
+    def _said_of_pair(
+        self, token: Token, roles: RoleReader, actors: list[Mention], targets: list[Mention]
+    ) -> tuple[list[Mention], list[Mention]]:
+        """ "he said the India-Bangladesh friendship ...", "spoke of progress in relations between X
+        and Y": a relationship named in someone's words is that speaker's view of it, towards the other
+        side of the pair."""
+        speaker = self._speaker(token, roles, reported_only=True)
+        if speaker is None or not speaker.party.country or speaker.kind == "both":
+            return actors, targets
+        named = [m for m in actors + targets if m.party.country and m.kind != "both"]
+        countries = {m.party.country for m in named}
+        if countries and speaker.party.country not in countries:
+            return actors, targets  # the speaker describes someone else's relationship
+        others = [m for m in named if m.party.country != speaker.party.country]
+        return [speaker], list({m.party.country: m for m in others}.values())[:1]
 
     def _passive_agent(self, token: Token, frame: Frame, targets: list[Mention]) -> list[Mention]:
         """ "X has been invited to attend the summit in Lima": by the host; else by the other side
@@ -464,6 +484,8 @@ class SentenceCoder:
                 break
             node = node.head
             if phrasal_lemma(node) in self.frames.reporting or node.lemma_.lower() in self.frames.reporting:
+                if node.dep_ in ("advcl", "xcomp", "conj") and _subject_token(node) is None:
+                    node = node.head  # "X accepted, saying ...": the participle speaks for X
                 found, _ = roles.along(node, ("nsubj",))
                 if found:
                     return found[0]

@@ -186,6 +186,10 @@ class FrameBook:
     def tone_of(self, token: Token) -> str | None:
         """The tone the words describing a relationship give it ("cordial ties", "ties are strained")."""
         words = [t for t in near(token) if t.dep_ in ("amod", "acomp", "attr", "oprd", "advmod", "compound")]
+        if token.dep_ == "pobj" and token.head.lower_ in ("in", "of") and token.head.head.pos_ == "NOUN":
+            # "steady progress in relations", "a new stage in ties": the phrase the noun qualifies
+            token = token.head.head
+            words += [token, *(t for t in token.children if t.dep_ in ("amod", "compound"))]
         head = token.head
         if token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("AUX", "VERB"):
             # "relations were moving in a positive direction", "ties had never been closer"
