@@ -417,6 +417,9 @@ class SentenceCoder:
 
     def _pairs(self, actors: list[Mention], targets: list[Mention], kind: str) -> list[tuple[Party, Party]]:
         """Each actor with each target; "both sides" stands for the article's two countries."""
+        named = [m for m in actors if m.kind != "both" and m.party.country]
+        if named and len(named) < len(actors):
+            actors = [m for m in actors if m.kind != "both"]  # "X and Y both flew in": the list says who
         if any(m.kind == "both" for m in actors):
             dyad = self._sides() or self.ctx.dyad()
             if dyad is None:

@@ -91,6 +91,20 @@ def with_conjuncts(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _list_members(token: Token) -> list[Token]:
+    """Members of a list the parser hangs elsewhere than on conjuncts: "X's president, Y's president
+    and Z's minister" (an apposition owned by another country: "their host, Prime Minister Y" is
+    the same person) and "the leaders of X, Y
+    and Z" (the conjuncts of a plural's 'of' object)."""
+    members: list[Token] = []
+    for child in token.children:
+        if child.dep_ == "appos" and any(c.dep_ == "poss" for c in child.children):
+            members += with_conjuncts([child])
+        elif child.dep_ == "prep" and child.lower_ == "of" and token.tag_ == "NNS":
+            members += [c for obj in child.children if obj.dep_ == "pobj" for c in obj.conjuncts]
+    return members
+
+
 def controller(trigger: Token) -> Token | None:
     """The word whose subject (or, for "invited X to visit", whose object) the trigger's clause shares."""
     head = trigger.head
@@ -115,7 +129,7 @@ def controller(trigger: Token) -> Token | None:
             # "summoned the envoy to protest ...": a purpose, done by the one who summoned
             return _subject_of(head.head)
         if trigger.dep_ == "relcl":
-            return head
+            return _one_of(head) or head
         # "Oslo's readiness to broaden cooperation": the one whose readiness it is
         owners = [c for c in head.children if c.dep_ == "poss"]
         return owners[0] if owners else None
@@ -135,6 +149,20 @@ def controller(trigger: Token) -> Token | None:
     if subject:
         return subject[0]
     return controller(head)
+
+
+def _one_of(group: Token) -> Token | None:
+    """ "X was one of the leaders who ...", "X, one of the leaders who ...": X, not the group."""
+    prep = group.head
+    if group.dep_ != "pobj" or prep.lower_ != "of" or prep.head.lower_ != "one":
+        return None
+    one = prep.head
+    if one.dep_ == "appos":
+        return one.head
+    if one.dep_ == "attr":
+        subjects = [c for c in one.head.children if c.dep_ == "nsubj"]
+        return subjects[0] if subjects else None
+    return None
 
 
 def _antecedent(pronoun: Token) -> Token | None:
@@ -167,11 +195,19 @@ class RoleReader:
         """The mention each token (and each member of its list) names, in order, without repeats."""
         out: list[Mention] = []
         for token in with_conjuncts(tokens) if lists else tokens:
-            if self.mentions.is_pronoun(token):
+            if token.lower_ in ("who", "which", "that") and token.head.dep_ == "relcl":
+                token = _one_of(token.head.head) or token.head.head  # "the leaders who sent ...": them
+            elif self.mentions.is_pronoun(token):
                 token = _antecedent(token) or token
             mention = self._person_pronoun(token) or self.mentions.in_phrase(token) or self._owner(token)
             if mention is not None and mention not in out:
                 out.append(mention)
+            if lists and mention is not None and mention.party.country:
+                for member in _list_members(token):
+                    other = self.mentions.in_phrase(member)
+                    known = other is not None and other.party.country not in (None, mention.party.country)
+                    if known and other not in out:
+                        out.append(other)
         return out
 
     def _person_pronoun(self, token: Token) -> Mention | None:
