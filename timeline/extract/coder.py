@@ -383,6 +383,8 @@ class SentenceCoder:
                 return [self._implied_invitation(s) for s in told if not self._invited(s.target, s.actor)]
             return []
         if frame.type == "VisitMade" and modality == "negated":
+            if self._put_off(token, attached):
+                return []  # put off to a later date: the invitation stays open
             return self._called_off(token, told, roles, attached) or self._refused(token, told)
         if frame.type == "VisitMade" and modality == "planned":
             return self._promised(token, told)
@@ -553,6 +555,20 @@ class SentenceCoder:
         }
         return replace(answer, type="InvitationExtended", actor=inviter, target=invitee, payload=payload)
 
+    def _put_off(self, token: Token, attached: list[Attached]) -> bool:
+        """ "postponed the visit to June", "to a later date": put off, not called off."""
+        governor = token if phrasal_lemma(token) in self.frames.words["calling_off"] else token.head
+        if phrasal_lemma(governor) not in self.frames.words["putting_off"]:
+            return False
+        scope = {t.i for t in governor.subtree}
+        later = self.frames.words["later"]
+        return any(
+            a.word.i in scope and (a.mention.future or a.mention.preposition in ("to", "until", "till"))
+            for a in attached
+        ) or any(
+            t.lower_ in later and t.head.lemma_.lower() in ("date", "time") for t in governor.subtree
+        )
+
     def _called_off(
         self, token: Token, visits: list[Statement], roles: RoleReader, attached: list[Attached]
     ) -> list[Statement]:
@@ -566,11 +582,6 @@ class SentenceCoder:
                 replace(v, type="InvitationDeclined", modality="reported") for v in visits if v.target.country
             ]
         if lemma not in self.frames.words["calling_off"]:
-            return []
-        put_off = lemma in self.frames.words["putting_off"] and any(
-            a.mention.future and a.word.i in {t.i for t in governor.subtree} for a in attached
-        )
-        if put_off:
             return []
         cancellers, _ = roles.along(governor, ("nsubj",))
         canceller = cancellers[0].party.country if cancellers else None

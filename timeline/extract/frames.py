@@ -240,6 +240,8 @@ def compound_lemma(token: Token) -> str:
 def objects_of(token: Token) -> list[Token]:
     """What the verb acts on: its object, its passive subject, the object of its particle phrase."""
     out = [c for c in token.children if c.dep_ in _OBJECTS]
+    if not out and token.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+        out.append(token.head)  # "a conversation she described as constructive": what she described
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("on", "to", "for"):
             out += [g for g in child.children if g.dep_ == "pobj"]
