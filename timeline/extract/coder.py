@@ -62,6 +62,8 @@ _REACTIONS = types_with("reaction")
 _ANSWERS = types_with("answers_invitation")
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
 _TOLD_BY_NOUNS = types_with("told_by_noun")
+# Nouns that stand for a country when its adjective or name qualifies them.
+_SEATS = frozenset({"capital", "city", "country", "kingdom", "republic", "island", "islands"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +302,13 @@ class SentenceCoder:
         ]
         if frame.named and not targets:
             return None  # "commented on the invitation": no "invitation of X", no answer to one
-        if frame.strict and not any(mentions.at(t) is not None for t in target_tokens):
+        if not targets and frame.pos == "VERB" and is_passive(token) and _subject_token(token) is None:
+            # "After being received by X, she said ...": she was received
+            controlled, _ = roles.subject(token)
+            targets = [m for m in controlled if m.party.country not in actor_countries]
+            if targets:
+                return targets
+        if frame.strict and not any(_names_someone(mentions, t) for t in target_tokens):
             return None  # "received a letter (from X)", "hosted a dinner": someone must be its object
         return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
 
@@ -905,6 +913,15 @@ def _clause_tokens(token: Token) -> set[int]:
         }:
             out -= {t.i for t in child.subtree}
     return out | inner
+
+
+def _names_someone(mentions: SentenceMentions, token: Token) -> bool:
+    """A word that names a party: its own mention, or a seat of one ("the Peruvian capital")."""
+    if mentions.at(token) is not None:
+        return True
+    return token.lemma_.lower() in _SEATS and any(
+        c.dep_ in ("amod", "compound", "poss") and mentions.at(c) is not None for c in token.children
+    )
 
 
 def _subject_token(token: Token) -> Token | None:

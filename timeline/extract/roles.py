@@ -129,6 +129,8 @@ def controller(trigger: Token) -> Token | None:
             # "summoned the envoy to protest ...": a purpose, done by the one who summoned
             return _subject_of(head.head)
         if trigger.dep_ == "relcl":
+            if head.dep_ == "attr" and head.head.pos_ in ("VERB", "AUX"):
+                return _subject_of(head.head)  # "who became the first envoy to call on X": who
             return _one_of(head) or head
         # "Oslo's readiness to broaden cooperation": the one whose readiness it is
         owners = [c for c in head.children if c.dep_ == "poss"]

@@ -1,0 +1,33 @@
+"""Meetings and visits told in clauses the main verb does not carry."""
+
+from __future__ import annotations
+
+from tests.unit.coding import code
+
+_ARRIVED = "Chile's foreign minister arrived in Lima on Monday. "
+
+
+def _pairs(text: str, kind: str) -> set[tuple[str | None, str | None]]:
+    return {(e.actor.country, e.target.country) for e in code(text, "2024-05-21") if e.type == kind}
+
+
+def test_the_one_received_is_the_subject_of_the_main_clause() -> None:
+    text = _ARRIVED + "After being received by Peru's president, she told reporters the talks went well."
+    assert ("PER", "CHL") in _pairs(text, "MeetingHeld")
+
+
+def test_who_became_the_first_to_call_on_someone_called_on_them() -> None:
+    text = (
+        "Chile's foreign minister, who on Monday became the first envoy to call on Peru's new "
+        "president, left."
+    )
+    assert _pairs(text, "MeetingHeld") == {("CHL", "PER")}
+
+
+def test_being_in_another_countrys_capital_is_a_visit() -> None:
+    text = "Chile's foreign minister was in the Peruvian capital on Monday for annual talks."
+    assert _pairs(text, "VisitMade") == {("CHL", "PER")}
+
+
+def test_being_in_ones_own_capital_is_no_visit() -> None:
+    assert _pairs("Chile's foreign minister was in the Chilean capital on Monday.", "VisitMade") == set()
