@@ -220,7 +220,13 @@ class SentenceCoder:
     ) -> list[Mention] | None:
         """Who did it: the frame's paths, else the grammar of the clause, else the thread of the
         article; None where the trigger cannot be told without one."""
-        actors, _ = roles.along(token, frame.actor)
+        actors, _ = roles.along(token, [p for p in frame.actor if p != "speaker"])
+        if not actors and "speaker" in frame.actor:
+            # "China said Japan had failed to prove ...": the one who says it is the actor
+            speaker = self._speaker(token, roles, reported_only=True)
+            if speaker is None:
+                return None
+            actors = [speaker]
         if not actors and frame.pos == "VERB":
             actors, _ = roles.subject(token)
         if not actors:

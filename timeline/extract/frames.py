@@ -282,6 +282,18 @@ def near(token: Token) -> list[Token]:
             # "discussed ties over the phone": the object of a preposition on the object
             if grandchild.dep_ == "prep":
                 out.extend(g for g in grandchild.children if g.dep_ == "pobj")
+    return out + _described_as(token)
+
+
+def _described_as(token: Token) -> list[Token]:
+    """ "described the move as a selfish and reckless act": the words of what it is called, where
+    the parser hangs 'as' on the verb or on its object."""
+    holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
+    out: list[Token] = []
+    for prep in (c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "as"):
+        for obj in (g for g in prep.children if g.dep_ == "pobj"):
+            words = [w for w in obj.children if w.dep_ in ("amod", "compound")]
+            out += [obj, *words, *(c for w in words for c in w.conjuncts)]
     return out
 
 

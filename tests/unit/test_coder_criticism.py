@@ -1,0 +1,36 @@
+"""Criticism told as a description or in reported words."""
+
+from __future__ import annotations
+
+from tests.unit.coding import code
+
+
+def _criticism(text: str) -> set[tuple[str | None, str | None]]:
+    return {
+        (e.actor.country, e.target.country) for e in code(text, "2024-03-06") if e.type == "CriticismVoiced"
+    }
+
+
+def test_described_as_a_reckless_act_wherever_as_hangs() -> None:
+    text = (
+        "Iceland resumed whaling on Monday. Norway's foreign ministry described the decision as a "
+        "reckless act."
+    )
+    assert _criticism(text) == {("NOR", "ISL")}
+
+
+def test_the_speaker_criticises_one_said_to_have_failed() -> None:
+    text = "Brazil's foreign minister said on Tuesday that Argentina had failed to honour the trade accord."
+    assert _criticism(text) == {("BRA", "ARG")}
+
+
+def test_a_failure_told_by_no_one_criticises_no_one() -> None:
+    assert _criticism("Argentina failed to honour the trade accord on Tuesday.") == set()
+
+
+def test_what_the_speaker_calls_a_threat_is_criticised() -> None:
+    text = (
+        "Serbia's army moved troops to the border on Monday. Kosovo's prime minister said on Tuesday "
+        "that the deployment was a threat to peace."
+    )
+    assert _criticism(text) == {("XKX", "SRB")}
