@@ -34,3 +34,13 @@ def test_what_the_speaker_calls_a_threat_is_criticised() -> None:
         "that the deployment was a threat to peace."
     )
     assert _criticism(text) == {("XKX", "SRB")}
+
+
+def test_the_reason_for_thanks_is_no_new_event() -> None:
+    text = (
+        "Jordan's king met Egypt's foreign minister on Monday. The king thanked Egypt for its steady "
+        "support and for standing by Jordan during the crisis."
+    )
+    kinds = {e.type for e in code(text, "2024-03-06")}
+    assert "SolidarityExpressed" not in kinds
+    assert "MeetingHeld" in kinds

@@ -122,6 +122,8 @@ class SentenceCoder:
         statements: list[Statement] = []
         kinds = {t.i: {f.type for f in fs} for t, fs in triggers}
         for token, frames in triggers:
+            if self._thanked_for(token):
+                continue  # "thanked China for its support": the support was told before, not now
             governor = governing_word(token) if token.pos_ in ("NOUN", "PROPN") else None
             if governor is not None and governor.dep_ == "prep" and governor.head.i != governor.i:
                 governor = governor.head  # "will travel to X on a state visit": the verb tells it
@@ -568,6 +570,19 @@ class SentenceCoder:
             "destination": inviter.country,
         }
         return replace(answer, type="InvitationExtended", actor=inviter, target=invitee, payload=payload)
+
+    def _thanked_for(self, token: Token) -> bool:
+        """A word in the reason someone is thanked or praised for ("for its support", "for
+        standing by us", "credited him with advancing cooperation")."""
+        node = token
+        for _ in range(4):
+            head = node.head
+            if head.i == node.i:
+                return False
+            if node.dep_ == "prep" and node.lower_ in ("for", "with") and head.pos_ == "VERB":
+                return head.lemma_.lower() in self.frames.words["thanking"]
+            node = head
+        return False
 
     def _put_off(self, token: Token, attached: list[Attached]) -> bool:
         """ "postponed the visit to June", "to a later date": put off, not called off."""
