@@ -31,3 +31,22 @@ def test_being_in_another_countrys_capital_is_a_visit() -> None:
 
 def test_being_in_ones_own_capital_is_no_visit() -> None:
     assert _pairs("Chile's foreign minister was in the Chilean capital on Monday.", "VisitMade") == set()
+
+
+def test_a_span_of_days_dates_the_visit_by_its_first_day() -> None:
+    events = code(
+        "Ghana's president took office in January. His first trip abroad, from March 3 to 5, took "
+        "him to Togo.",
+        "2024-05-21",
+    )
+    visits = {
+        (e.actor.country, e.target.country, e.occurred_on.isoformat())
+        for e in events
+        if e.type == "VisitMade"
+    }
+    assert visits == {("GHA", "TGO", "2024-03-03")}
+
+
+def test_a_delegation_named_by_its_country_is_someone_received() -> None:
+    text = "Peru's president received a Chilean delegation in Lima on Monday."
+    assert _pairs(text, "MeetingHeld") == {("PER", "CHL")}

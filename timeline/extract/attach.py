@@ -51,7 +51,9 @@ def attach(
             continue
         inside = {t.i for t in tokens}
         root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
-        bounded = mention.preposition in _BOUNDS or _bounding_preposition(root) in _BOUNDS
+        bounded = (mention.preposition in _BOUNDS or _bounding_preposition(root) in _BOUNDS) and not (
+            _is_span(mention)  # "from January 8 to 12": when it happened, not a bound
+        )
         word = None if bounded else _relative_target(root) or _dated_word(root, events, happenings)
         if word is not None:
             out.append(Attached(mention, word))
@@ -87,6 +89,12 @@ def main_date(attached: list[Attached], reporting: frozenset[str], published: da
         ):
             return item
     return None
+
+
+def _is_span(mention: DateMention) -> bool:
+    """A span of days read as one expression ("from January 8 to 12", "May 3-5")."""
+    text = mention.text.lower()
+    return mention.preposition in ("from", "between", None) and (" to " in text or "-" in text or "–" in text)
 
 
 def _bounding_preposition(root: Token) -> str | None:

@@ -62,8 +62,6 @@ _REACTIONS = types_with("reaction")
 _ANSWERS = types_with("answers_invitation")
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
 _TOLD_BY_NOUNS = types_with("told_by_noun")
-# Nouns that stand for a country when its adjective or name qualifies them.
-_SEATS = frozenset({"capital", "city", "country", "kingdom", "republic", "island", "islands"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +236,11 @@ class SentenceCoder:
                 actors = [speaker] if speaker else self._last_subject()
             elif frame.pos == "VERB" and subject is None and token.dep_ in ("ROOT", "conj", "xcomp", "advcl"):
                 actors = self._last_subject()
-            elif subject is not None and _stands_for_someone(subject, self.frames.words["institutions"]):
+            elif (
+                subject is not None
+                and subject.dep_ == "nsubj"  # "a leader was shot": the one acted on does not act
+                and _stands_for_someone(subject, self.frames.words["institutions"])
+            ):
                 # "Her office described ...", "The ministry said ...": the one last named speaks.
                 actors = self._last_subject()
         if not actors and frame.pos == "NOUN" and frame.type != "AttackOccurred":
@@ -937,11 +939,12 @@ def _clause_tokens(token: Token) -> set[int]:
 
 
 def _names_someone(mentions: SentenceMentions, token: Token) -> bool:
-    """A word that names a party: its own mention, or a seat of one ("the Peruvian capital")."""
-    if mentions.at(token) is not None:
-        return True
-    return token.lemma_.lower() in _SEATS and any(
-        c.dep_ in ("amod", "compound", "poss") and mentions.at(c) is not None for c in token.children
+    """A word that names a party: its own mention, or one qualifying it or a word listed with it
+    ("the Peruvian capital", "a Chinese delegation", "a leader and Canadian citizen")."""
+    return any(
+        mentions.at(word) is not None
+        or any(c.dep_ in ("amod", "compound", "poss") and mentions.at(c) is not None for c in word.children)
+        for word in (token, *token.conjuncts)
     )
 
 
