@@ -443,3 +443,35 @@ def test_participles_used_as_adjectives_are_not_past_cues():
         0
     ]
     assert m.value == date(2024, 6, 1)
+
+
+# --- a part of the present period, a day of the month alone ---------------------------------------
+
+
+def test_earlier_in_the_week_is_this_weeks_monday():
+    m = only("The two envoys spoke earlier in the week.", SUNDAY)
+    assert (m.value, m.precision, m.future) == (date(2024, 3, 25), "week", False)
+
+
+def test_later_in_the_month_looks_forward():
+    m = only("The ministers will meet again later in the month.", SUNDAY)
+    assert (m.value, m.precision, m.future) == (date(2024, 3, 1), "month", True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The forum opened on the 12th.", date(2024, 3, 12)),  # this month, already past
+        ("The forum opened on the 30th, its hosts said.", date(2024, 3, 30)),
+        ("The forum will open on the 4th.", date(2024, 4, 4)),  # told of the future: next month
+    ],
+)
+def test_a_day_of_the_month_alone_is_of_the_articles_month(sentence, expected):
+    m = only(sentence, SUNDAY)
+    assert (m.value, m.precision, m.preposition) == (expected, "day", "on")
+
+
+def test_an_ordinal_that_numbers_something_is_no_date():
+    assert find_dates("It was the 14th round of talks.", SUNDAY) == []
+    (found,) = find_dates("Leaders gathered for the 20th summit on the 14th in Lima.", SUNDAY)
+    assert found.text == "the 14th"

@@ -186,6 +186,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?P<unit>(?i:week|month|year))\b"
         ),
     ),
+    # "earlier in the week", "later in the month": a part of the present period
+    (
+        "period_in",
+        re.compile(r"\b(?P<mod>(?i:earlier|later))\s+(?i:in)\s+(?i:the)\s+(?P<unit>(?i:week|month|year))\b"),
+    ),
+    # "on the 14th": a day of the month the story is in, with no month named
+    (
+        "ordinal_day",
+        re.compile(
+            r"(?<=\b[Oo]n )(?i:the)\s+(?P<day>[12]\d|3[01]|[1-9])(?i:st|nd|rd|th)\b"
+            r"(?=\s*(?:[,.;:)]|$)|\s+(?i:and|when|after|before|as|in|at|with|to|from|for|during)\b)"
+        ),
+    ),
     # "before the end of the year", "by the end of this month"
     (
         "period_end",
@@ -529,6 +542,21 @@ def _resolve_period(m: re.Match[str], published: date) -> _Found | None:
     return _Found(value, unit, "relative", forward=forward)  # type: ignore[arg-type]
 
 
+def _resolve_ordinal_day(m: re.Match[str], published: date, tense: str | None) -> _Found | None:
+    """ "on the 14th": that day of the article's month, else of the month before (or, told of the
+    future, of the month after)."""
+    day = int(m.group("day"))
+    value = _day(published.year, published.month, day)
+    if tense == "future":
+        if value is None or value < published:
+            ahead = _shift(published.replace(day=1), months=1)
+            value = _day(ahead.year, ahead.month, day) if ahead else None
+    elif value is None or value > published:
+        back = _shift(published.replace(day=1), months=-1)
+        value = _day(back.year, back.month, day) if back else None
+    return _Found(_plain(value), "day", "month-day") if value else None
+
+
 def _resolve_period_end(m: re.Match[str], published: date) -> _Found | None:
     unit = m.group("unit").lower()
     value = _period_start(published, unit, 0)
@@ -616,7 +644,9 @@ def _worth_trying(sentence: str) -> set[str]:
     if "day" in low:
         kinds.add("weekday")
     if units:
-        kinds |= {"period", "period_end", "offset"}
+        kinds |= {"period", "period_in", "period_end", "offset"}
+    if digit and any(end in low for end in ("st", "nd", "rd", "th")):
+        kinds.add("ordinal_day")
     if "day" in low or "tonight" in low or "tomorrow" in low:
         kinds.add("day_word")
     if "hour" in low or "minute" in low or "moment" in low:
@@ -660,6 +690,12 @@ def _resolve(kind: str, m: re.Match[str], published: date, sentence: str, lazy: 
         return _resolve_day_word(m, published)
     if kind == "period":
         return _resolve_period(m, published)
+    if kind == "period_in":
+        value = _period_start(published, m.group("unit").lower(), 0)
+        forward = m.group("mod").lower() == "later"
+        return _Found(value, m.group("unit").lower(), "relative", forward=forward) if value else None  # type: ignore[arg-type]
+    if kind == "ordinal_day":
+        return _resolve_ordinal_day(m, published, tense())
     if kind == "period_end":
         return _resolve_period_end(m, published)
     if kind == "offset":
