@@ -44,3 +44,10 @@ def test_the_reason_for_thanks_is_no_new_event() -> None:
     kinds = {e.type for e in code(text, "2024-03-06")}
     assert "SolidarityExpressed" not in kinds
     assert "MeetingHeld" in kinds
+
+
+def test_a_nominal_event_as_subject_is_told_by_the_noun() -> None:
+    events = code("Jordan's condemnation of Israel's decision came on Monday.", "2024-03-06")
+    assert {(e.type, e.actor.country, e.target.country) for e in events if e.type != "StatementRecorded"} == {
+        ("CriticismVoiced", "JOR", "ISR")
+    }

@@ -220,6 +220,16 @@ class SentenceCoder:
     ) -> list[Mention] | None:
         """Who did it: the frame's paths, else the grammar of the clause, else the thread of the
         article; None where the trigger cannot be told without one."""
+        subject = _subject_token(token)
+        if (
+            frame.pos == "VERB"
+            and frame.actor[:1] == ("nsubj",)
+            and subject is not None
+            and subject.dep_ == "nsubj"
+            and subject.i in self._events
+            and subject.pos_ in ("NOUN", "PROPN")
+        ):
+            return None  # "Kenya's condemnation came on Monday": the noun tells the event, not the verb
         actors, _ = roles.along(token, [p for p in frame.actor if p != "speaker"])
         if not actors and "speaker" in frame.actor:
             # "China said Japan had failed to prove ...": the one who says it is the actor
