@@ -50,3 +50,17 @@ def test_a_span_of_days_dates_the_visit_by_its_first_day() -> None:
 def test_a_delegation_named_by_its_country_is_someone_received() -> None:
     text = "Peru's president received a Chilean delegation in Lima on Monday."
     assert _pairs(text, "MeetingHeld") == {("PER", "CHL")}
+
+
+def test_guests_in_the_audience_visit_the_story_place_on_its_day() -> None:
+    events = code(
+        "ACCRA: Ghana's new president was sworn in on Sunday. Togo's president and Benin's president "
+        "were in the audience.",
+        "2024-05-21",
+    )
+    visits = {
+        (e.actor.country, e.target.country, e.occurred_on.isoformat())
+        for e in events
+        if e.type == "VisitMade"
+    }
+    assert visits == {("TGO", "GHA", "2024-05-19"), ("BEN", "GHA", "2024-05-19")}

@@ -330,6 +330,10 @@ class SentenceCoder:
                 return targets
         if frame.strict and not any(_names_someone(mentions, t) for t in target_tokens):
             return None  # "received a letter (from X)", "hosted a dinner": someone must be its object
+        host = self.ctx.dateline_country
+        if not targets and frame.type == "VisitMade" and host not in (None, *actor_countries):
+            # "X and Y were in the audience": the story's place hosts them
+            return [Mention(0, 0, "", Party(country=host), "context")]
         return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
 
     def _said_of_pair(
@@ -806,6 +810,11 @@ class SentenceCoder:
                 and modality_of(token, self.frames, frame.modality) != "planned"
             ):
                 self.narrative = _When(value, "day", "narrative")
+        if not triggers and self.narrative is None:
+            # "Modi was sworn in on Sunday", told first: the story's day, though no trigger tells it
+            main = main_date(attached, self.frames.reporting, self.ctx.published)
+            if main is not None and (self.ctx.published - main.mention.value).days <= _NARRATIVE_DAYS:
+                self.narrative = _When(main.mention.value, "day", "narrative")
 
     def _remember(self, statements: list[Statement], found: list[Mention], dates: list[DateMention]) -> None:
         past = [d for d in dates if d.value <= self.ctx.published and d.precision == "day"]
