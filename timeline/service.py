@@ -179,7 +179,7 @@ def facts(store: Any, query: EventQuery) -> list[dict[str, Any]]:
         found = _records(wanted.select(facts_of(state)), "facts")
     else:
         events = list(store.read(replace(query, order="valid", limit=None)))
-        found = _records(projections.facts(events), "facts")
+        found = _records(projections.facts_from(events), "facts")
     if query.dyad:  # a fact of the pair's partition may still have one side unknown
         found = [fact for fact in found if fact.get("dyad") == list(query.dyad)]
     return found[: query.limit] if query.limit else found
@@ -282,7 +282,8 @@ def _relations(
         digests = persisted.digests("facts", keys, is_dyad_partition)
         found = statuses(digests, as_of, lambda key: persisted.state("facts", [key]))
         return _records(found, "relations")
-    return _records(projections.relations(state_events(store, as_of, known_at, dyad), as_of), "relations")
+    events = state_events(store, as_of, known_at, dyad)
+    return _records(projections.relations_from(events, as_of), "relations")
 
 
 def dyad_of(a: str, b: str) -> tuple[str, str]:
@@ -348,7 +349,7 @@ def invitations(
     if persisted is not None:  # partitioned by the invitee's country: a dyad needs its two countries
         found = invitations_of(persisted.state("invitations", dyad), as_of, status)
     else:
-        found = projections.invitations(state_events(store, as_of, known_at), as_of, status)
+        found = projections.invitations_from(state_events(store, as_of, known_at), as_of, status)
     if dyad is not None:
         found = [i for i in found if sorted((i.inviter.country or "", i.invitee.country or "")) == list(dyad)]
     return [{**item, "days_pending": _days_pending(item, as_of)} for item in _records(found, "invitations")]

@@ -13,13 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.domain.events import Event, Party
+from timeline.projections import facts, invitations
 from timeline.projections.ordering import in_valid_order
 from timeline.store import EventStore, create_engine, current, downgrade, migrate, upgrade
 from timeline.store.projection_store import ProjectionStore, dump_state
 
 projection_store = importlib.import_module("timeline.store.projection_store")
-facts = importlib.import_module("timeline.projections.facts")
-invitations = importlib.import_module("timeline.projections.invitations")
 
 PROJECTION_TABLES = {
     "projection_checkpoints",

@@ -328,7 +328,7 @@ class ProjectionStore:
             if mark is not None and at <= mark:
                 late[key] = at  # out of valid-time order: refold below, never a wrong apply
                 continue
-            part.value = projection.apply(key, part.value, event)
+            part.value = projection.apply_partition(key, part.value, event)
             part.members += 1
             incremental += 1
             if part.members % SNAPSHOT_EVERY == 0:
@@ -413,7 +413,7 @@ class ProjectionStore:
             if part.members in required:
                 part.snapshots[part.members] = (sort_key(event), dump_state(after))
 
-        part.value = projection.fold(key, value, list(self._events(conn, stmt)), count)
+        part.value = projection.fold_partition(key, value, list(self._events(conn, stmt)), count)
         return part
 
     def _write(self, conn: Connection, projection: Projection, part: _Partition) -> None:
@@ -547,13 +547,13 @@ class _Replay:
 
     def __init__(self, projection: Projection) -> None:
         self.projection = projection
-        self.state = projection.empty()
+        self.state = projection.initial_state()
         self.parts = self.state[projection.container]
         self.members: dict[str, int] = {}
         self.member_rows: list[tuple[str, date, int]] = []
         self.snapshots: dict[str, dict[int, tuple[SortKey, str]]] = {}
         self.partition_of = projection.partition_of
-        self.apply = projection.module.apply
+        self.apply = projection.apply
 
     def add(self, event: Event) -> None:
         key = self.partition_of(event)
