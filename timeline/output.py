@@ -121,6 +121,29 @@ def records(result: Any, key: str | None = None) -> list[dict[str, Any]]:
     return [item.to_json() if hasattr(item, "to_json") else dict(item) for item in result]
 
 
+def invitation_records(items: Iterable[Any], as_of: date) -> list[dict[str, Any]]:
+    """Invitations (as the service returns them) as JSON objects, each with ``days_pending``:
+    days from the invitation to ``as_of`` while it is pending (null once it is settled)."""
+    found = []
+    for item in records(items):
+        extended = item.get("extended_on")
+        pending = item.get("status") == "pending" and extended
+        days = (as_of - date.fromisoformat(str(extended)[:10])).days if pending else None
+        found.append({**item, "days_pending": days})
+    return found
+
+
+def history_records(history: Any) -> list[dict[str, Any]]:
+    """A dyad's history (as the service returns it) as JSON objects, marking the people the
+    extractor inferred, as `events` does."""
+    steps = records(history.steps)
+    for step in steps:
+        guessed = history.inferred.get(step.get("event_id"), ())
+        for side in ("actor", "target"):
+            step[side] = with_inferred(step.get(side), side in guessed)
+    return steps
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
