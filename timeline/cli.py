@@ -554,9 +554,7 @@ def events(
         return
     marks = None
     if include_retracted:
-        from timeline.corrections import retraction_marks
-
-        marks = retraction_marks(session.store, known_at)
+        marks = service.retraction_marks(session.store, known_at)
     article = service.article_lookup(session.store) if with_article else None
     found = (output.event_record(e, marks, article) for e in service.list_events(session.store, query))
     columns = (
@@ -754,11 +752,10 @@ def report(
     chosen = output_path is None and sys.stdout.isatty()
     if output_path is None:
         output_path = REPORT_FILE if chosen else "-"
-    found = service.report(session.store, countries, as_of=as_of, known_at=known_at)
-    session.lagged(found.lag)
-    [page] = found.items
+    page = service.report(session.store, countries, as_of=as_of, known_at=known_at)
+    session.lagged(page.lag)
     with _open_output(output_path) as out:
-        out.write(page)
+        out.write(page.html)
     if chosen:
         session.note(f"wrote {Path(output_path).resolve()} (stdout is a terminal; -o - prints the HTML)")
     elif output_path != "-":
@@ -1128,10 +1125,13 @@ def db() -> None:
 @click.argument("revision", default="head")
 @click.pass_obj
 def db_upgrade(session: Session, revision: str) -> None:
-    """Migrate up to REVISION (default: head)."""
+    """Migrate up to REVISION (default: head); at head, bring the projection tables up to date."""
     from timeline.store import upgrade
 
-    click.echo(f"database at revision {upgrade(session.url, revision) or 'base'}")
+    done = upgrade(session.url, revision)
+    if revision == "head":  # a write command: reads only ever find the tables, they never fill them
+        service.refresh_projections(session.writable)
+    click.echo(f"database at revision {done or 'base'}")
 
 
 @db.command("downgrade")

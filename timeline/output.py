@@ -86,7 +86,7 @@ def event_record(event: Any, marks: Mapping[str, Any] | None = None, article: An
     """An event as the JSON contract has it: the contract's fields first, then the store's extras.
 
     With ``marks`` (event id -> an object with ``retracted_at`` and ``reason``, as
-    ``corrections.retraction_marks`` gives), ``retracted_at`` and ``retraction_reason`` follow.
+    ``service.retraction_marks`` gives), ``retracted_at`` and ``retraction_reason`` follow.
     With ``article`` (article id -> its Article or None), ``article_url``, ``article_outlet`` and
     ``article_title`` come last (null for an event without an article).
     """

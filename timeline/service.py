@@ -160,6 +160,23 @@ def list_events(store: Any, query: EventQuery) -> Iterator[Event]:
     return store.read(query)
 
 
+@dataclass(frozen=True, slots=True)
+class RetractionMark:
+    retracted_at: datetime | None
+    reason: str | None
+
+
+def retraction_marks(store: Any, known_at: datetime | None = None) -> dict[str, RetractionMark]:
+    """Each retracted event's id -> when the retraction was recorded and why (as known at ``known_at``)."""
+    query = EventQuery(types=(RETRACTED,), known_at=known_at)
+    marks: dict[str, RetractionMark] = {}
+    for event in store.read(query):
+        named = event.payload.get("retracted_event_id")
+        if named and named not in marks:
+            marks[str(named)] = RetractionMark(event.recorded_at, event.payload.get("reason"))
+    return marks
+
+
 def facts(store: Any, query: EventQuery) -> Answer[Fact]:
     """Reports of the same happening grouped into facts, over the events ``query`` selects.
 
@@ -444,14 +461,22 @@ def replay(store: Any, as_of: date | None = None, known_at: datetime | None = No
 # --- report and exports ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A rendered report, and whether the tables lagged (its statuses folded from the events)."""
+
+    html: str
+    lag: Lag | None = None
+
+
 def report(
     store: Any, countries: Sequence[str] = (), as_of: date | None = None, known_at: datetime | None = None
-) -> Answer[str]:
+) -> Page:
     """The self-contained HTML report of one dyad (two countries) or of every dyad (none)."""
     from timeline import report as pages
 
     view, lag = report_view(store, countries, as_of, known_at)
-    return Answer([pages.render(view)], lag)
+    return Page(pages.render(view), lag)
 
 
 def report_view(
@@ -517,7 +542,6 @@ def export_events(store: Any, query: EventQuery, fmt: str, out: Any, with_articl
     retracted events included, csv and jsonl rows say when and why each was retracted.
     """
     from timeline import exports
-    from timeline.corrections import retraction_marks
 
     if with_article and fmt == "cameo":
         raise ServiceError("--with-article is for csv and jsonl; cameo rows carry the article's SOURCEURL")
