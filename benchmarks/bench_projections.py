@@ -9,7 +9,7 @@ big batches. Then, in the same run:
 * raw scan: the events table read with the sqlite3 driver in valid-time order, payloads
   json-decoded (the floor any replay must read through);
 * replay: runner.replay() (every projection, tables emptied and rewritten), events/s;
-  goal >= 50% of the raw scan's rate;
+  goal >= 50% of the raw scan's rate; and its peak RSS, replaying alone in a process of its own;
 * reads, in-process through the service layer (catch-up check included), best of --repeat:
   relations --as-of D --dyad and invitations --as-of D --dyad for a typical and the hottest
   dyad (goal < 50 ms at 1M), history A B for the same two (best of 3 at most), and
@@ -26,6 +26,7 @@ import itertools
 import json
 import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -204,10 +205,11 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
     ps = ProjectionStore(store)
     replay_s, _ = best(lambda: runner.replay(ps), 1 if n >= 1_000_000 else 2)
     scan_rate, replay_rate = scanned / scan_s, total / replay_s
+    replay_rss = replay_peak_rss(url)
     print(f"  raw ordered scan + json.loads    {scan_rate:>10,.0f} events/s ({scan_s:.2f} s)")
     print(
         f"  replay (every projection)        {replay_rate:>10,.0f} events/s ({replay_s:.2f} s) "
-        f"= {replay_rate / scan_rate:.0%} of the scan"
+        f"= {replay_rate / scan_rate:.0%} of the scan, peak RSS {replay_rss:,.0f} MiB (own process)"
     )
 
     sizes = {key: count for key, count in _member_counts(ps) if is_dyad_partition(key)}
@@ -216,6 +218,7 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
     hottest = ordered[-1][0].split("|")
     result: dict[str, Any] = {
         "events": total, "scan_eps": scan_rate, "replay_eps": replay_rate, "replay_s": replay_s,
+        "replay_rss_mib": replay_rss,
         "typical_members": ordered[len(ordered) // 2][1], "hot_members": ordered[-1][1],
     }  # fmt: skip
     for label, dyad in (("typical", typical), ("hot", hottest)):
@@ -252,6 +255,26 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
     )
     engine.dispose()
     return result
+
+
+REPLAY_ALONE = """
+import resource, sys
+from timeline.projections import runner
+from timeline.store import EventStore, create_engine
+from timeline.store.projection_store import ProjectionStore
+engine = create_engine(sys.argv[1])
+runner.replay(ProjectionStore(EventStore(engine)))
+engine.dispose()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def replay_peak_rss(url: str) -> float:
+    """The peak resident memory (MiB) of a process that opens the store and replays it, alone."""
+    done = subprocess.run(
+        [sys.executable, "-c", REPLAY_ALONE, url], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.split()[-1]) / 1024  # Linux reports KiB
 
 
 def _history(store: EventStore, pair: tuple[str, str]) -> list[Any]:
