@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from timeline.projections.facts import Fact
     from timeline.projections.invitations import Invitation
     from timeline.projections.relations import Explanation, RelationStatus, Step
+    from timeline.store.projection_store import ProjectionStore
 
 T = TypeVar("T")
 
@@ -252,7 +253,7 @@ def refresh_projections(store: Any) -> Any:
     return catch_up(ProjectionStore(store))
 
 
-def _read_model(store: Any, known_at: datetime | None) -> tuple[Any, Lag | None]:
+def _read_model(store: Any, known_at: datetime | None) -> tuple[ProjectionStore | None, Lag | None]:
     """The projection tables when they answer a read known at ``known_at``, else (None, the lag).
 
     Reads only: tables behind the stream are left as they are, and the caller folds the events
