@@ -195,16 +195,21 @@ def test_state_rows_are_the_fold_of_the_stream(store: EventStore) -> None:
 
 
 PEOPLE = {"AUT": [None, "Eva Huber"], "CHE": [None, "Marc Favre"], "ITA": [None, "Lia Conti"]}
-def test_a_replay_writing_as_it_scans_equals_catch_up(store: EventStore, monkeypatch) -> None:
-    # Batches of two: member rows and partitions go to the database while the ordered scan is open.
+
+
+@pytest.mark.parametrize("spread", [1, 150])
+def test_a_replay_writing_as_it_scans_equals_catch_up(store: EventStore, monkeypatch, spread: int) -> None:
+    # Batches of two: member rows and partitions go to the database while the ordered scan is open;
+    # spread over years, the facts of each pair are set aside as the scan passes them.
     monkeypatch.setattr(runner, "WRITE_BATCH", 2)
     monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 2)
+    monkeypatch.setattr(runner, "SET_ASIDE_EVERY", 1)
     ps = ProjectionStore(store)
     pairs = itertools.cycle([(AUT, CHE), (CHE, ITA), (ITA, AUT)])
-    for day, (a, b) in zip(range(0, 36, 3), pairs, strict=False):
+    for day, (a, b) in zip(range(0, 36 * spread, 3 * spread), pairs, strict=False):
         store.append([ev("MeetingHeld", day, a, b), ev("InvitationExtended", day, b, a)])
         runner.catch_up(ps)
-    store.append([ev("VisitMade", 4, AUT, CHE)])  # late, refolds a partition
+    store.append([ev("VisitMade", 4 * spread, AUT, CHE)])  # late, refolds a partition
     runner.catch_up(ps)
     incremental = ps.rows()
     assert len(incremental["projection_members"]) == 38  # 25 facts members, 13 invitations members
@@ -239,21 +244,29 @@ def arrivals(draw: st.DrawFn) -> list[tuple[str, object]]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=arrivals(), every=st.sampled_from([2, 3, 1000]))
-def test_any_arrival_order_with_retractions_equals_a_replay(tmp_path_factory, steps, every) -> None:
+@given(
+    steps=arrivals(),
+    every=st.sampled_from([2, 3, 1000]),
+    spread=st.sampled_from([1, 200]),  # days apart per step: 200 spans ten years, and facts are set aside
+    aside=st.sampled_from([1, 3, 20_000]),
+)
+def test_any_arrival_order_with_retractions_equals_a_replay(
+    tmp_path_factory, steps, every, spread, aside
+) -> None:
     url = f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}"
     engine = create_engine(url)
     migrate(engine)
     store = EventStore(engine)
-    saved = runner.SNAPSHOT_EVERY
-    runner.SNAPSHOT_EVERY = every
+    saved = runner.SNAPSHOT_EVERY, runner.SET_ASIDE_EVERY
+    runner.SNAPSHOT_EVERY, runner.SET_ASIDE_EVERY = every, aside
     try:
         ps = ProjectionStore(store)
         appended: list[Event] = []
         retracted: set[int] = set()
         for kind, what in steps:
             if kind == "event":
-                appended.append(store.append([ev(*what)]).events[0])
+                kind_of, day, actor, target = what
+                appended.append(store.append([ev(kind_of, day * spread, actor, target)]).events[0])
             elif isinstance(what, int) and what < len(appended) and what not in retracted:
                 retracted.add(what)
                 store.append([retraction(store, appended[what])])
@@ -262,7 +275,7 @@ def test_any_arrival_order_with_retractions_equals_a_replay(tmp_path_factory, st
         runner.replay(ps)
         assert ps.rows() == incremental
     finally:
-        runner.SNAPSHOT_EVERY = saved
+        runner.SNAPSHOT_EVERY, runner.SET_ASIDE_EVERY = saved
         engine.dispose()
 
 

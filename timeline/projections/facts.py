@@ -301,7 +301,18 @@ def apply(state: State, event: Event) -> State:
     return state
 
 
-FACTS = Projection("facts", "groups", initial_state, apply, partition_of)
+def settled(group: Mapping[str, Any], day: date) -> int:
+    """How many of the group's first facts no event dated ``day`` or later can change: those opened
+    before the widest reach back (facts are opened in valid-time order, see ``_candidates``)."""
+    horizon = shift(day, -max(REACH_DAYS.values())).isoformat()
+    facts = group["facts"]
+    count = 0
+    while count < len(facts) and facts[count]["opened_on"] < horizon:
+        count += 1
+    return count
+
+
+FACTS = Projection("facts", "groups", initial_state, apply, partition_of, items="facts", settled=settled)
 fold = FACTS.fold
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from timeline.domain.events import Event
@@ -50,6 +51,11 @@ class Projection:
     partition_of: Callable[[Event], str | None]  # the partition an event changes; None: none
     digester: Callable[[str, Value], Value | None] | None = None
     version: str = FOLD_VERSION
+    #: A value's list that only grows at its end (the first key of the value), and how many of its
+    #: first items no event dated on or after a day can change: a replay, which folds in date
+    #: order, sets those aside as JSON instead of holding them (None: the whole value stays).
+    items: str | None = None
+    settled: Callable[[Value, date], int] | None = None
 
     def with_digest(self, digester: Callable[[str, Value], Value | None]) -> Projection:
         return replace(self, digester=digester)

@@ -24,6 +24,9 @@ incrementally maintained database and a replayed one hold the same rows.
 from __future__ import annotations
 
 import gc
+import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +47,10 @@ SNAPSHOTS_KEPT = 2
 CATCH_UP_LIMIT = 50_000
 #: Member rows held before they are written, during a replay.
 WRITE_BATCH = 5000
+#: ... and partition rows at most this much JSON at a time.
+WRITE_BYTES = 8 << 20
+#: Every this many events, a replay sets aside what no later event can change (see _Replay).
+SET_ASIDE_EVERY = 20_000
 
 RETRACTED_KEY = "retracted_event_id"  # the payload key of a retraction naming its event
 
@@ -344,8 +351,40 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _SetAside:
+    """The settled items of a replay's partitions, as JSON text in a temporary file: a partition
+    keeps in memory only what later events can still change."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed with the replay
+        self.chunks: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, key: str, texts: Iterable[str]) -> None:
+        data = ",".join(texts).encode("utf-8")
+        offset = self.file.seek(0, os.SEEK_END)
+        self.file.write(data)
+        self.chunks.setdefault(key, []).append((offset, len(data)))
+
+    def text(self, key: str) -> str:
+        """The partition's settled items, comma-separated, in their order ("" when none)."""
+        found = []
+        for offset, size in self.chunks.get(key, ()):
+            self.file.seek(offset)
+            found.append(self.file.read(size).decode("utf-8"))
+        return ",".join(found)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class _Replay:
-    """One projection folded over the whole stream in valid-time order, then written in bulk."""
+    """One projection folded over the whole stream in valid-time order, in one pass.
+
+    Memory: member rows go to the tables every WRITE_BATCH (with ``rows``), and every
+    SET_ASIDE_EVERY events the items no later event can change (a dyad's facts opened more than
+    a year before the day reached) leave memory for a temporary file, as the JSON they will be
+    written as; what stays is what is still open, about a year of each partition.
+    """
 
     def __init__(self, projection: Projection) -> None:
         self.projection = projection
@@ -356,6 +395,7 @@ class _Replay:
         self.snapshots: dict[str, dict[int, tuple[SortKey, str]]] = {}
         self.partition_of = projection.partition_of
         self.apply = projection.apply
+        self.aside = _SetAside() if projection.settled is not None and projection.items else None
 
     def add(self, event: Event) -> None:
         key = self.partition_of(event)
@@ -367,9 +407,46 @@ class _Replay:
         self.member_rows.append((key, event.occurred_on, event.position or 0))
         if count % SNAPSHOT_EVERY == 0:
             kept = self.snapshots.setdefault(key, {})
-            kept[count] = (sort_key(event), dump_state(self.parts[key]))
+            kept[count] = (sort_key(event), self.text(key))
             for old in [m for m in kept if m <= count - SNAPSHOTS_KEPT * SNAPSHOT_EVERY]:
                 del kept[old]
+
+    def set_aside(self, day: date) -> None:
+        """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
+        settled, items = self.projection.settled, self.projection.items
+        if self.aside is None or settled is None or items is None:
+            return
+        for key, value in self.parts.items():
+            count = settled(value, day)
+            if count:
+                held = value[items]
+                self.aside.add(key, map(dump_state, held[:count]))
+                del held[:count]
+
+    def text(self, key: str) -> str:
+        """The partition's value as JSON, its settled items put back in front."""
+        text = dump_state(self.parts[key])
+        if self.aside is None or key not in self.aside.chunks:
+            return text
+        opening = '{"' + str(self.projection.items) + '":['  # the items are the value's first key
+        assert text.startswith(opening)
+        rest = text[len(opening) :]
+        return opening + self.aside.text(key) + ("" if rest.startswith("]") else ",") + rest
+
+    def partition_row(self, key: str) -> tuple[Any, ...]:
+        value, text = self.parts[key], self.text(key)
+        whole = json.loads(text) if self.aside is not None and key in self.aside.chunks else value
+        mark = self.projection.watermark(value)
+        assert mark is not None
+        digest = self.projection.digest(key, whole)
+        return (
+            key,
+            mark[0],
+            mark[1],
+            self.members[key],
+            text,
+            None if digest is None else dump_state(digest),
+        )
 
     def write_members(self, rows: TableRows) -> None:
         rows.insert_members(self.projection.name, self.member_rows)
@@ -377,8 +454,9 @@ class _Replay:
 
     def partition_rows(self, release: bool = False) -> Iterator[tuple[Any, ...]]:
         for key in list(self.parts):
-            value = self.parts.pop(key) if release else self.parts[key]
-            yield _partition_row(self.projection, key, value, self.members[key])
+            yield self.partition_row(key)
+            if release:  # let go of each folded value once it is written
+                del self.parts[key]
 
     def snapshot_rows(self) -> list[tuple[Any, ...]]:
         return [
@@ -388,27 +466,37 @@ class _Replay:
         ]
 
     def write(self, rows: TableRows) -> None:
-        """Write the partitions a batch at a time, letting go of each folded value once it is written."""
+        """Write the partitions a batch at a time (a batch of at most WRITE_BYTES of JSON)."""
         name = self.projection.name
-        batch = []
+        batch: list[tuple[Any, ...]] = []
+        size = 0
         for row in self.partition_rows(release=True):
             batch.append(row)
-            if len(batch) >= WRITE_BATCH:
+            size += len(row[4])
+            if len(batch) >= WRITE_BATCH or size >= WRITE_BYTES:
                 rows.insert_partitions(name, batch)
-                batch = []
+                batch, size = [], 0
         rows.insert_partitions(name, batch)
         self.write_members(rows)
         rows.insert_snapshots(name, self.snapshot_rows())
 
+    def close(self) -> None:
+        if self.aside is not None:
+            self.aside.close()
+
 
 def _fold_stream(rows: TableRows, upto: int, write: bool) -> tuple[list[_Replay], int]:
     """Every projection folded over the stream up to ``upto`` in one ordered pass, retractions
-    applied; with ``write``, member rows go to the tables as the scan goes."""
+    applied; with ``write``, member rows go to the tables as the scan goes. The caller closes the
+    folds."""
     retracted = rows.retracted_ids(upto)
     folds = [_Replay(p) for p in PROJECTIONS]
     count = 0
     for event in rows.events_in_valid_order(upto):
         count += 1
+        if count % SET_ASIDE_EVERY == 0:
+            for fold in folds:  # the scan is in date order: no later event is dated before this one
+                fold.set_aside(event.occurred_on)
         if event.event_id in retracted:
             continue
         for fold in folds:
@@ -423,8 +511,12 @@ def _rebuild(rows: TableRows) -> Maintenance:
         rows.clear()
         last, recorded_at = rows.last_event()
         folds, count = _fold_stream(rows, last, write=True)
-        for fold in folds:
-            fold.write(rows)
+        try:
+            for fold in folds:
+                fold.write(rows)
+        finally:
+            for fold in folds:
+                fold.close()
         rows.set_marks(_versions(), last, recorded_at)
     return Maintenance(count, True, position=last)
 
@@ -452,6 +544,7 @@ def differences(tables: Tables) -> list[str]:
                 "members": {(key, day.isoformat(), int(at)) for key, day, at in fold.member_rows},
                 "snapshots": set(fold.snapshot_rows()),
             }
+            fold.close()
             stored = rows.stored(name)
             for table, wanted in expected.items():
                 if wanted != stored[table]:
