@@ -386,8 +386,9 @@ class _Replay:
     written as; what stays is what is still open, about a year of each partition.
     """
 
-    def __init__(self, projection: Projection) -> None:
+    def __init__(self, projection: Projection, rows: TableRows | None = None) -> None:
         self.projection = projection
+        self.rows = rows  # where snapshots go as they are taken (None: they are kept for the caller)
         self.state = projection.initial_state()
         self.parts = self.state[projection.container]
         self.members: dict[str, int] = {}
@@ -406,10 +407,23 @@ class _Replay:
         self.members[key] = count
         self.member_rows.append((key, event.occurred_on, event.position or 0))
         if count % SNAPSHOT_EVERY == 0:
-            kept = self.snapshots.setdefault(key, {})
-            kept[count] = (sort_key(event), self.text(key))
-            for old in [m for m in kept if m <= count - SNAPSHOTS_KEPT * SNAPSHOT_EVERY]:
-                del kept[old]
+            self._snapshot(key, count, sort_key(event))
+
+    def _snapshot(self, key: str, count: int, at: SortKey) -> None:
+        """Take the partition's snapshot after its ``count``-th member, dropping those no longer kept;
+        with ``rows``, written at once (a busy partition's snapshots are as big as its state)."""
+        text = self.text(key)
+        oldest = count - SNAPSHOTS_KEPT * SNAPSHOT_EVERY
+        if self.rows is not None:
+            name = self.projection.name
+            if oldest > 0:
+                self.rows.delete_snapshots(name, key, among=[oldest])
+            self.rows.insert_snapshots(name, [(key, count, at[0], at[1], text)])
+            return
+        kept = self.snapshots.setdefault(key, {})
+        kept[count] = (at, text)
+        for old in [m for m in kept if m <= oldest]:
+            del kept[old]
 
     def set_aside(self, day: date) -> None:
         """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
@@ -490,7 +504,7 @@ def _fold_stream(rows: TableRows, upto: int, write: bool) -> tuple[list[_Replay]
     applied; with ``write``, member rows go to the tables as the scan goes. The caller closes the
     folds."""
     retracted = rows.retracted_ids(upto)
-    folds = [_Replay(p) for p in PROJECTIONS]
+    folds = [_Replay(p, rows if write else None) for p in PROJECTIONS]
     count = 0
     for event in rows.events_in_valid_order(upto):
         count += 1
