@@ -19,6 +19,11 @@ valid-time order:
 Snapshots are the state after the partition's k*SNAPSHOT_EVERY-th member, for the highest
 SNAPSHOTS_KEPT values of k: a function of the partition's members alone, so that an
 incrementally maintained database and a replayed one hold the same rows.
+
+A replay reads the stream once, in valid-time order (the ``(occurred_on, position)`` index),
+folding every projection in that one pass: no event is folded twice and no partition refolded,
+which a read in position order would need for every late article. Its memory follows what can
+still change, not the stream: see :class:`_Replay`.
 """
 
 from __future__ import annotations
