@@ -337,3 +337,17 @@ def test_every_write_command_leaves_the_tables_current(timeline_any: Timeline, t
     rows = table_rows(timeline)
     timeline.ok("replay")
     assert table_rows(timeline) == rows  # and what they hold equals a replay
+
+
+def test_db_upgrade_brings_lagging_tables_up_to_date(timeline_any: Timeline) -> None:
+    timeline = timeline_any
+    timeline.ok("db", "upgrade")
+    store = timeline.store()
+    try:
+        load_busy_pair(store, 10)
+    finally:
+        store.close()
+    assert LAG_NOTE in timeline.ok("relations", "--as-of", "2021-06-01").stderr
+    timeline.ok("db", "upgrade")  # a write command: it folds what the tables miss
+    assert _checkpoint_and_last(timeline)[0] == _checkpoint_and_last(timeline)[1]
+    assert timeline.ok("relations", "--as-of", "2021-06-01").stderr == ""
