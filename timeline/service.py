@@ -5,7 +5,7 @@ No click here and no SQL: the command line parses options and formats answers ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -23,7 +23,9 @@ from timeline.wording import count
 if TYPE_CHECKING:
     from timeline.projections.facts import Fact
     from timeline.projections.invitations import Invitation
+    from timeline.projections.projection import Projection
     from timeline.projections.relations import Explanation, RelationStatus, Step
+    from timeline.projections.runner import Maintenance
     from timeline.store.projection_store import ProjectionStore
 
 T = TypeVar("T")
@@ -244,7 +246,7 @@ class Answer(Generic[T]):
     lag: Lag | None = None
 
 
-def refresh_projections(store: Any) -> Any:
+def refresh_projections(store: Any) -> Maintenance:
     """Bring the persisted projections up to date with the stream: every write command calls it
     after its appends (ingest, retract, amend, add, reextract, erase), so that reads find them current."""
     from timeline.projections.runner import catch_up
@@ -269,6 +271,24 @@ def _read_model(store: Any, known_at: datetime | None) -> tuple[ProjectionStore 
         return tables, None
     asked_now = known_at is None or now.last_recorded_at is None or known_at >= now.last_recorded_at
     return None, Lag(now.behind) if asked_now and now.behind else None
+
+
+def _state(
+    store: Any,
+    projection: Projection,
+    keys: Sequence[str] | None,
+    known_at: datetime | None,
+    events: Callable[[], Iterable[Event]],
+) -> tuple[dict[str, Any], Lag | None]:
+    """A fold state holding (at least) the partitions ``keys`` (None: all): read from the tables
+    when they answer, else folded in memory from ``events()`` (which must hold those partitions'
+    events, bounded by as-of and known-at, retractions applied)."""
+    from timeline.projections.ordering import in_valid_order
+
+    tables, lag = _read_model(store, known_at)
+    if tables is not None:
+        return projection.state_of(tables.partitions(projection.name, keys)), None
+    return projection.fold(in_valid_order(events())), lag
 
 
 #: `relations --sort`: each key puts first what an analyst looks at first.
@@ -364,20 +384,15 @@ def explain(
     store: Any, a: str, b: str, as_of: date | None = None, known_at: datetime | None = None
 ) -> Explained:
     """One dyad's status and the facts behind it, with their weights."""
-    from timeline.projections import explain as explain_events
     from timeline.projections.facts import FACTS
     from timeline.projections.relations import dyad_key
     from timeline.projections.relations import explain as explain_state
 
     as_of = as_of or today()
     dyad = dyad_of(a, b)
-    tables, lag = _read_model(store, known_at)
-    if tables is not None:
-        state = FACTS.state_of(tables.partitions(FACTS.name, [dyad_key(dyad)]))
-        found = explain_state(state, dyad, as_of)
-    else:
-        found = explain_events(state_events(store, as_of, known_at, dyad), dyad, as_of)
-    return Explained(dyad, as_of, found, lag)
+    events = lambda: state_events(store, as_of, known_at, dyad)  # noqa: E731
+    state, lag = _state(store, FACTS, [dyad_key(dyad)], known_at, events)
+    return Explained(dyad, as_of, explain_state(state, dyad, as_of), lag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,15 +427,12 @@ def invitations(
     dyad: tuple[str, str] | None = None,
 ) -> Answer[Invitation]:
     """Invitations and where each stands as of a date (today by default), of one status or dyad if asked."""
-    from timeline.projections import invitations_from
     from timeline.projections.invitations import INVITATIONS, invitations_of
 
     as_of = as_of or today()
-    tables, lag = _read_model(store, known_at)
-    if tables is not None:  # partitioned by the invitee's country: a dyad needs its two countries
-        found = invitations_of(INVITATIONS.state_of(tables.partitions(INVITATIONS.name, dyad)), as_of, status)
-    else:
-        found = invitations_from(state_events(store, as_of, known_at), as_of, status)
+    # Partitioned by the invitee's country: a dyad needs its two countries' partitions.
+    state, lag = _state(store, INVITATIONS, dyad, known_at, lambda: state_events(store, as_of, known_at))
+    found = invitations_of(state, as_of, status)
     if dyad is not None:
         found = [i for i in found if sorted((i.inviter.country or "", i.invitee.country or "")) == list(dyad)]
     return Answer(found, lag)
