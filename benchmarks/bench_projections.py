@@ -8,8 +8,8 @@ big batches. Then, in the same run:
 
 * raw scan: the events table read with the sqlite3 driver in valid-time order, payloads
   json-decoded (the floor any replay must read through);
-* replay: ProjectionStore.replay() (every projection, tables emptied and rewritten), events/s;
-  goal >= 50% of the raw scan's rate;
+* replay: runner.replay() (every projection, tables emptied and rewritten), events/s;
+  goal >= 50% of the raw scan's rate; and its peak RSS, replaying alone in a process of its own;
 * reads, in-process through the service layer (catch-up check included), best of --repeat:
   relations --as-of D --dyad and invitations --as-of D --dyad for a typical and the hottest
   dyad (goal < 50 ms at 1M), history A B for the same two (best of 3 at most), and
@@ -26,6 +26,7 @@ import itertools
 import json
 import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +37,7 @@ from typing import Any
 
 from timeline import service
 from timeline.domain.events import Event, Party, event_id_for
+from timeline.projections import runner
 from timeline.projections.catalog import is_dyad_partition
 from timeline.store import EventStore, create_engine, migrate
 from timeline.store.projection_store import ProjectionStore
@@ -201,12 +203,13 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
 
     scan_s, scanned = best(lambda: raw_scan(str(path)), max(1, min(repeat, 3)))
     ps = ProjectionStore(store)
-    replay_s, _ = best(ps.replay, 1 if n >= 1_000_000 else 2)
+    replay_s, _ = best(lambda: runner.replay(ps), 1 if n >= 1_000_000 else 2)
     scan_rate, replay_rate = scanned / scan_s, total / replay_s
+    replay_rss = replay_peak_rss(url)
     print(f"  raw ordered scan + json.loads    {scan_rate:>10,.0f} events/s ({scan_s:.2f} s)")
     print(
         f"  replay (every projection)        {replay_rate:>10,.0f} events/s ({replay_s:.2f} s) "
-        f"= {replay_rate / scan_rate:.0%} of the scan"
+        f"= {replay_rate / scan_rate:.0%} of the scan, peak RSS {replay_rss:,.0f} MiB (own process)"
     )
 
     sizes = {key: count for key, count in _member_counts(ps) if is_dyad_partition(key)}
@@ -215,12 +218,13 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
     hottest = ordered[-1][0].split("|")
     result: dict[str, Any] = {
         "events": total, "scan_eps": scan_rate, "replay_eps": replay_rate, "replay_s": replay_s,
+        "replay_rss_mib": replay_rss,
         "typical_members": ordered[len(ordered) // 2][1], "hot_members": ordered[-1][1],
     }  # fmt: skip
     for label, dyad in (("typical", typical), ("hot", hottest)):
         pair = (dyad[0], dyad[1])
-        rel_s, rels = best(lambda pair=pair: service.relations(store, AS_OF, dyad=pair), repeat)
-        inv_s, invs = best(lambda pair=pair: service.invitations(store, AS_OF, dyad=pair), repeat)
+        rel_s, rels = best(lambda pair=pair: service.relations(store, AS_OF, dyad=pair).items, repeat)
+        inv_s, invs = best(lambda pair=pair: service.invitations(store, AS_OF, dyad=pair).items, repeat)
         hist_s, steps = best(lambda pair=pair: _history(store, pair), max(1, min(repeat, 3)))
         result[f"{label}_relations_ms"] = rel_s * 1000
         result[f"{label}_invitations_ms"] = inv_s * 1000
@@ -231,18 +235,18 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
             f"invitations --as-of --dyad {inv_s * 1000:7.1f} ms ({len(invs)} rows), "
             f"history {hist_s * 1000:7.1f} ms ({len(steps)} steps)"
         )
-    all_s, rels = best(lambda: service.relations(store, AS_OF), max(1, min(repeat, 3)))
+    all_s, rels = best(lambda: service.relations(store, AS_OF).items, max(1, min(repeat, 3)))
     result["all_relations_ms"] = all_s * 1000
     print(f"  relations --as-of, every dyad    {all_s * 1000:9.1f} ms ({len(rels)} dyads)")
 
     index = 10_000_000
     fresh = world.article(index, SPAN_START + timedelta(days=SPAN_DAYS + 1), tuple(typical))
     store.append(fresh)
-    one_s = _timed(ps.catch_up)
+    one_s = _timed(lambda: runner.catch_up(ps))
     late = world.article(index + 1, SPAN_START + timedelta(days=SPAN_DAYS // 2), tuple(hottest))
     store.append(late)
     start = time.perf_counter()
-    refold = ps.catch_up()
+    refold = runner.catch_up(ps)
     late_s = time.perf_counter() - start
     result["catch_up_ms"], result["late_ms"] = one_s * 1000, late_s * 1000
     print(f"  catch-up, one new article        {one_s * 1000:9.1f} ms")
@@ -251,6 +255,26 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
     )
     engine.dispose()
     return result
+
+
+REPLAY_ALONE = """
+import resource, sys
+from timeline.projections import runner
+from timeline.store import EventStore, create_engine
+from timeline.store.projection_store import ProjectionStore
+engine = create_engine(sys.argv[1])
+runner.replay(ProjectionStore(EventStore(engine)))
+engine.dispose()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def replay_peak_rss(url: str) -> float:
+    """The peak resident memory (MiB) of a process that opens the store and replays it, alone."""
+    done = subprocess.run(
+        [sys.executable, "-c", REPLAY_ALONE, url], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.split()[-1]) / 1024  # Linux reports KiB
 
 
 def _history(store: EventStore, pair: tuple[str, str]) -> list[Any]:

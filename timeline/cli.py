@@ -235,6 +235,7 @@ class Session:
         self.debug = debug
         self.quiet = quiet
         self._store: Any = None
+        self._lag_said = False
 
     @property
     def store(self) -> Any:
@@ -257,6 +258,13 @@ class Session:
         """A message for a person on stderr (a summary, where a file went), unless --quiet."""
         if not self.quiet:
             say(message, err=True)
+
+    def lagged(self, lag: Any) -> None:
+        """Say, once, that a read was folded from the events because the projection tables lag
+        (reads never bring them up to date), unless --quiet."""
+        if lag is not None and not self._lag_said:
+            self._lag_said = True
+            self.note(lag.line())
 
     def close(self) -> None:
         if self._store is not None:
@@ -540,13 +548,13 @@ def events(
         sort=sort or "recorded",
     )
     if as_facts:
-        emit(_render(service.facts(session.store, query), fmt, output.facts_table, output.FACT_COLUMNS))
+        found = service.facts(session.store, query)
+        session.lagged(found.lag)
+        emit(_render(output.records(found.items), fmt, output.facts_table, output.FACT_COLUMNS))
         return
     marks = None
     if include_retracted:
-        from timeline.corrections import retraction_marks
-
-        marks = retraction_marks(session.store, known_at)
+        marks = service.retraction_marks(session.store, known_at)
     article = service.article_lookup(session.store) if with_article else None
     found = (output.event_record(e, marks, article) for e in service.list_events(session.store, query))
     columns = (
@@ -612,7 +620,9 @@ def relations(
     if not explain and (every or top != output.EXPLAIN_TOP):
         raise click.UsageError("--top and --all go with --explain A B")
     if explain:
-        explained = service.explain(session.store, *explain, as_of=as_of, known_at=known_at)
+        answer = service.explain(session.store, *explain, as_of=as_of, known_at=known_at)
+        session.lagged(answer.lag)
+        explained = answer.to_json()
         if fmt == "json":
             click.echo(output.dumps(explained, indent=2))
         elif fmt == "table":
@@ -624,7 +634,8 @@ def relations(
     found = service.relations(
         session.store, as_of=as_of, known_at=known_at, dyad=pair, country=country, sort=sort
     )
-    emit(_render(found, fmt, output.relations_table, output.RELATION_COLUMNS))
+    session.lagged(found.lag)
+    emit(_render(output.records(found.items), fmt, output.relations_table, output.RELATION_COLUMNS))
 
 
 @cli.command()
@@ -639,7 +650,7 @@ def history(
 ) -> None:
     """One dyad's timeline, with each change of tone."""
     found = service.history(session.store, a, b, as_of=as_of, known_at=known_at)
-    emit(_render(found, fmt, output.history_table, output.HISTORY_COLUMNS))
+    emit(_render(output.history_records(found), fmt, output.history_table, output.HISTORY_COLUMNS))
 
 
 @cli.command()
@@ -663,7 +674,9 @@ def invitations(
     day = as_of or today()
     pair = service.dyad_of(*dyad) if dyad else None
     found = service.invitations(session.store, as_of=day, known_at=known_at, status=status, dyad=pair)
-    emit(_render(found, fmt, output.invitations_table, output.INVITATION_COLUMNS))
+    session.lagged(found.lag)
+    items = output.invitation_records(found.items, day)
+    emit(_render(items, fmt, output.invitations_table, output.INVITATION_COLUMNS))
 
 
 @cli.command()
@@ -671,7 +684,8 @@ def invitations(
 @known_at_option
 @click.pass_obj
 def replay(session: Session, as_of: date | None, known_at: datetime | None) -> None:
-    """Throw the projection tables away and rebuild them from the event stream.
+    """Throw the projection tables away and rebuild them from the event stream (reads never write
+    them: run this when a read says they lag, after appends made outside `timeline`).
 
     Then summarise the view as of --as-of (default today) known at --known-at (default now).
     """
@@ -739,8 +753,9 @@ def report(
     if output_path is None:
         output_path = REPORT_FILE if chosen else "-"
     page = service.report(session.store, countries, as_of=as_of, known_at=known_at)
+    session.lagged(page.lag)
     with _open_output(output_path) as out:
-        out.write(page)
+        out.write(page.html)
     if chosen:
         session.note(f"wrote {Path(output_path).resolve()} (stdout is a terminal; -o - prints the HTML)")
     elif output_path != "-":
@@ -1110,10 +1125,13 @@ def db() -> None:
 @click.argument("revision", default="head")
 @click.pass_obj
 def db_upgrade(session: Session, revision: str) -> None:
-    """Migrate up to REVISION (default: head)."""
+    """Migrate up to REVISION (default: head); at head, bring the projection tables up to date."""
     from timeline.store import upgrade
 
-    click.echo(f"database at revision {upgrade(session.url, revision) or 'base'}")
+    done = upgrade(session.url, revision)
+    if revision == "head":  # a write command: reads only ever find the tables, they never fill them
+        service.refresh_projections(session.writable)
+    click.echo(f"database at revision {done or 'base'}")
 
 
 @db.command("downgrade")

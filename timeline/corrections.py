@@ -14,7 +14,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from timeline import service
@@ -369,23 +369,3 @@ def retract_article(store: Any, article_id: str, reason: str) -> list[Event]:
         return _retractions(live, reason, store.stream_version(RETRACTIONS_STREAM), today())
 
     return list(_append(store, build))
-
-
-# --- what reads show -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RetractionMark:
-    retracted_at: datetime | None
-    reason: str | None
-
-
-def retraction_marks(store: Any, known_at: datetime | None = None) -> dict[str, RetractionMark]:
-    """Each retracted event's id -> when the retraction was recorded and why (as known at ``known_at``)."""
-    query = EventQuery(types=(RETRACTED,), known_at=known_at)
-    marks: dict[str, RetractionMark] = {}
-    for event in store.read(query):
-        named = event.payload.get("retracted_event_id")
-        if named and named not in marks:
-            marks[str(named)] = RetractionMark(event.recorded_at, event.payload.get("reason"))
-    return marks

@@ -440,15 +440,22 @@ def ingest_paths(
     stdin: BinaryIO | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> IngestReport:
-    """Ingest files, folders and stdin (`-`) into the store; the report counts new, present, failed."""
+    """Ingest files, folders and stdin (`-`) into the store, then bring the projection tables up to
+    date (as `timeline ingest` does); the report counts new, present, failed."""
+    from timeline import service
+
     options = options or IngestOptions()
     extractor = load_extractor(options.lexicons)
     report = IngestReport()
     sources = collect_sources(paths, stdin, options.max_bytes, report.skipped)
-    for outcome in ingest_sources(store, sources, options, extractor):
-        report.add(outcome)
-        if on_outcome:
-            on_outcome(outcome)
+    try:
+        for outcome in ingest_sources(store, sources, options, extractor):
+            report.add(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+    finally:  # what was appended is folded, even when a caller's callback stops the run
+        if report.new:
+            service.refresh_projections(store)
     return report
 
 

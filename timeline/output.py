@@ -86,7 +86,7 @@ def event_record(event: Any, marks: Mapping[str, Any] | None = None, article: An
     """An event as the JSON contract has it: the contract's fields first, then the store's extras.
 
     With ``marks`` (event id -> an object with ``retracted_at`` and ``reason``, as
-    ``corrections.retraction_marks`` gives), ``retracted_at`` and ``retraction_reason`` follow.
+    ``service.retraction_marks`` gives), ``retracted_at`` and ``retraction_reason`` follow.
     With ``article`` (article id -> its Article or None), ``article_url``, ``article_outlet`` and
     ``article_title`` come last (null for an event without an article).
     """
@@ -119,6 +119,29 @@ def records(result: Any, key: str | None = None) -> list[dict[str, Any]]:
                 return records(result[name])
         return [dict(result)]
     return [item.to_json() if hasattr(item, "to_json") else dict(item) for item in result]
+
+
+def invitation_records(items: Iterable[Any], as_of: date) -> list[dict[str, Any]]:
+    """Invitations (as the service returns them) as JSON objects, each with ``days_pending``:
+    days from the invitation to ``as_of`` while it is pending (null once it is settled)."""
+    found = []
+    for item in records(items):
+        extended = item.get("extended_on")
+        pending = item.get("status") == "pending" and extended
+        days = (as_of - date.fromisoformat(str(extended)[:10])).days if pending else None
+        found.append({**item, "days_pending": days})
+    return found
+
+
+def history_records(history: Any) -> list[dict[str, Any]]:
+    """A dyad's history (as the service returns it) as JSON objects, marking the people the
+    extractor inferred, as `events` does."""
+    steps = records(history.steps)
+    for step in steps:
+        guessed = history.inferred.get(step.get("event_id"), ())
+        for side in ("actor", "target"):
+            step[side] = with_inferred(step.get(side), side in guessed)
+    return steps
 
 
 def _default(value: Any) -> Any:

@@ -5,10 +5,10 @@ No click here and no SQL: the command line parses options and formats answers ar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pycountry
 
@@ -16,9 +16,19 @@ from timeline.clock import today
 from timeline.domain.events import Event
 from timeline.domain.retractions import RETRACTED, RETRACTIONS_STREAM, retraction
 from timeline.extract.lexicon import Lexicon
-from timeline.names import fold, inferred_sides, with_inferred
+from timeline.names import fold, inferred_sides
 from timeline.query import EventQuery, PartyFilter
 from timeline.wording import count
+
+if TYPE_CHECKING:
+    from timeline.projections.facts import Fact
+    from timeline.projections.invitations import Invitation
+    from timeline.projections.projection import Projection
+    from timeline.projections.relations import Explanation, RelationStatus, Step
+    from timeline.projections.runner import Maintenance
+    from timeline.store.projection_store import ProjectionStore
+
+T = TypeVar("T")
 
 
 class ServiceError(Exception):
@@ -153,36 +163,54 @@ def list_events(store: Any, query: EventQuery) -> Iterator[Event]:
     return store.read(query)
 
 
-def facts(store: Any, query: EventQuery) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class RetractionMark:
+    retracted_at: datetime | None
+    reason: str | None
+
+
+def retraction_marks(store: Any, known_at: datetime | None = None) -> dict[str, RetractionMark]:
+    """Each retracted event's id -> when the retraction was recorded and why (as known at ``known_at``)."""
+    query = EventQuery(types=(RETRACTED,), known_at=known_at)
+    marks: dict[str, RetractionMark] = {}
+    for event in store.read(query):
+        named = event.payload.get("retracted_event_id")
+        if named and named not in marks:
+            marks[str(named)] = RetractionMark(event.recorded_at, event.payload.get("reason"))
+    return marks
+
+
+def facts(store: Any, query: EventQuery) -> Answer[Fact]:
     """Reports of the same happening grouped into facts, over the events ``query`` selects.
 
     From the persisted facts when the query only bounds dates, sides and types (known now);
     folded from the selected events otherwise (--known-at in the past, --article,
-    --extractor-version, --include-retracted).
+    --extractor-version, --include-retracted), or when the tables lag.
     """
     from dataclasses import replace
 
-    from timeline import projections
-    from timeline.projections.facts import facts_of
+    from timeline.projections import facts_from
+    from timeline.projections.facts import FACTS, facts_of
     from timeline.projections.selection import FactFilter
 
-    persisted = _persisted(store, query.known_at)
     folded_only = query.article_id is not None or query.extractor_version is not None
-    if persisted is not None and query.exclude_retracted and not folded_only:
+    tables, lag = None, None
+    if query.exclude_retracted and not folded_only:
+        tables, lag = _read_model(store, query.known_at)
+    if tables is not None:
         wanted = FactFilter(query.as_of, query.since, query.until, query.actor, query.target, query.types)
         pair = set(query.dyad or ())
 
         def accept(partition: str) -> bool:
             return wanted.partition_accepts(partition) and (not pair or set(partition.split("|")) == pair)
 
-        state = persisted.state("facts", accept=accept)
-        found = _records(wanted.select(facts_of(state)), "facts")
+        state = FACTS.state_of(tables.partitions(FACTS.name, accept=accept))
+        found = wanted.select(facts_of(state))
     else:
-        events = list(store.read(replace(query, order="valid", limit=None)))
-        found = _records(projections.facts(events), "facts")
+        found = facts_from(store.read(replace(query, order="valid", limit=None)))
     if query.dyad:  # a fact of the pair's partition may still have one side unknown
-        found = [fact for fact in found if fact.get("dyad") == list(query.dyad)]
-    return found[: query.limit] if query.limit else found
+        found = [fact for fact in found if fact.dyad == query.dyad]
+    return Answer(found[: query.limit] if query.limit else found, lag)
 
 
 def state_events(
@@ -196,29 +224,71 @@ def state_events(
 # --- projections -------------------------------------------------------------------------------
 
 
-def refresh_projections(store: Any) -> Any:
-    """Bring the persisted projections up to date with the stream (after an ingest, a retraction)."""
+@dataclass(frozen=True, slots=True)
+class Lag:
+    """The projection tables had not folded the latest events: the answer was folded in memory
+    from the events instead (a read never writes the tables)."""
+
+    behind: int  # events the tables have not folded
+
+    def line(self) -> str:
+        return (
+            f"note: the projection tables lag the stream by {count(self.behind, 'event')}; this answer was "
+            "folded from the events (reads never update the tables: `timeline replay` does)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer(Generic[T]):
+    """A read's items, and whether the tables lagged (answered from the events instead)."""
+
+    items: list[T]
+    lag: Lag | None = None
+
+
+def refresh_projections(store: Any) -> Maintenance:
+    """Bring the persisted projections up to date with the stream: every write command calls it
+    after its appends (ingest, retract, amend, add, reextract, erase), so that reads find them current."""
+    from timeline.projections.runner import catch_up
     from timeline.store.projection_store import ProjectionStore
 
-    return ProjectionStore(store).catch_up()
+    return catch_up(ProjectionStore(store))
 
 
-def _persisted(store: Any, known_at: datetime | None) -> Any:
-    """The persisted projections, caught up, when they answer a read known at ``known_at``; else None.
+def _read_model(store: Any, known_at: datetime | None) -> tuple[ProjectionStore | None, Lag | None]:
+    """The projection tables when they answer a read known at ``known_at``, else (None, the lag).
 
-    A ``known_at`` before the last event was recorded asks for an older view: the caller
-    refolds the events recorded by then.
+    Reads only: tables behind the stream are left as they are, and the caller folds the events
+    in memory. A ``known_at`` before the last event was recorded asks for an older view, which
+    the tables never answer; that is no lag.
     """
+    from timeline.projections.runner import freshness
     from timeline.store.projection_store import ProjectionStore
 
-    persisted = ProjectionStore(store)
-    return persisted if persisted.current().covers(known_at) else None
+    tables = ProjectionStore(store)
+    now = freshness(tables)
+    if now.answers(known_at):
+        return tables, None
+    asked_now = known_at is None or now.last_recorded_at is None or known_at >= now.last_recorded_at
+    return None, Lag(now.behind) if asked_now and now.behind else None
 
 
-def _records(result: Any, key: str) -> list[dict[str, Any]]:
-    from timeline.output import records
+def _state(
+    store: Any,
+    projection: Projection,
+    keys: Sequence[str] | None,
+    known_at: datetime | None,
+    events: Callable[[], Iterable[Event]],
+) -> tuple[dict[str, Any], Lag | None]:
+    """A fold state holding (at least) the partitions ``keys`` (None: all): read from the tables
+    when they answer, else folded in memory from ``events()`` (which must hold those partitions'
+    events, bounded by as-of and known-at, retractions applied)."""
+    from timeline.projections.ordering import in_valid_order
 
-    return records(result, key)
+    tables, lag = _read_model(store, known_at)
+    if tables is not None:
+        return projection.state_of(tables.partitions(projection.name, keys)), None
+    return projection.fold(in_valid_order(events())), lag
 
 
 #: `relations --sort`: each key puts first what an analyst looks at first.
@@ -226,23 +296,22 @@ RELATION_SORTS = ("dyad", "tone", "score", "last", "facts")
 TONE_ORDER = ("hostile", "strained", "neutral", "cooperative", "close")
 
 
-def _relation_key(sort: str) -> Any:
+def _relation_key(sort: str) -> Callable[[RelationStatus], tuple[Any, ...]]:
     """tone: hostile first, then strained ... close (by score within a tone); score: lowest first;
     last: the latest event first; facts: the most facts first; dyad: alphabetical. Ties by dyad."""
     tones = {tone: rank for rank, tone in enumerate(TONE_ORDER)}
 
-    def key(item: dict[str, Any]) -> tuple[Any, ...]:
-        dyad = tuple(item.get("dyad") or ())
-        score = item.get("score") or 0.0
+    def key(item: RelationStatus) -> tuple[Any, ...]:
+        dyad, score = item.dyad, item.score or 0.0
         if sort == "tone":
-            return (tones.get(item.get("tone") or "", len(tones)), score, dyad)
+            return (tones.get(item.tone or "", len(tones)), score, dyad)
         if sort == "score":
             return (score, dyad)
         if sort == "last":
-            last = item.get("last_event_on") or ""
-            return (-date.fromisoformat(last).toordinal() if last else 0, dyad)
+            last = item.last_event_on
+            return (-last.toordinal() if last else 0, dyad)
         if sort == "facts":
-            return (-(item.get("fact_count") or 0), dyad)
+            return (-(item.fact_count or 0), dyad)
         return (dyad,)
 
     return key
@@ -255,34 +324,38 @@ def relations(
     dyad: tuple[str, str] | None = None,
     country: str | None = None,
     sort: str = "dyad",
-) -> list[dict[str, Any]]:
+) -> Answer[RelationStatus]:
     """The status of every dyad (or of one, or of those including ``country``) as of a date
     (today by default), in the order ``sort`` asks for (see RELATION_SORTS)."""
     if sort not in RELATION_SORTS:
         raise ServiceError(f"unknown sort {sort!r}; use one of: {', '.join(RELATION_SORTS)}")
-    found = _relations(store, as_of, known_at, dyad)
+    found = _relations(store, as_of or today(), known_at, dyad)
+    items = found.items
     if country is not None:
         code = country_code(country)
-        found = [item for item in found if code in (item.get("dyad") or ())]
-    return sorted(found, key=_relation_key(sort))
+        items = [item for item in items if code in item.dyad]
+    return Answer(sorted(items, key=_relation_key(sort)), found.lag)
 
 
 def _relations(
-    store: Any, as_of: date | None, known_at: datetime | None, dyad: tuple[str, str] | None
-) -> list[dict[str, Any]]:
-    from timeline import projections
+    store: Any, as_of: date, known_at: datetime | None, dyad: tuple[str, str] | None
+) -> Answer[RelationStatus]:
+    from timeline.projections import relations_from
     from timeline.projections.catalog import is_dyad_partition
     from timeline.projections.digest import statuses
+    from timeline.projections.facts import FACTS
     from timeline.projections.relations import dyad_key
 
-    as_of = as_of or today()
-    persisted = _persisted(store, known_at)
-    if persisted is not None:  # each dyad's digest: no fact is loaded
+    tables, lag = _read_model(store, known_at)
+    if tables is not None:  # each dyad's digest: no fact is loaded
         keys = [dyad_key(dyad)] if dyad else None
-        digests = persisted.digests("facts", keys, is_dyad_partition)
-        found = statuses(digests, as_of, lambda key: persisted.state("facts", [key]))
-        return _records(found, "relations")
-    return _records(projections.relations(state_events(store, as_of, known_at, dyad), as_of), "relations")
+        digests = tables.digests(FACTS.name, keys, is_dyad_partition)
+
+        def state_of(key: str) -> dict[str, Any]:  # a dyad whose digest cannot answer
+            return FACTS.state_of(tables.partitions(FACTS.name, [key]))
+
+        return Answer(statuses(digests, as_of, state_of))
+    return Answer(relations_from(state_events(store, as_of, known_at, dyad), as_of), lag)
 
 
 def dyad_of(a: str, b: str) -> tuple[str, str]:
@@ -292,41 +365,55 @@ def dyad_of(a: str, b: str) -> tuple[str, str]:
     return (first, second) if first <= second else (second, first)
 
 
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """One dyad's status and the facts behind it (``explanation`` None: no fact links the two yet)."""
+
+    dyad: tuple[str, str]
+    as_of: date
+    explanation: Explanation | None
+    lag: Lag | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.explanation is None:
+            return {"dyad": list(self.dyad), "as_of": self.as_of.isoformat(), "facts": []}
+        return self.explanation.to_json()
+
+
 def explain(
     store: Any, a: str, b: str, as_of: date | None = None, known_at: datetime | None = None
-) -> dict[str, Any]:
-    """One dyad's status and the facts behind it, with their weights (``facts`` empty when none)."""
-    from timeline import projections
+) -> Explained:
+    """One dyad's status and the facts behind it, with their weights."""
+    from timeline.projections.facts import FACTS
     from timeline.projections.relations import dyad_key
     from timeline.projections.relations import explain as explain_state
 
     as_of = as_of or today()
     dyad = dyad_of(a, b)
-    persisted = _persisted(store, known_at)
-    if persisted is not None:
-        found = explain_state(persisted.state("facts", [dyad_key(dyad)]), dyad, as_of)
-    else:
-        found = projections.explain(state_events(store, as_of, known_at, dyad), dyad, as_of)
-    if found is None:
-        return {"dyad": list(dyad), "as_of": as_of.isoformat(), "facts": []}
-    return found.to_json()
+    events = lambda: state_events(store, as_of, known_at, dyad)  # noqa: E731
+    state, lag = _state(store, FACTS, [dyad_key(dyad)], known_at, events)
+    return Explained(dyad, as_of, explain_state(state, dyad, as_of), lag)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """One dyad's timeline, and which sides of each event the extractor inferred (by event id)."""
+
+    steps: list[Step]
+    inferred: dict[str, frozenset[str]]
 
 
 def history(
     store: Any, a: str, b: str, as_of: date | None = None, known_at: datetime | None = None
-) -> list[dict[str, Any]]:
-    """One dyad's timeline, event by event, with each change of tone."""
-    from timeline import projections
+) -> History:
+    """One dyad's timeline, event by event, with each change of tone (always folded from its events)."""
+    from timeline.projections import history as history_of
 
     as_of = as_of or today()
     dyad = dyad_of(a, b)
     events = state_events(store, as_of, known_at, dyad)
-    steps = _records(projections.history(events, dyad), "history")
-    guessed = {event.event_id: inferred_sides(event.payload) for event in events}
-    for step in steps:  # mark the people the extractor inferred, as `events` does
-        for side in ("actor", "target"):
-            step[side] = with_inferred(step.get(side), side in guessed.get(step.get("event_id"), ()))
-    return steps
+    inferred = {event.event_id: frozenset(inferred_sides(event.payload)) for event in events}
+    return History(history_of(events, dyad), inferred)
 
 
 INVITATION_STATUSES = ("pending", "accepted", "declined", "withdrawn", "fulfilled")
@@ -338,28 +425,17 @@ def invitations(
     known_at: datetime | None = None,
     status: str | None = None,
     dyad: tuple[str, str] | None = None,
-) -> list[dict[str, Any]]:
+) -> Answer[Invitation]:
     """Invitations and where each stands as of a date (today by default), of one status or dyad if asked."""
-    from timeline import projections
-    from timeline.projections.invitations import invitations_of
+    from timeline.projections.invitations import INVITATIONS, invitations_of
 
     as_of = as_of or today()
-    persisted = _persisted(store, known_at)
-    if persisted is not None:  # partitioned by the invitee's country: a dyad needs its two countries
-        found = invitations_of(persisted.state("invitations", dyad), as_of, status)
-    else:
-        found = projections.invitations(state_events(store, as_of, known_at), as_of, status)
+    # Partitioned by the invitee's country: a dyad needs its two countries' partitions.
+    state, lag = _state(store, INVITATIONS, dyad, known_at, lambda: state_events(store, as_of, known_at))
+    found = invitations_of(state, as_of, status)
     if dyad is not None:
         found = [i for i in found if sorted((i.inviter.country or "", i.invitee.country or "")) == list(dyad)]
-    return [{**item, "days_pending": _days_pending(item, as_of)} for item in _records(found, "invitations")]
-
-
-def _days_pending(item: dict[str, Any], as_of: date) -> int | None:
-    """Days from the invitation to ``as_of`` while it is pending (null once it is settled)."""
-    extended = item.get("extended_on")
-    if item.get("status") != "pending" or not extended:
-        return None
-    return (as_of - date.fromisoformat(str(extended)[:10])).days
+    return Answer(found, lag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,27 +459,93 @@ class ReplaySummary:
 
 def replay(store: Any, as_of: date | None = None, known_at: datetime | None = None) -> ReplaySummary:
     """Throw the projection tables away, rebuild them from the stream, and summarise the view asked for."""
+    from timeline.projections import runner
     from timeline.store.projection_store import ProjectionStore
 
     as_of = as_of or today()
-    done = ProjectionStore(store).replay()
+    done = runner.replay(ProjectionStore(store))
     counted = store.count(EventQuery(as_of=as_of, known_at=known_at, exclude_retracted=True))
-    rels = relations(store, as_of, known_at)
-    invs = invitations(store, as_of, known_at)
-    pending = sum(1 for item in invs if item.get("status") == "pending")
+    rels = relations(store, as_of, known_at).items
+    invs = invitations(store, as_of, known_at).items
+    pending = sum(1 for item in invs if item.status == "pending")
     return ReplaySummary(counted, len(rels), len(invs), pending, as_of, done.events, done.position)
 
 
 # --- report and exports ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A rendered report, and whether the tables lagged (its statuses folded from the events)."""
+
+    html: str
+    lag: Lag | None = None
+
+
 def report(
     store: Any, countries: Sequence[str] = (), as_of: date | None = None, known_at: datetime | None = None
-) -> str:
+) -> Page:
     """The self-contained HTML report of one dyad (two countries) or of every dyad (none)."""
     from timeline import report as pages
 
-    return pages.render(pages.build(store, countries, as_of, known_at))
+    view, lag = report_view(store, countries, as_of, known_at)
+    return Page(pages.render(view), lag)
+
+
+def report_view(
+    store: Any, countries: Sequence[str] = (), as_of: date | None = None, known_at: datetime | None = None
+) -> tuple[Any, Lag | None]:
+    """What the report of the dyad ``countries`` (two codes or names), or of every dyad, shows."""
+    from timeline.output import invitation_records, records
+    from timeline.report.model import ReportView, dyad_view
+
+    if len(countries) not in (0, 2):
+        raise ServiceError("a report is of two countries (A B), or of every dyad (no country)")
+    as_of = as_of or today()
+    dyad = dyad_of(*countries) if countries else None
+    found = relations(store, as_of=as_of, known_at=known_at, dyad=dyad)
+    statuses = {status.dyad: record for status, record in zip(found.items, records(found.items), strict=True)}
+    invited = invitations(store, as_of=as_of, known_at=known_at)
+    invitation_list = invitation_records(invited.items, as_of)
+    views = []
+    for pair in [dyad] if dyad else sorted(statuses):
+        events = state_events(store, as_of, known_at, pair)
+        context = _context(store, pair, events, as_of, known_at)
+        views.append(dyad_view(pair, statuses.get(pair), invitation_list, events, context, as_of))
+    # A busy pair's page quotes only the articles of the events it lists in full.
+    cited = dict.fromkeys(
+        e.provenance.article_id for v in views for e, _ in v.listed() if e.provenance is not None
+    )
+    articles = {aid: a for aid in cited if (a := store.get_article(aid)) is not None}
+    view = ReportView(as_of, known_at, tuple(views), articles, single=bool(countries))
+    return view, found.lag or invited.lag
+
+
+def _context(
+    store: Any, dyad: tuple[str, str], events: Sequence[Event], as_of: date, known_at: datetime | None
+) -> list[Event]:
+    """Events the dyad's articles report about one of the two countries with no other country named.
+
+    "Condolences for the attack in Moscow": the attack has no known perpetrator, so it belongs to
+    no dyad, but it is what the condolences answer, and the report should show it beside them.
+    """
+    found: dict[str, Event] = {}
+    sides = set(dyad)
+    # The retractions read once, not as a clause of each article's read: a busy pair cites
+    # thousands of articles, and that clause cost more than the read itself.
+    retracted = {
+        str(e.payload.get("retracted_event_id"))
+        for e in store.read(EventQuery(types=(RETRACTED,), known_at=known_at))
+    }
+    for article_id in dict.fromkeys(e.provenance.article_id for e in events if e.provenance):
+        query = EventQuery(article_id=article_id, as_of=as_of, known_at=known_at, order="valid")
+        for event in store.read(query):
+            countries = {c for c in (event.actor.country, event.target.country) if c}
+            if event.event_id in retracted or event.type == RETRACTED:
+                continue
+            if event.dyad is None and countries and countries <= sides:
+                found[event.event_id] = event
+    return sorted(found.values(), key=lambda e: (e.occurred_on, e.position or 0))
 
 
 def export_events(store: Any, query: EventQuery, fmt: str, out: Any, with_article: bool = False) -> int:
@@ -413,7 +555,6 @@ def export_events(store: Any, query: EventQuery, fmt: str, out: Any, with_articl
     retracted events included, csv and jsonl rows say when and why each was retracted.
     """
     from timeline import exports
-    from timeline.corrections import retraction_marks
 
     if with_article and fmt == "cameo":
         raise ServiceError("--with-article is for csv and jsonl; cameo rows carry the article's SOURCEURL")
@@ -507,8 +648,11 @@ def verify(
     ``anchors`` are heads printed by earlier runs; each must still be in the chain.
     ``signature`` (with ``key``) is a head signed earlier: the chain must still end there.
     """
+    from timeline.projections.runner import differences
+    from timeline.store.projection_store import ProjectionStore
+
     signed = (key, signature) if key is not None and signature is not None else None
-    return store.verify(anchors, signed=signed)
+    return store.verify(anchors, signed=signed, projections=lambda: differences(ProjectionStore(store)))
 
 
 def read_key(path: Any) -> bytes:
@@ -538,8 +682,10 @@ def erase(store: Any, article_id: str, reason: str) -> Any:
         raise ServiceError("an erase needs a reason: --reason TEXT")
     article_id = article_id.strip()
     try:
-        return store.erase(article_id, reason)
+        done = store.erase(article_id, reason)
     except UnknownArticleError:
         raise ServiceError(
             f"no article with id {article_id}; `timeline events --format json` shows each event's article_id"
         ) from None
+    refresh_projections(store)  # the tombstone folds into nothing, but the checkpoint moves past it
+    return done

@@ -260,3 +260,94 @@ def test_explain_lists_the_facts_that_carry_the_score_and_sums_the_rest(timeline
     assert len(every.splitlines()) == 4 + 60 and "more facts" not in every
     wrong = timeline("relations", "--all")
     assert wrong.exit_code == 2 and "--explain" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+LAG_NOTE = "note: the projection tables lag the stream by "
+
+
+def _checkpoint_and_last(timeline: Timeline) -> tuple[object, int]:
+    from timeline.projections import runner
+
+    store = timeline.store()
+    try:
+        now = runner.freshness(ProjectionStore(store))
+    finally:
+        store.close()
+    return (now.checkpoint.position if now.checkpoint else None), now.last
+
+
+def test_reads_on_lagging_tables_write_nothing_and_say_so_once(timeline_any: Timeline) -> None:
+    timeline = timeline_any
+    timeline.ok("ingest", str(SEED))
+    store = timeline.store()
+    try:
+        load_busy_pair(store, 10)  # appended without a catch-up, as another tool might
+    finally:
+        store.close()
+    before = table_rows(timeline)
+    reads = {
+        "relations": ("relations", "--as-of", "2024-04-01"),
+        "explain": ("relations", "--explain", "PAK", "RUS", "--as-of", "2024-04-01"),
+        "invitations": ("invitations", "--as-of", "2024-04-01"),
+        "facts": ("events", "--facts", "--as-of", "2024-04-01"),
+        "report": ("report", "--as-of", "2024-04-01", "-o", "-"),
+    }
+    lagging = {}
+    for name, args in reads.items():
+        result = timeline.ok(*args, *(() if name == "report" else ("--format", "json")))
+        assert [line for line in result.stderr.splitlines() if LAG_NOTE in line] == [
+            f"{LAG_NOTE}10 events; this answer was folded from the events (reads never update the tables: "
+            "`timeline replay` does)"
+        ], name
+        lagging[name] = result.stdout
+        assert timeline.ok("-q", *args).stderr == ""  # --quiet silences it
+    history = timeline.ok("history", "ISL", "MLT", "--as-of", "2021-06-01")  # always folds: nothing to say
+    assert history.stderr == "" and "MeetingHeld" in history.stdout
+    assert table_rows(timeline) == before  # no read wrote a row or moved the checkpoint
+
+    timeline.ok("replay")
+    position, last = _checkpoint_and_last(timeline)
+    assert position == last
+    for name, args in reads.items():
+        result = timeline.ok(*args, *(() if name == "report" else ("--format", "json")))
+        assert result.stderr == "", name
+        if name != "report":  # the page carries its generation time
+            assert result.stdout == lagging[name], name  # from the tables: the same answer
+
+
+def test_every_write_command_leaves_the_tables_current(timeline_any: Timeline, tmp_path: Path) -> None:
+    timeline = timeline_any
+    timeline.ok("ingest", str(SEED), write(tmp_path, "autumn_talks.txt"))
+    events = timeline.events()
+    meeting = next(e for e in events if e["type"] == "MeetingHeld")
+    writes = [
+        ("ingest", write(tmp_path, "old_accord.txt")),  # a late (2019) article
+        ("retract", events[0]["event_id"], "--reason", "misread"),
+        ("amend", meeting["event_id"], "--reason", "wrong day", "--date", "2024-09-11"),
+        ("add", "--type", "MeetingHeld", "--actor", "IRL", "--target", "PRT", "--date", "2024-11-02",
+         "--source", "a ministry press release"),
+        ("retract", "--article", events[-1]["article_id"], "--reason", "withdrawn by the outlet"),
+        ("erase", events[0]["article_id"], "--reason", "court order"),
+    ]  # fmt: skip
+    for args in writes:
+        timeline.ok(*args)
+        position, last = _checkpoint_and_last(timeline)
+        assert position == last, args
+        assert LAG_NOTE not in timeline.ok("relations", "--as-of", "2024-12-31").stderr
+    rows = table_rows(timeline)
+    timeline.ok("replay")
+    assert table_rows(timeline) == rows  # and what they hold equals a replay
+
+
+def test_db_upgrade_brings_lagging_tables_up_to_date(timeline_any: Timeline) -> None:
+    timeline = timeline_any
+    timeline.ok("db", "upgrade")
+    store = timeline.store()
+    try:
+        load_busy_pair(store, 10)
+    finally:
+        store.close()
+    assert LAG_NOTE in timeline.ok("relations", "--as-of", "2021-06-01").stderr
+    timeline.ok("db", "upgrade")  # a write command: it folds what the tables miss
+    assert _checkpoint_and_last(timeline)[0] == _checkpoint_and_last(timeline)[1]
+    assert timeline.ok("relations", "--as-of", "2021-06-01").stderr == ""

@@ -79,12 +79,13 @@ def timeline_command() -> list[str]:
 
 def snapshot(url: str) -> dict[str, Any]:
     """What the store holds: events (content, in position order), positions, articles."""
+    from timeline import service
     from timeline.store import open_store
 
     with open_store(url) as store:
         events = list(store.read())
         articles = {a.article_id: a.text for a in store.articles()}
-        report = store.verify()
+        report = service.verify(store)  # the projection tables checked too
     return {
         "ids": [e.event_id for e in events],
         "content": [e.content() for e in events],

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from timeline.domain.articles import Article
+from timeline.projections.runner import catch_up
 from timeline.store import (
     DataLossRefused,
     EventStore,
@@ -131,7 +132,7 @@ def test_downgrade_that_would_delete_records_is_refused_and_changes_nothing(
 def test_downgrade_with_consent_deletes_and_says_what(db_url: str, store: EventStore) -> None:
     private, _ = _private_and_plain(store)
     store.erase(private.article_id, "court order 7/2024")
-    ProjectionStore(store).catch_up()
+    catch_up(ProjectionStore(store))
     store.close()
 
     done = downgrade_report(db_url, "base", delete_data=True)
@@ -147,7 +148,7 @@ def test_downgrade_with_consent_deletes_and_says_what(db_url: str, store: EventS
 
 def test_dropping_only_projections_needs_no_consent(db_url: str, store: EventStore) -> None:
     _private_and_plain(store)
-    ProjectionStore(store).catch_up()
+    catch_up(ProjectionStore(store))
     store.close()
     downgrade(db_url, "0002")  # the chain and erasures are kept aside: nothing is lost
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
 from datetime import date, timedelta
@@ -13,13 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.domain.events import Event, Party
+from timeline.projections import facts, invitations, relations, runner
+from timeline.projections.catalog import FACTS, INVITATIONS, is_dyad_partition
 from timeline.projections.ordering import in_valid_order
+from timeline.projections.projection import dump_state
 from timeline.store import EventStore, create_engine, current, downgrade, migrate, upgrade
-from timeline.store.projection_store import ProjectionStore, dump_state
-
-projection_store = importlib.import_module("timeline.store.projection_store")
-facts = importlib.import_module("timeline.projections.facts")
-invitations = importlib.import_module("timeline.projections.invitations")
+from timeline.store.projection_store import ProjectionStore
 
 PROJECTION_TABLES = {
     "projection_checkpoints",
@@ -63,20 +61,20 @@ AUT, CHE, ITA = ("AUT", "Eva Huber"), ("CHE", "Marc Favre"), ("ITA", "Lia Conti"
 
 
 def stored_facts(ps: ProjectionStore) -> dict:
-    return ps.state("facts")
+    return FACTS.state_of(ps.partitions("facts"))
 
 
 def test_catch_up_folds_new_events_and_moves_the_checkpoint(store: EventStore) -> None:
     ps = ProjectionStore(store)
-    assert ps.checkpoint() is None
-    first = ps.catch_up()
-    assert first.rebuilt and ps.checkpoint().position == 0  # an empty stream, built once
+    assert runner.checkpoint(ps) is None
+    first = runner.catch_up(ps)
+    assert first.rebuilt and runner.checkpoint(ps).position == 0  # an empty stream, built once
     stored = store.append([ev("MeetingHeld", 10, AUT, CHE), ev("InvitationExtended", 11, AUT, ITA)]).events
-    done = ps.catch_up()
+    done = runner.catch_up(ps)
     assert (done.rebuilt, done.events, done.incremental, done.refolded) == (False, 2, 3, ())
-    mark = ps.checkpoint()
+    mark = runner.checkpoint(ps)
     assert mark.position == stored[-1].position and mark.recorded_at == stored[-1].recorded_at
-    assert ps.catch_up().events == 0  # nothing new: a no-op
+    assert runner.catch_up(ps).events == 0  # nothing new: a no-op
     assert sorted(stored_facts(ps)["groups"]) == ["AUT|CHE", "AUT|ITA"]  # an invitation is a fact too
     assert stored_facts(ps)["groups"]["AUT|CHE"]["facts"][0]["sources"] == [stored[0].event_id]
     assert [k for k, _ in ps.partitions("invitations")] == ["ITA"]
@@ -85,14 +83,14 @@ def test_catch_up_folds_new_events_and_moves_the_checkpoint(store: EventStore) -
 def test_a_late_event_refolds_its_partition_and_equals_a_replay(store: EventStore) -> None:
     ps = ProjectionStore(store)
     store.append([ev("InvitationAccepted", 30, ITA, AUT), ev("VisitMade", 35, ITA, ("AUT", None))])
-    ps.catch_up()
-    [before] = invitations.invitations_of(ps.state("invitations"))
+    runner.catch_up(ps)
+    [before] = invitations.invitations_of(INVITATIONS.state_of(ps.partitions("invitations")))
     assert before.status == "fulfilled" and before.extended_on == START + timedelta(days=30)
 
     late = store.append([ev("InvitationExtended", 10, AUT, ITA)]).events[0]  # an older article, read last
-    done = ps.catch_up()
+    done = runner.catch_up(ps)
     assert "invitations:ITA" in done.refolded and done.incremental == 0
-    [after] = invitations.invitations_of(ps.state("invitations"))
+    [after] = invitations.invitations_of(INVITATIONS.state_of(ps.partitions("invitations")))
     assert (after.invitation_id, after.extended_on, after.status) == (
         late.event_id,
         late.occurred_on,
@@ -100,55 +98,55 @@ def test_a_late_event_refolds_its_partition_and_equals_a_replay(store: EventStor
     )
 
     incremental = ps.rows()
-    ps.replay()
+    runner.replay(ps)
     assert ps.rows() == incremental
 
 
 def test_a_retraction_takes_the_event_out_and_a_replay_agrees(store: EventStore) -> None:
     ps = ProjectionStore(store)
     kept, wrong = store.append([ev("MeetingHeld", 5, AUT, CHE), ev("DiplomatExpelled", 6, AUT, CHE)]).events
-    ps.catch_up()
+    runner.catch_up(ps)
     assert len(stored_facts(ps)["groups"]["AUT|CHE"]["facts"]) == 2
     store.append([retraction(store, wrong)])
-    done = ps.catch_up()
+    done = runner.catch_up(ps)
     assert done.refolded == ("facts:AUT|CHE",)
     [fact] = stored_facts(ps)["groups"]["AUT|CHE"]["facts"]
     assert fact["sources"] == [kept.event_id]
     incremental = ps.rows()
     assert (wrong.position,) not in {(r[3],) for r in incremental["projection_members"]}
-    ps.replay()
+    runner.replay(ps)
     assert ps.rows() == incremental
 
 
 def test_retracting_a_partition_s_only_event_removes_the_partition(store: EventStore) -> None:
     ps = ProjectionStore(store)
     [only] = store.append([ev("InvitationExtended", 3, CHE, ITA)]).events
-    ps.catch_up()
+    runner.catch_up(ps)
     store.append([retraction(store, only)])
-    ps.catch_up()
+    runner.catch_up(ps)
     assert list(ps.partitions("invitations")) == []
     assert ps.rows()["projection_members"] == []
 
 
 def test_an_event_and_its_retraction_in_one_catch_up_are_never_folded(store: EventStore) -> None:
     ps = ProjectionStore(store)
-    ps.catch_up()
+    runner.catch_up(ps)
     [wrong] = store.append([ev("MeetingHeld", 5, AUT, CHE)]).events
     store.append([retraction(store, wrong)])
-    ps.catch_up()
+    runner.catch_up(ps)
     assert list(ps.partitions("facts")) == []
 
 
 def test_snapshots_are_safe_points_and_match_a_replay(store: EventStore, monkeypatch) -> None:
-    monkeypatch.setattr(projection_store, "SNAPSHOT_EVERY", 3)
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 3)
     ps = ProjectionStore(store)
     for day in range(0, 40, 4):  # ten meetings, each its own fact
         store.append([ev("MeetingHeld", day, AUT, CHE)])
-        ps.catch_up()
+        runner.catch_up(ps)
     snapshots = ps.rows()["projection_snapshots"]
     assert [(row[2], row[3].isoformat()) for row in snapshots] == [(6, "2024-01-21"), (9, "2024-02-02")]
     store.append([ev("MeetingHeld", 30, AUT, CHE)])  # late: after the snapshot at 6 members, before 9
-    done = ps.catch_up()
+    done = runner.catch_up(ps)
     assert done.refolded == ("facts:AUT|CHE",)
     incremental = ps.rows()
     # The snapshot at 6 is still good and is the safe point; the one at 9 is taken again.
@@ -156,21 +154,21 @@ def test_snapshots_are_safe_points_and_match_a_replay(store: EventStore, monkeyp
         (6, "2024-01-21"),
         (9, "2024-01-31"),
     ]
-    ps.replay()
+    runner.replay(ps)
     assert ps.rows() == incremental
 
 
 def test_a_stale_fold_version_or_a_large_gap_rebuilds(store: EventStore, monkeypatch) -> None:
     ps = ProjectionStore(store)
-    ps.catch_up()
+    runner.catch_up(ps)
     store.append([ev("MeetingHeld", 1, AUT, CHE), ev("MeetingHeld", 9, AUT, ITA)])
-    monkeypatch.setattr(projection_store, "CATCH_UP_LIMIT", 1)
-    assert ps.catch_up().rebuilt
-    monkeypatch.setattr(projection_store, "CATCH_UP_LIMIT", 50_000)
+    monkeypatch.setattr(runner, "CATCH_UP_LIMIT", 1)
+    assert runner.catch_up(ps).rebuilt
+    monkeypatch.setattr(runner, "CATCH_UP_LIMIT", 50_000)
     with store.engine.begin() as conn:
         conn.execute(sa.text("UPDATE projection_checkpoints SET version = 'old'"))
-    assert ps.checkpoint() is None
-    assert ps.catch_up().rebuilt and ps.checkpoint() is not None
+    assert runner.checkpoint(ps) is None
+    assert runner.catch_up(ps).rebuilt and runner.checkpoint(ps) is not None
 
 
 def test_state_rows_are_the_fold_of_the_stream(store: EventStore) -> None:
@@ -184,7 +182,7 @@ def test_state_rows_are_the_fold_of_the_stream(store: EventStore) -> None:
     ps = ProjectionStore(store)
     for event in made:
         store.append([event])
-        ps.catch_up()
+        runner.catch_up(ps)
     stream = list(store.read())
     rows = {(r[0], r[1]): json.loads(r[5]) for r in ps.rows()["projection_partitions"]}
     full_facts = facts.fold(in_valid_order(stream))["groups"]
@@ -197,20 +195,25 @@ def test_state_rows_are_the_fold_of_the_stream(store: EventStore) -> None:
 
 
 PEOPLE = {"AUT": [None, "Eva Huber"], "CHE": [None, "Marc Favre"], "ITA": [None, "Lia Conti"]}
-def test_a_replay_writing_as_it_scans_equals_catch_up(store: EventStore, monkeypatch) -> None:
-    # Batches of two: member rows and partitions go to the database while the ordered scan is open.
-    monkeypatch.setattr(projection_store, "WRITE_BATCH", 2)
-    monkeypatch.setattr(projection_store, "SNAPSHOT_EVERY", 2)
+
+
+@pytest.mark.parametrize("spread", [1, 150])
+def test_a_replay_writing_as_it_scans_equals_catch_up(store: EventStore, monkeypatch, spread: int) -> None:
+    # Batches of two: member rows and partitions go to the database while the ordered scan is open;
+    # spread over years, the facts of each pair are set aside as the scan passes them.
+    monkeypatch.setattr(runner, "WRITE_BATCH", 2)
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 2)
+    monkeypatch.setattr(runner, "SET_ASIDE_EVERY", 1)
     ps = ProjectionStore(store)
     pairs = itertools.cycle([(AUT, CHE), (CHE, ITA), (ITA, AUT)])
-    for day, (a, b) in zip(range(0, 36, 3), pairs, strict=False):
+    for day, (a, b) in zip(range(0, 36 * spread, 3 * spread), pairs, strict=False):
         store.append([ev("MeetingHeld", day, a, b), ev("InvitationExtended", day, b, a)])
-        ps.catch_up()
-    store.append([ev("VisitMade", 4, AUT, CHE)])  # late, refolds a partition
-    ps.catch_up()
+        runner.catch_up(ps)
+    store.append([ev("VisitMade", 4 * spread, AUT, CHE)])  # late, refolds a partition
+    runner.catch_up(ps)
     incremental = ps.rows()
     assert len(incremental["projection_members"]) == 38  # 25 facts members, 13 invitations members
-    ps.replay()
+    runner.replay(ps)
     assert ps.rows() == incremental
 
 
@@ -241,30 +244,38 @@ def arrivals(draw: st.DrawFn) -> list[tuple[str, object]]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=arrivals(), every=st.sampled_from([2, 3, 1000]))
-def test_any_arrival_order_with_retractions_equals_a_replay(tmp_path_factory, steps, every) -> None:
+@given(
+    steps=arrivals(),
+    every=st.sampled_from([2, 3, 1000]),
+    spread=st.sampled_from([1, 200]),  # days apart per step: 200 spans ten years, and facts are set aside
+    aside=st.sampled_from([1, 3, 20_000]),
+)
+def test_any_arrival_order_with_retractions_equals_a_replay(
+    tmp_path_factory, steps, every, spread, aside
+) -> None:
     url = f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}"
     engine = create_engine(url)
     migrate(engine)
     store = EventStore(engine)
-    saved = projection_store.SNAPSHOT_EVERY
-    projection_store.SNAPSHOT_EVERY = every
+    saved = runner.SNAPSHOT_EVERY, runner.SET_ASIDE_EVERY
+    runner.SNAPSHOT_EVERY, runner.SET_ASIDE_EVERY = every, aside
     try:
         ps = ProjectionStore(store)
         appended: list[Event] = []
         retracted: set[int] = set()
         for kind, what in steps:
             if kind == "event":
-                appended.append(store.append([ev(*what)]).events[0])
+                kind_of, day, actor, target = what
+                appended.append(store.append([ev(kind_of, day * spread, actor, target)]).events[0])
             elif isinstance(what, int) and what < len(appended) and what not in retracted:
                 retracted.add(what)
                 store.append([retraction(store, appended[what])])
-            ps.catch_up()
+            runner.catch_up(ps)
         incremental = ps.rows()
-        ps.replay()
+        runner.replay(ps)
         assert ps.rows() == incremental
     finally:
-        projection_store.SNAPSHOT_EVERY = saved
+        runner.SNAPSHOT_EVERY, runner.SET_ASIDE_EVERY = saved
         engine.dispose()
 
 
@@ -294,14 +305,91 @@ def test_partition_reads_pick_the_partitions_asked_for(store: EventStore, as_of_
         [ev("MeetingHeld", 1, AUT, CHE), ev("MeetingHeld", 20, CHE, ITA), ev("MeetingHeld", 2, AUT, AUT)]
     )
     ps = ProjectionStore(store)
-    ps.catch_up()
+    runner.catch_up(ps)
     assert [k for k, _ in ps.partitions("facts")] == ["AUT|AUT", "AUT|CHE", "CHE|ITA"]
     assert [k for k, _ in ps.partitions("facts", ["CHE|ITA"])] == ["CHE|ITA"]
-    relations = importlib.import_module("timeline.projections.relations")
-    from timeline.projections.catalog import is_dyad_partition
-
-    state = ps.state("facts", accept=is_dyad_partition)
+    state = FACTS.state_of(ps.partitions("facts", accept=is_dyad_partition))
     found = relations.statuses(state, START + timedelta(days=as_of_day))
     assert [s.dyad for s in found] == (
         [("AUT", "CHE")] if as_of_day < 20 else [("AUT", "CHE"), ("CHE", "ITA")]
     )
+
+
+def _reads(store: EventStore, as_of: date) -> dict:
+    """Every read the service answers from the tables (when they are current), as records."""
+    from timeline import output, service
+    from timeline.query import EventQuery
+
+    everything = EventQuery(as_of=as_of, exclude_retracted=True)
+    found = {
+        "relations": service.relations(store, as_of),
+        "invitations": service.invitations(store, as_of),
+        "facts": service.facts(store, everything),
+        "explain": service.explain(store, "AUT", "CHE", as_of),
+    }
+    lags = {name: answer.lag for name, answer in found.items()}
+    records = {name: output.records(answer.items) for name, answer in found.items() if name != "explain"}
+    records["explain"] = found["explain"].to_json()
+    return {"records": records, "lags": lags}
+
+
+def test_reads_on_lagging_tables_write_nothing_and_say_so(store: EventStore) -> None:
+    ps = ProjectionStore(store)
+    store.append([ev("MeetingHeld", 5, AUT, CHE), ev("InvitationExtended", 6, AUT, ITA)])
+    runner.catch_up(ps)
+    as_of = START + timedelta(days=90)
+    # Appended behind the runner's back (another tool, a crash between append and catch-up).
+    store.append([ev("MeetingHeld", 2, AUT, CHE), ev("InvitationAccepted", 8, ITA, AUT)])
+    before = ps.rows()
+    lagging = _reads(store, as_of)
+    assert ps.rows() == before  # no read wrote a row or moved the checkpoint
+    assert runner.freshness(ps).behind == 2 and not runner.freshness(ps).current
+    behind = {name: lag and lag.behind for name, lag in lagging["lags"].items()}
+    assert behind == dict.fromkeys(lagging["lags"], 2)
+
+    runner.catch_up(ps)
+    current = _reads(store, as_of)
+    assert all(lag is None for lag in current["lags"].values())
+    assert current["records"] == lagging["records"]  # folded in memory or read from the tables: one answer
+
+
+def test_reads_on_tables_never_built_write_nothing(store: EventStore) -> None:
+    store.append([ev("MeetingHeld", 5, AUT, CHE)])
+    ps = ProjectionStore(store)
+    assert runner.checkpoint(ps) is None
+    found = _reads(store, START + timedelta(days=90))
+    assert runner.checkpoint(ps) is None and all(rows == [] for rows in ps.rows().values())
+    assert found["lags"]["relations"].behind == 1
+    assert found["records"]["relations"][0]["dyad"] == ["AUT", "CHE"]
+
+
+def test_a_read_of_the_past_folds_without_a_lag_note(store: EventStore) -> None:
+    from timeline import service
+
+    ps = ProjectionStore(store)
+    [first] = store.append([ev("MeetingHeld", 5, AUT, CHE)]).events
+    store.append([ev("MeetingHeld", 9, AUT, ITA)])
+    runner.catch_up(ps)
+    then = service.relations(store, START + timedelta(days=90), known_at=first.recorded_at)
+    assert [r.dyad for r in then.items] == [("AUT", "CHE")] and then.lag is None  # older view, no lag
+
+
+def test_incremental_catch_up_with_late_articles_equals_a_replay(store: EventStore) -> None:
+    # Each append caught up as a write command does: 2024 first, then older news, then retractions.
+    ps = ProjectionStore(store)
+    days = [40, 41, 10, 55, 3, 41, 12, 60, 1]
+    pairs = itertools.cycle([(AUT, CHE), (CHE, ITA), (ITA, AUT)])
+    appended = []
+    for day, (a, b) in zip(days, pairs, strict=False):
+        kind = "InvitationExtended" if day % 3 == 0 else "MeetingHeld"
+        appended += store.append([ev(kind, day, a, b), ev("VisitMade", day + 2, b, a)]).events
+        runner.catch_up(ps)
+    store.append([retraction(store, appended[3])])
+    runner.catch_up(ps)
+    incremental = ps.rows()
+    answers = _reads(store, START + timedelta(days=90))["records"]
+    done = runner.replay(ps)
+    assert done.rebuilt and ps.rows() == incremental
+    assert _reads(store, START + timedelta(days=90))["records"] == answers
+    # The tables equal a fold of the whole stream in memory (what a lagging read answers with).
+    assert runner.differences(ps) == []

@@ -44,18 +44,19 @@ STREAM = [
 
 def test_folding_partition_by_partition_equals_the_whole_fold():
     for projection in PROJECTIONS:
-        whole = projection.module.fold(in_valid_order(STREAM))
+        whole = projection.fold(in_valid_order(STREAM))
         values: dict = {}
         for event in in_valid_order(STREAM):
             key = projection.partition_of(event)
             if key is not None:
-                values[key] = projection.apply(key, values.get(key), event)
+                values[key] = projection.apply_partition(key, values.get(key), event)
         assert projection.state_of(values.items()) == whole, projection.name
         for key, value in values.items():
             events = [e for e in in_valid_order(STREAM) if projection.partition_of(e) == key]
             seen = []
             assert (
-                projection.fold(key, None, events, lambda v, e, seen=seen: seen.append(e.event_id)) == value
+                projection.fold_partition(key, None, events, lambda v, e, seen=seen: seen.append(e.event_id))
+                == value
             )
             assert seen == [e.event_id for e in events]
             assert projection.watermark(value) == (events[-1].occurred_on.isoformat(), events[-1].position)
@@ -71,7 +72,7 @@ def test_the_catalog():
 
 
 def test_a_fact_filter_bounds_dates_sides_and_types():
-    facts = facts_of(FACTS.module.fold(in_valid_order(STREAM)))
+    facts = facts_of(FACTS.fold(in_valid_order(STREAM)))
     assert len(facts) == 6  # the visit absorbs the meeting of the same trip; the planned one is none
 
     def picked(**bounds):

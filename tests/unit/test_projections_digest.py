@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline.domain.events import Event, Party
+from timeline.projections import digest, facts
 from timeline.projections.ordering import in_valid_order
 from timeline.projections.relations import status as folded_status
 from timeline.projections.tone import ToneRule
-
-digest = importlib.import_module("timeline.projections.digest")
-facts = importlib.import_module("timeline.projections.facts")
 
 START = date(2021, 1, 1)
 KINDS = [

@@ -152,7 +152,7 @@ def test_public_api_orders_events_itself_and_serialises():
     later = ev("MeetingHeld", "2024-02-12")
     earlier = ev("MeetingHeld", "2024-02-10")
     [fact] = run([earlier, later])
-    [same] = projections.facts([later, earlier])
+    [same] = projections.facts_from([later, earlier])
     assert same.occurred_on == fact.occurred_on == date(2024, 2, 10)
     data = same.to_json()
     assert data["source_count"] == 2 and data["dyad"] == ["DEU", "FRA"]

@@ -161,7 +161,7 @@ def test_json_shape():
 def test_public_api_sorts_the_stream_itself():
     made = invite("2024-03-01")
     trip = ev("VisitMade", "2024-06-10", GUEST, ("PRT", None))
-    [result] = projections.invitations([trip, made])
+    [result] = projections.invitations_from([trip, made])
     assert result.status == "fulfilled"
-    [pending] = projections.invitations([trip, made], as_of=date(2024, 4, 1))
+    [pending] = projections.invitations_from([trip, made], as_of=date(2024, 4, 1))
     assert pending.status == "pending"

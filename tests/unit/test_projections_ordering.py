@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import copy
-import importlib
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline.domain.events import Event, Party
+from timeline.projections import invitations
+from timeline.projections.facts import FACTS
+from timeline.projections.invitations import INVITATIONS
 from timeline.projections.ordering import ApplyPlan, as_key, in_valid_order, is_incremental, plan, sort_key
+from timeline.projections.relations import RELATIONS
 
-facts = importlib.import_module("timeline.projections.facts")
-relations = importlib.import_module("timeline.projections.relations")
-invitations = importlib.import_module("timeline.projections.invitations")
-FOLDS = (facts, relations, invitations)
+FOLDS = (FACTS, RELATIONS, INVITATIONS)
 START = date(2024, 1, 1)
 
 
@@ -85,35 +85,37 @@ def arrivals(draw):
     return out
 
 
-def maintain(fold_module, stream, snapshot_every=0):
+def maintain(projection, stream, snapshot_every=0):
     """What a store would do: fold in arrival order, refolding a partition from a safe point when late."""
-    state = fold_module.initial_state()
+    state = projection.initial_state()
     seen: dict[str, list[Event]] = {}
     snapshots: dict[str, list[tuple[list, dict]]] = {}
     recomputes = 0
     for event in stream:
-        key = fold_module.partition_of(event)
+        key = projection.partition_of(event)
         if key is None:
             continue
         seen.setdefault(key, []).append(event)
-        decided = plan(key, fold_module.watermark(state, key), event, [k for k, _ in snapshots.get(key, [])])
+        mark = projection.watermark(projection.value(state, key))
+        decided = plan(key, mark, event, [k for k, _ in snapshots.get(key, [])])
         if decided.incremental:
-            fold_module.apply(state, event)
+            projection.apply(state, event)
         else:
             recomputes += 1
             ordered = in_valid_order(seen[key])
             if decided.safe_point is None:
-                fold_module.rebuild_partition(state, key, ordered)
+                projection.rebuild_partition(state, key, ordered)
             else:
                 base = dict(snapshots[key])[tuple(decided.safe_point)]
                 partial = copy.deepcopy(base)
                 for later in (e for e in ordered if sort_key(e) > decided.safe_point):
-                    fold_module.apply(partial, later)
+                    projection.apply(partial, later)
                 _replace(state, partial, key)
             # Snapshots taken at or after the late event no longer hold: drop them.
             snapshots[key] = [(k, s) for k, s in snapshots.get(key, []) if k < sort_key(event)]
         if snapshot_every and len(seen[key]) % snapshot_every == 0:
-            snapshots.setdefault(key, []).append((fold_module.watermark(state, key), copy.deepcopy(state)))
+            mark = projection.watermark(projection.value(state, key))
+            snapshots.setdefault(key, []).append((mark, copy.deepcopy(state)))
             snapshots[key][-1] = (tuple(snapshots[key][-1][0]), snapshots[key][-1][1])
     return state, recomputes
 
@@ -126,10 +128,10 @@ def _replace(state, partial, key):
 @settings(max_examples=150, deadline=None)
 @given(arrivals(), st.sampled_from([0, 2, 3]))
 def test_late_events_give_the_same_state_as_a_full_rebuild(stream, snapshot_every):
-    for fold_module in FOLDS:
-        kept, _ = maintain(fold_module, stream, snapshot_every)
-        rebuilt = fold_module.fold(in_valid_order(stream))
-        assert kept == rebuilt, fold_module.__name__
+    for projection in FOLDS:
+        kept, _ = maintain(projection, stream, snapshot_every)
+        rebuilt = projection.fold(in_valid_order(stream))
+        assert kept == rebuilt, projection.name
 
 
 def test_an_old_article_arriving_late_forces_a_recompute_and_changes_the_answer():
@@ -138,7 +140,7 @@ def test_an_old_article_arriving_late_forces_a_recompute_and_changes_the_answer(
         ev(2, "VisitMade", 35, ("ITA", "Lia Conti"), ("AUT", None)),
         ev(3, "InvitationExtended", 10, ("AUT", "Eva Huber"), ("ITA", "Lia Conti")),  # arrives last
     ]
-    state, recomputes = maintain(invitations, stream)
+    state, recomputes = maintain(INVITATIONS, stream)
     assert recomputes == 1
     [one] = invitations.invitations_of(state)
     assert (one.status, one.extended_on, one.invitation_id) == ("fulfilled", START + timedelta(days=10), "o3")

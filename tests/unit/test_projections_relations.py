@@ -229,7 +229,7 @@ def test_the_rule_is_a_parameter():
 def test_public_api_defaults_to_the_latest_fact_date():
     day = date(2024, 5, 1)
     stream = [ev("MeetingHeld", (day + timedelta(days=i)).isoformat()) for i in (0, 10, 20)]
-    [row] = projections.relations(list(reversed(stream)))
+    [row] = projections.relations_from(list(reversed(stream)))
     assert row.as_of == date(2024, 5, 21)
     why = projections.explain(stream, ["SWE", "NOR"])
     assert why.status == row

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from importlib import resources
 
@@ -11,13 +10,8 @@ import pytest
 from timeline import service
 from timeline.domain import vocabulary
 from timeline.extract import coder
-from timeline.projections import tone
+from timeline.projections import facts, invitations, relations, tone
 from timeline.store import filters
-
-# The package exports functions named like these modules, so they are imported by path.
-facts = importlib.import_module("timeline.projections.facts")
-invitations = importlib.import_module("timeline.projections.invitations")
-relations = importlib.import_module("timeline.projections.relations")
 
 
 def _file() -> dict:

@@ -35,6 +35,7 @@ from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import event_types, types_of_family
 from timeline.projections import parties
 from timeline.projections.ordering import sort_key
+from timeline.projections.projection import Projection
 
 State = dict[str, Any]
 
@@ -64,22 +65,6 @@ def group_key(event: Event) -> str:
 def partition_of(event: Event) -> str | None:
     """The partition an event is folded into, or None when it is no fact."""
     return group_key(event) if is_fact_report(event) else None
-
-
-def watermark(state: State, partition: str) -> list[Any] | None:
-    """The sort key of the last event folded into ``partition``."""
-    group = state["groups"].get(partition)
-    return group["through"] if group else None
-
-
-def rebuild_partition(state: State, partition: str, events: Iterable[Event]) -> State:
-    """Replace one partition by a fold of its events (all of them, in valid-time order)."""
-    fresh = fold(events)
-    if partition in fresh["groups"]:
-        state["groups"][partition] = fresh["groups"][partition]
-    else:
-        state["groups"].pop(partition, None)
-    return state
 
 
 def dates_match(d1: date, p1: str, d2: date, p2: str) -> bool:
@@ -316,11 +301,19 @@ def apply(state: State, event: Event) -> State:
     return state
 
 
-def fold(events: Iterable[Event], state: State | None = None) -> State:
-    state = initial_state() if state is None else state
-    for event in events:
-        apply(state, event)
-    return state
+def settled(group: Mapping[str, Any], day: date) -> int:
+    """How many of the group's first facts no event dated ``day`` or later can change: those opened
+    before the widest reach back (facts are opened in valid-time order, see ``_candidates``)."""
+    horizon = shift(day, -max(REACH_DAYS.values())).isoformat()
+    facts = group["facts"]
+    count = 0
+    while count < len(facts) and facts[count]["opened_on"] < horizon:
+        count += 1
+    return count
+
+
+FACTS = Projection("facts", "groups", initial_state, apply, partition_of, items="facts", settled=settled)
+fold = FACTS.fold
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import types_with
 from timeline.projections import parties
 from timeline.projections.ordering import sort_key
+from timeline.projections.projection import Projection
 
 State = dict[str, Any]
 STATUSES = ("pending", "accepted", "declined", "withdrawn", "fulfilled")
@@ -73,22 +74,6 @@ def partition_of(event: Event) -> str | None:
     if event.type == "InvitationExtended" or withdrawn:
         return _invitee(event)["country"]
     return event.actor.country
-
-
-def watermark(state: State, partition: str) -> list[Any] | None:
-    """The sort key of the last event folded into ``partition``."""
-    part = state["partitions"].get(partition)
-    return part["through"] if part else None
-
-
-def rebuild_partition(state: State, partition: str, events: Iterable[Event]) -> State:
-    """Replace one partition by a fold of its events (all of them, in valid-time order)."""
-    fresh = fold(events)
-    if partition in fresh["partitions"]:
-        state["partitions"][partition] = fresh["partitions"][partition]
-    else:
-        state["partitions"].pop(partition, None)
-    return state
 
 
 def _new_partition() -> dict[str, Any]:
@@ -258,11 +243,8 @@ def apply(state: State, event: Event) -> State:
     return state
 
 
-def fold(events: Iterable[Event], state: State | None = None) -> State:
-    state = initial_state() if state is None else state
-    for event in events:
-        apply(state, event)
-    return state
+INVITATIONS = Projection("invitations", "partitions", initial_state, apply, partition_of)
+fold = INVITATIONS.fold
 
 
 @dataclass(frozen=True, slots=True)

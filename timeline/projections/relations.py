@@ -20,9 +20,8 @@ from timeline.domain.vocabulary import types_with
 from timeline.projections.facts import apply as fold_fact
 from timeline.projections.facts import fold_one, is_fact_report
 from timeline.projections.facts import initial_state as initial_facts
-from timeline.projections.facts import rebuild_partition as facts_rebuild
-from timeline.projections.facts import watermark as facts_watermark
 from timeline.projections.ordering import in_valid_order
+from timeline.projections.projection import Projection
 from timeline.projections.running_tone import RunningTone, supports
 from timeline.projections.tone import DEFAULT_RULE, ToneRule
 
@@ -48,16 +47,6 @@ def partition_of(event: Event) -> str | None:
     return dyad_key(event.dyad) if event.dyad and is_fact_report(event) else None
 
 
-def watermark(state: State, partition: str) -> list[Any] | None:
-    """The sort key of the last event folded into the dyad's partition."""
-    return facts_watermark(state, partition)
-
-
-def rebuild_partition(state: State, partition: str, events: Iterable[Event]) -> State:
-    """Replace one dyad's partition by a fold of its events (all of them, in valid-time order)."""
-    return facts_rebuild(state, partition, (e for e in events if e.dyad is not None))
-
-
 def apply(state: State, event: Event) -> State:
     """Fold one event (in valid-time order); events without a dyad are ignored."""
     if event.dyad is None:
@@ -65,11 +54,9 @@ def apply(state: State, event: Event) -> State:
     return fold_fact(state, event)
 
 
-def fold(events: Iterable[Event], state: State | None = None) -> State:
-    state = initial_state() if state is None else state
-    for event in events:
-        apply(state, event)
-    return state
+#: Not persisted on its own: its partitions are the facts partitions of two known, different countries.
+RELATIONS = Projection("relations", "groups", initial_state, apply, partition_of)
+fold = RELATIONS.fold
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,7 +104,7 @@ class DowngradeReport:
             rows = sum(projections.values())
             lines.append(
                 f"dropped the projection tables ({rows} rows): derived from the stream, they are rebuilt "
-                "by the first read after `timeline db upgrade` (or by `timeline replay`)"
+                "by `timeline db upgrade` (or by `timeline replay`, or the next write)"
             )
         return lines
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -176,7 +176,7 @@ class EventStore:
                 if earlier is None:
                     fresh.append(event)
                 elif self._same(earlier, event):
-                    stored[event.event_id] = self._upcast(earlier)
+                    stored[event.event_id] = self.upcast(earlier)
                 else:
                     raise EventConflictError(
                         f"event {event.event_id} is already stored (position {earlier.position}) "
@@ -241,7 +241,7 @@ class EventStore:
     def _same(self, stored: Event, event: Event) -> bool:
         """Same content as the stored row, either as written or as upcast to today's shape."""
         wanted = _comparable(event)
-        return _comparable(stored) == wanted or _comparable(self._upcast(stored)) == wanted
+        return _comparable(stored) == wanted or _comparable(self.upcast(stored)) == wanted
 
     def _next_record_time(self, conn: Connection) -> tuple[int, datetime]:
         """The last position, and now (UTC) but later than the last record time.
@@ -363,25 +363,24 @@ class EventStore:
         return None if row is None else dict(row._mapping)
 
     def verify(
-        self, anchors: Sequence[str] = (), signed: tuple[bytes, str] | None = None, projections: bool = True
+        self,
+        anchors: Sequence[str] = (),
+        signed: tuple[bytes, str] | None = None,
+        projections: Callable[[], list[str]] | None = None,
     ) -> VerifyReport:
         """Walk the whole store and check the hash chain, positions, versions, provenance, triggers.
 
         ``anchors``: heads noted earlier (outside the database); each must still be in the chain.
         ``signed``: (key, signature) of a head signed with the operator's key; nothing may follow it.
-        ``projections``: also compare the persisted projection tables with a refold of the stream.
+        ``projections``: a last check of the projection tables (one message per difference from a
+        refold of the stream); the store knows their rows, not the folds, so the caller brings it.
         """
-        check = None
-        if projections:
-            from .projection_check import differences  # it needs the projection store, built on this one
-            from .projection_store import ProjectionStore
-
-            check = lambda: differences(ProjectionStore(self))  # noqa: E731
-        return verify(self.engine, anchors, check, signed)
+        return verify(self.engine, anchors, projections, signed)
 
     # -- read ---------------------------------------------------------------------------------
 
-    def _upcast(self, event: Event) -> Event:
+    def upcast(self, event: Event) -> Event:
+        """An event as read from a row, in today's payload shape (see upcasters.py)."""
         if self.upcasters:
             version, payload = self.upcasters.upcast(event.type, event.schema_version, event.payload)
             if version != event.schema_version:
@@ -389,7 +388,7 @@ class EventStore:
         return event
 
     def _select(self, conn: Connection, stmt: Select[Any]) -> list[Event]:
-        return [self._upcast(e) for e in events_from_rows(conn.execute(stmt.order_by(events.c.position)))]
+        return [self.upcast(e) for e in events_from_rows(conn.execute(stmt.order_by(events.c.position)))]
 
     def _query(self, query: EventQuery) -> Select[Any]:
         stmt = select(*EVENT_COLUMNS).where(*filters.conditions(query, self.dialect))
@@ -406,7 +405,7 @@ class EventStore:
         with self._reading() as conn:
             result = conn.execution_options(stream_results=True, yield_per=self.batch_size).execute(stmt)
             stream = events_from_rows(result)
-            yield from (map(self._upcast, stream) if self.upcasters else stream)
+            yield from (map(self.upcast, stream) if self.upcasters else stream)
 
     def follow(self, after_position: int, batch_size: int = BATCH_SIZE) -> list[Event]:
         """The next events after ``after_position``, in position order (at most ``batch_size``).
@@ -416,7 +415,7 @@ class EventStore:
         """
         stmt = self._query(EventQuery(after_position=after_position, limit=batch_size))
         with self._reading() as conn:
-            return [self._upcast(e) for e in events_from_rows(conn.execute(stmt))]
+            return [self.upcast(e) for e in events_from_rows(conn.execute(stmt))]
 
     def count(self, query: EventQuery | None = None) -> int:
         """How many events ``query`` selects (its limit included)."""

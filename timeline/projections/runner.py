@@ -1,0 +1,576 @@
+"""Keeps the persisted projections equal to a fold of the stream: catch-up, replay, check.
+
+Pure: it drives the projection tables through :class:`Tables`, the small interface it declares
+here (the store's ``ProjectionStore`` gives it), and never imports the store. Write commands
+call :func:`catch_up` after they append (ingest, retract, amend, add, reextract, erase);
+`timeline replay` calls :func:`replay`. Reads never call either: they ask :func:`freshness`
+whether the tables answer, and fold the events in memory when they do not.
+
+Catching up reads the events after the checkpoint and, per projection and partition, in
+valid-time order:
+
+* an event whose sort key (occurred_on, position) is above the partition's watermark is
+  folded on top of the stored state: a full rebuild would fold it last too;
+* an event at or below the watermark (an article about 2019 after one about 2024), or a
+  retraction of an event the partition folded, refolds that partition from a safe point:
+  the latest snapshot taken before the event (snapshots after it are dropped), else empty,
+  reading only the partition's members, never the whole stream.
+
+Snapshots are the state after the partition's k*SNAPSHOT_EVERY-th member, for the highest
+SNAPSHOTS_KEPT values of k: a function of the partition's members alone, so that an
+incrementally maintained database and a replayed one hold the same rows.
+
+A replay reads the stream once, in valid-time order (the ``(occurred_on, position)`` index),
+folding every projection in that one pass: no event is folded twice and no partition refolded,
+which a read in position order would need for every late article. Its memory follows what can
+still change, not the stream: see :class:`_Replay`.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from timeline.domain.events import Event
+from timeline.domain.retractions import RETRACTED
+from timeline.projections.catalog import PROJECTIONS
+from timeline.projections.ordering import SortKey, sort_key
+from timeline.projections.projection import Projection, Value, dump_state
+
+#: A snapshot after every this many members of a partition ...
+SNAPSHOT_EVERY = 2000
+#: ... of which the latest this many are kept.
+SNAPSHOTS_KEPT = 2
+#: A gap larger than this is closed by a (streamed) rebuild rather than held in memory.
+CATCH_UP_LIMIT = 50_000
+#: Member rows held before they are written, during a replay.
+WRITE_BATCH = 5000
+#: ... and partition rows at most this much JSON at a time.
+WRITE_BYTES = 8 << 20
+#: Every this many events, a replay sets aside what no later event can change (see _Replay).
+SET_ASIDE_EVERY = 20_000
+
+RETRACTED_KEY = "retracted_event_id"  # the payload key of a retraction naming its event
+
+Member = tuple[str, date, int]  # (partition, occurred_on, position)
+
+
+class TableRows(Protocol):
+    """One transaction on the projection tables, and the events beside them.
+
+    Rows are plain tuples: a partition (key, through_on ISO, through_position, members, state
+    JSON, digest JSON or None); a snapshot (key, members, through_on ISO, through_position,
+    state JSON); a member (key, occurred_on, position).
+    """
+
+    def last_event(self) -> tuple[int, datetime | None]: ...
+    def retracted_ids(self, upto: int) -> set[str]: ...
+    def events_in_valid_order(self, upto: int) -> Iterator[Event]: ...
+    def events_after(self, position: int, upto: int) -> list[Event]: ...
+    def events_by_ids(self, ids: Iterable[str]) -> list[Event]: ...
+    def member_events(self, projection: str, partition: str, after: SortKey | None) -> list[Event]: ...
+    def marks(self) -> dict[str, tuple[str, int, datetime | None]]: ...
+    def set_marks(self, versions: Mapping[str, str], position: int, recorded_at: datetime | None) -> None: ...
+    def clear(self) -> None: ...
+    def load_partition(self, projection: str, partition: str) -> tuple[Value | None, int]: ...
+    def replace_partition(self, projection: str, partition: str, row: Any) -> None: ...
+    def insert_partitions(self, projection: str, rows: Sequence[Any]) -> None: ...
+    def insert_members(self, projection: str, members: Iterable[Member]) -> None: ...
+    def delete_members(self, projection: str, members: Iterable[Member]) -> None: ...
+    def count_members(self, projection: str, partition: str) -> int: ...
+    def snapshot_keys(self, projection: str, partition: str) -> list[tuple[int, SortKey]]: ...
+    def snapshot_state(self, projection: str, partition: str, members: int) -> Value: ...
+    def delete_snapshots(
+        self,
+        projection: str,
+        partition: str,
+        *,
+        above: int | None = None,
+        among: Iterable[int] | None = None,
+        keeping: Iterable[int] | None = None,
+    ) -> None: ...
+    def insert_snapshots(self, projection: str, rows: Sequence[Any]) -> None: ...
+    def stored(self, projection: str) -> dict[str, set[tuple[Any, ...]]]: ...
+
+
+class Tables(Protocol):
+    """The projection tables of one database: a read transaction, or a write one under their lock."""
+
+    def reading(self) -> AbstractContextManager[TableRows]: ...
+    def writing(self) -> AbstractContextManager[TableRows]: ...
+
+
+# --- where the tables stand ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Where the persisted projections stand: every event up to ``position`` is folded."""
+
+    position: int
+    recorded_at: datetime | None
+
+    def covers(self, known_at: datetime | None) -> bool:
+        """True when the rows answer a read known at ``known_at`` (None: now)."""
+        return known_at is None or self.recorded_at is None or known_at >= self.recorded_at
+
+
+def common_checkpoint(
+    marks: Mapping[str, tuple[str, int, datetime | None]],
+    projections: Sequence[Projection] = PROJECTIONS,
+) -> Checkpoint | None:
+    """The shared checkpoint, or None when a projection is missing, of another version or apart."""
+    found = [marks.get(p.name) for p in projections]
+    if any(m is None or m[0] != p.version for m, p in zip(found, projections, strict=True)):
+        return None
+    positions = {m[1] for m in found if m is not None}
+    if len(positions) != 1:
+        return None
+    first = found[0]
+    assert first is not None
+    return Checkpoint(first[1], first[2])
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """The tables' checkpoint beside the stream's last position, read in one transaction."""
+
+    checkpoint: Checkpoint | None  # None: never built, or built by another fold version
+    last: int  # the stream's last position
+    last_recorded_at: datetime | None
+
+    @property
+    def current(self) -> bool:
+        return self.checkpoint is not None and self.checkpoint.position == self.last
+
+    def answers(self, known_at: datetime | None) -> bool:
+        """The tables hold the answer to a read known at ``known_at`` (None: now)."""
+        return self.current and self.checkpoint is not None and self.checkpoint.covers(known_at)
+
+    @property
+    def behind(self) -> int:
+        """Events the tables have not folded yet (those of another fold version count whole)."""
+        if self.checkpoint is None or self.checkpoint.position > self.last:
+            return self.last
+        return self.last - self.checkpoint.position
+
+
+def freshness(tables: Tables) -> Freshness:
+    """Where the tables stand against the stream; reads nothing else and writes nothing."""
+    with tables.reading() as rows:
+        last, recorded_at = rows.last_event()
+        return Freshness(common_checkpoint(rows.marks()), last, recorded_at)
+
+
+def checkpoint(tables: Tables) -> Checkpoint | None:
+    return freshness(tables).checkpoint
+
+
+# --- maintenance ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Maintenance:
+    """What one catch-up or replay did."""
+
+    events: int  # events read from the stream
+    rebuilt: bool  # a full replay
+    incremental: int = 0  # (projection, event) pairs folded on top of a stored partition
+    refolded: tuple[str, ...] = ()  # "projection:partition" refolded from a safe point
+    position: int = 0
+
+
+def _versions() -> dict[str, str]:
+    return {p.name: p.version for p in PROJECTIONS}
+
+
+def replay(tables: Tables) -> Maintenance:
+    """Empty the projection tables and rebuild them from the stream, in valid-time order."""
+    with tables.writing() as rows:
+        return _rebuild(rows)
+
+
+def catch_up(tables: Tables) -> Maintenance:
+    """Fold the events appended since the checkpoint (a no-op when there are none)."""
+    now = freshness(tables)
+    if now.current:
+        return Maintenance(0, False, position=now.last)
+    with tables.writing() as rows:  # checked again under the lock: another writer may have done it
+        mark = common_checkpoint(rows.marks())
+        last, recorded_at = rows.last_event()
+        if mark is None or last - mark.position > CATCH_UP_LIMIT or mark.position > last:
+            return _rebuild(rows)
+        if mark.position == last:
+            return Maintenance(0, False, position=last)
+        batch = rows.events_after(mark.position, last)
+        retracted = {
+            str(e.payload[RETRACTED_KEY])
+            for e in batch
+            if e.type == RETRACTED and e.payload.get(RETRACTED_KEY)
+        }
+        fresh = sorted((e for e in batch if e.event_id not in retracted), key=sort_key)
+        earlier = [
+            e for e in rows.events_by_ids(retracted) if e.position is not None and e.position <= mark.position
+        ]
+        incremental = 0
+        refolded: list[str] = []
+        for projection in PROJECTIONS:
+            done, again = _catch_up_one(rows, projection, fresh, earlier)
+            incremental += done
+            refolded += [f"{projection.name}:{key}" for key in again]
+        rows.set_marks(_versions(), last, recorded_at)
+    return Maintenance(len(batch), False, incremental, tuple(refolded), last)
+
+
+@dataclass
+class _Partition:
+    """A partition being worked on: its value, member count and snapshots to write."""
+
+    key: str
+    value: Value | None
+    members: int
+    snapshots: dict[int, tuple[SortKey, str]] = field(default_factory=dict)
+
+
+def _required(members: int) -> list[int]:
+    """The member ordinals whose snapshots a partition of ``members`` members keeps."""
+    top = members // SNAPSHOT_EVERY
+    return [k * SNAPSHOT_EVERY for k in range(max(1, top - SNAPSHOTS_KEPT + 1), top + 1)]
+
+
+def _catch_up_one(
+    rows: TableRows, projection: Projection, fresh: Sequence[Event], retracted: Sequence[Event]
+) -> tuple[int, list[str]]:
+    """Fold ``fresh`` (valid-time order) into one projection, after taking ``retracted`` out of it."""
+    name = projection.name
+    work: dict[str, _Partition] = {}
+    late: dict[str, SortKey] = {}  # partition -> earliest sort key it must be refolded from
+    removed: list[Member] = []
+    added: list[Member] = []
+    for event in retracted:
+        key = projection.partition_of(event)
+        if key is not None:
+            late[key] = min(late.get(key, sort_key(event)), sort_key(event))
+            removed.append((key, event.occurred_on, event.position or 0))
+    incremental = 0
+    for event in fresh:
+        key = projection.partition_of(event)
+        if key is None:
+            continue
+        at = sort_key(event)
+        added.append((key, event.occurred_on, event.position or 0))
+        if key in late:
+            late[key] = min(late[key], at)
+            continue
+        part = work.get(key)
+        if part is None:
+            part = work[key] = _Partition(key, *rows.load_partition(name, key))
+        mark = projection.watermark(part.value)
+        if mark is not None and at <= mark:
+            late[key] = at  # out of valid-time order: refold below, never a wrong apply
+            continue
+        part.value = projection.apply_partition(key, part.value, event)
+        part.members += 1
+        incremental += 1
+        if part.members % SNAPSHOT_EVERY == 0:
+            part.snapshots[part.members] = (at, dump_state(part.value))
+    rows.delete_members(name, removed)
+    rows.insert_members(name, added)
+    for key, since in late.items():
+        work[key] = _refold(rows, projection, key, since)
+    for part in work.values():
+        _write(rows, projection, part)
+    return incremental, sorted(late)
+
+
+def _refold(rows: TableRows, projection: Projection, key: str, since: SortKey) -> _Partition:
+    """Refold one partition from the latest snapshot before ``since`` (else from empty)."""
+    name = projection.name
+    total = rows.count_members(name, key)
+    required = set(_required(total))
+    valid = [(m, k) for m, k in rows.snapshot_keys(name, key) if k < since]
+    missing = sorted(required - {m for m, _ in valid})
+    limit = missing[0] if missing else total + 1
+    base = next((v for v in reversed(valid) if v[0] < limit), None)
+    value: Value | None = None
+    start = 0
+    if base is not None:
+        start = base[0]
+        value = rows.snapshot_state(name, key, start)
+    rows.delete_snapshots(name, key, above=start)
+    part = _Partition(key, value, start)
+
+    def count(after: Value, event: Event) -> None:
+        part.members += 1
+        if part.members in required:
+            part.snapshots[part.members] = (sort_key(event), dump_state(after))
+
+    events = rows.member_events(name, key, base[1] if base else None)
+    part.value = projection.fold_partition(key, value, events, count)
+    return part
+
+
+def _partition_row(projection: Projection, key: str, value: Value, members: int) -> tuple[Any, ...]:
+    mark = projection.watermark(value)
+    assert mark is not None
+    digest = projection.digest(key, value)
+    return (key, mark[0], mark[1], members, dump_state(value), None if digest is None else dump_state(digest))
+
+
+def _write(rows: TableRows, projection: Projection, part: _Partition) -> None:
+    """Replace the partition's row (or drop it when nothing is left) and its snapshots."""
+    name = projection.name
+    if part.value is None or part.members == 0:
+        rows.replace_partition(name, part.key, None)
+        return
+    rows.replace_partition(name, part.key, _partition_row(projection, part.key, part.value, part.members))
+    required = _required(part.members)
+    new = [(m, s) for m, s in part.snapshots.items() if m in required]
+    if new:
+        rows.delete_snapshots(name, part.key, among=[m for m, _ in new])
+        rows.insert_snapshots(name, [(part.key, m, k[0], k[1], state) for m, (k, state) in new])
+    rows.delete_snapshots(name, part.key, keeping=required)
+
+
+# --- full replay -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """A replay builds millions of small acyclic dicts and lists, which reference counting frees;
+    Python's cycle collector would rescan them over and over as they accumulate (a replay ran
+    1.8 times faster at 100,000 events without it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _SetAside:
+    """The settled items of a replay's partitions, as JSON text in a temporary file: a partition
+    keeps in memory only what later events can still change."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed with the replay
+        self.chunks: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, key: str, texts: Iterable[str]) -> None:
+        data = ",".join(texts).encode("utf-8")
+        offset = self.file.seek(0, os.SEEK_END)
+        self.file.write(data)
+        self.chunks.setdefault(key, []).append((offset, len(data)))
+
+    def text(self, key: str) -> str:
+        """The partition's settled items, comma-separated, in their order ("" when none)."""
+        found = []
+        for offset, size in self.chunks.get(key, ()):
+            self.file.seek(offset)
+            found.append(self.file.read(size).decode("utf-8"))
+        return ",".join(found)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Replay:
+    """One projection folded over the whole stream in valid-time order, in one pass.
+
+    Memory: member rows go to the tables every WRITE_BATCH (with ``rows``), and every
+    SET_ASIDE_EVERY events the items no later event can change (a dyad's facts opened more than
+    a year before the day reached) leave memory for a temporary file, as the JSON they will be
+    written as; what stays is what is still open, about a year of each partition.
+    """
+
+    def __init__(self, projection: Projection, rows: TableRows | None = None) -> None:
+        self.projection = projection
+        self.rows = rows  # where snapshots go as they are taken (None: they are kept for the caller)
+        self.state = projection.initial_state()
+        self.parts = self.state[projection.container]
+        self.members: dict[str, int] = {}
+        self.member_rows: list[Member] = []
+        self.snapshots: dict[str, dict[int, tuple[SortKey, str]]] = {}
+        self.partition_of = projection.partition_of
+        self.apply = projection.apply
+        self.aside = _SetAside() if projection.settled is not None and projection.items else None
+
+    def add(self, event: Event) -> None:
+        key = self.partition_of(event)
+        if key is None:
+            return
+        self.apply(self.state, event)
+        count = self.members.get(key, 0) + 1
+        self.members[key] = count
+        self.member_rows.append((key, event.occurred_on, event.position or 0))
+        if count % SNAPSHOT_EVERY == 0:
+            self._snapshot(key, count, sort_key(event))
+
+    def _snapshot(self, key: str, count: int, at: SortKey) -> None:
+        """Take the partition's snapshot after its ``count``-th member, dropping those no longer kept;
+        with ``rows``, written at once (a busy partition's snapshots are as big as its state)."""
+        text = self.text(key)
+        oldest = count - SNAPSHOTS_KEPT * SNAPSHOT_EVERY
+        if self.rows is not None:
+            name = self.projection.name
+            if oldest > 0:
+                self.rows.delete_snapshots(name, key, among=[oldest])
+            self.rows.insert_snapshots(name, [(key, count, at[0], at[1], text)])
+            return
+        kept = self.snapshots.setdefault(key, {})
+        kept[count] = (at, text)
+        for old in [m for m in kept if m <= oldest]:
+            del kept[old]
+
+    def set_aside(self, day: date) -> None:
+        """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
+        settled, items = self.projection.settled, self.projection.items
+        if self.aside is None or settled is None or items is None:
+            return
+        for key, value in self.parts.items():
+            count = settled(value, day)
+            if count:
+                held = value[items]
+                self.aside.add(key, map(dump_state, held[:count]))
+                del held[:count]
+
+    def text(self, key: str) -> str:
+        """The partition's value as JSON, its settled items put back in front."""
+        text = dump_state(self.parts[key])
+        if self.aside is None or key not in self.aside.chunks:
+            return text
+        opening = '{"' + str(self.projection.items) + '":['  # the items are the value's first key
+        assert text.startswith(opening)
+        rest = text[len(opening) :]
+        return opening + self.aside.text(key) + ("" if rest.startswith("]") else ",") + rest
+
+    def partition_row(self, key: str) -> tuple[Any, ...]:
+        value, text = self.parts[key], self.text(key)
+        whole = json.loads(text) if self.aside is not None and key in self.aside.chunks else value
+        mark = self.projection.watermark(value)
+        assert mark is not None
+        digest = self.projection.digest(key, whole)
+        return (
+            key,
+            mark[0],
+            mark[1],
+            self.members[key],
+            text,
+            None if digest is None else dump_state(digest),
+        )
+
+    def write_members(self, rows: TableRows) -> None:
+        rows.insert_members(self.projection.name, self.member_rows)
+        self.member_rows = []
+
+    def partition_rows(self, release: bool = False) -> Iterator[tuple[Any, ...]]:
+        for key in list(self.parts):
+            yield self.partition_row(key)
+            if release:  # let go of each folded value once it is written
+                del self.parts[key]
+
+    def snapshot_rows(self) -> list[tuple[Any, ...]]:
+        return [
+            (key, m, k[0], k[1], state)
+            for key, kept in self.snapshots.items()
+            for m, (k, state) in kept.items()
+        ]
+
+    def write(self, rows: TableRows) -> None:
+        """Write the partitions a batch at a time (a batch of at most WRITE_BYTES of JSON)."""
+        name = self.projection.name
+        batch: list[tuple[Any, ...]] = []
+        size = 0
+        for row in self.partition_rows(release=True):
+            batch.append(row)
+            size += len(row[4])
+            if len(batch) >= WRITE_BATCH or size >= WRITE_BYTES:
+                rows.insert_partitions(name, batch)
+                batch, size = [], 0
+        rows.insert_partitions(name, batch)
+        self.write_members(rows)
+        rows.insert_snapshots(name, self.snapshot_rows())
+
+    def close(self) -> None:
+        if self.aside is not None:
+            self.aside.close()
+
+
+def _fold_stream(rows: TableRows, upto: int, write: bool) -> tuple[list[_Replay], int]:
+    """Every projection folded over the stream up to ``upto`` in one ordered pass, retractions
+    applied; with ``write``, member rows go to the tables as the scan goes. The caller closes the
+    folds."""
+    retracted = rows.retracted_ids(upto)
+    folds = [_Replay(p, rows if write else None) for p in PROJECTIONS]
+    count = 0
+    for event in rows.events_in_valid_order(upto):
+        count += 1
+        if count % SET_ASIDE_EVERY == 0:
+            for fold in folds:  # the scan is in date order: no later event is dated before this one
+                fold.set_aside(event.occurred_on)
+        if event.event_id in retracted:
+            continue
+        for fold in folds:
+            fold.add(event)
+            if write and len(fold.member_rows) >= WRITE_BATCH:
+                fold.write_members(rows)  # one row per event: written as the scan goes
+    return folds, count
+
+
+def _rebuild(rows: TableRows) -> Maintenance:
+    with _cycle_collection_paused():
+        rows.clear()
+        last, recorded_at = rows.last_event()
+        folds, count = _fold_stream(rows, last, write=True)
+        try:
+            for fold in folds:
+                fold.write(rows)
+        finally:
+            for fold in folds:
+                fold.close()
+        rows.set_marks(_versions(), last, recorded_at)
+    return Maintenance(count, True, position=last)
+
+
+# --- verify ----------------------------------------------------------------------------------------
+
+
+def differences(tables: Tables) -> list[str]:
+    """One message per projection table whose rows differ from a refold of the stream up to the
+    checkpoint (empty when all agree, or when the tables were never built: nothing to trust yet).
+
+    The tables are a cache that nothing chains: an edit there changes `relations` or
+    `invitations` while every event still verifies; this shows such an edit.
+    """
+    with tables.reading() as rows:
+        mark = common_checkpoint(rows.marks())
+        if mark is None:
+            return []
+        folds, _ = _fold_stream(rows, mark.position, write=False)
+        found = []
+        for fold in folds:
+            name = fold.projection.name
+            expected = {
+                "partitions": set(fold.partition_rows()),
+                "members": {(key, day.isoformat(), int(at)) for key, day, at in fold.member_rows},
+                "snapshots": set(fold.snapshot_rows()),
+            }
+            fold.close()
+            stored = rows.stored(name)
+            for table, wanted in expected.items():
+                if wanted != stored[table]:
+                    keys = sorted({str(r[0]) for r in wanted ^ stored[table]})
+                    shown = ", ".join(keys[:3]) + (" ..." if len(keys) > 3 else "")
+                    found.append(
+                        f"projection {name}: its {table} rows for {shown} differ from a refold of the events "
+                        "(edited behind the store's back? `timeline replay` rebuilds them)"
+                    )
+    return found
