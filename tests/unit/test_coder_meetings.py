@@ -64,3 +64,13 @@ def test_guests_in_the_audience_visit_the_story_place_on_its_day() -> None:
         if e.type == "VisitMade"
     }
     assert visits == {("TGO", "GHA", "2024-05-19"), ("BEN", "GHA", "2024-05-19")}
+
+
+def test_during_that_call_takes_the_day_of_the_call_told_before() -> None:
+    events = code(
+        "Norway's king telephoned Chile's president on March 3 and invited him to visit Oslo. The "
+        "president accepted the invitation during that call, officials said on Tuesday.",
+        "2024-05-21",
+    )
+    accepted = [e.occurred_on.isoformat() for e in events if e.type == "InvitationAccepted"]
+    assert accepted == ["2024-03-03"]

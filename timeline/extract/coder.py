@@ -101,6 +101,7 @@ class SentenceCoder:
         self.previous: Statement | None = None  # the last coded statement, for "did the same"
         self.participants: Counter[str] = Counter()  # countries that acted or were acted on
         self.attacker: Party | None = None  # who carried out the last attack told
+        self.told: list[Statement] = []  # every statement coded so far, for "during that call"
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
@@ -146,6 +147,7 @@ class SentenceCoder:
         ):
             self.ctx.last_subject = thread  # "he said ...": the thread stays with him
         coded = [s for s in statements if s.type != "StatementRecorded"]
+        self.told.extend(coded)
         if coded:
             self.previous = coded[-1]
         for statement in coded:
@@ -587,6 +589,24 @@ class SentenceCoder:
         }
         return replace(answer, type="InvitationExtended", actor=inviter, target=invitee, payload=payload)
 
+    def _occasion_told(self, token: Token) -> _When | None:
+        """ "accepted it during that call", "in that conversation": the day of the happening told
+        before, the latest of its kind."""
+        clause = token if token.pos_ in ("VERB", "AUX") else governing_word(token)
+        if clause is None:
+            return None
+        back = self.frames.words["back_references"]
+        occasions = ("during", "in", "at", "on")
+        for prep in (c for c in clause.children if c.dep_ == "prep" and c.lower_ in occasions):
+            for noun in (g for g in prep.children if g.dep_ == "pobj"):
+                if not any(d.dep_ == "det" and d.lower_ in back for d in noun.children):
+                    continue
+                kinds = self.frames.types_named(noun)
+                for statement in reversed(self.told):
+                    if statement.type in kinds and statement.date_basis not in ("article", "narrative"):
+                        return _When(statement.occurred_on, statement.date_precision, statement.date_basis)
+        return None
+
     def _thanked_for(self, token: Token) -> bool:
         """A word in the reason someone is thanked or praised for ("for its support", "for
         standing by us", "credited him with advancing cooperation")."""
@@ -722,6 +742,9 @@ class SentenceCoder:
             and not (frame.type.startswith("Invitation") and own.word.i != token.i and own.mention.future)
         ):
             return _When(own.mention.value, own.mention.precision, own.mention.basis)
+        earlier = self._occasion_told(token)
+        if earlier is not None:
+            return earlier
         main = main_date(attached, self.frames.reporting, self.ctx.published)
         if main is not None and main.word.i != token.i:
             return _When(main.mention.value, main.mention.precision, main.mention.basis)

@@ -149,6 +149,10 @@ class FrameBook:
             candidates = candidates + [f for f in self._by_lemma.get(token.lower_, []) if f not in candidates]
         return [frame for frame in candidates if self._fits(frame, token)]
 
+    def types_named(self, token: Token) -> set[str]:
+        """The event types a word can name, whatever its sentence ("that call": PhoneCallHeld)."""
+        return {f.type for key in (token.lemma_.lower(), token.lower_) for f in self._by_lemma.get(key, [])}
+
     def match(self, token: Token) -> Frame | None:
         """The first frame that fits this token, or None."""
         found = self.matches(token)
