@@ -74,3 +74,11 @@ def test_during_that_call_takes_the_day_of_the_call_told_before() -> None:
     )
     accepted = [e.occurred_on.isoformat() for e in events if e.type == "InvitationAccepted"]
     assert accepted == ["2024-03-03"]
+
+
+def test_offices_named_by_kind_name_their_holders() -> None:
+    events = code(
+        "The Iraqi premier held talks with the Somali head of state in Baghdad on Monday.", "2024-05-22"
+    )
+    names = {(e.actor.name, e.target.name) for e in events if e.type == "MeetingHeld"}
+    assert names == {("Mohammed Shia al-Sudani", "Hassan Sheikh Mohamud")}

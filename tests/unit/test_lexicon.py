@@ -373,3 +373,14 @@ def test_stats_report_sizes(lx: Lexicon) -> None:
     assert stats["countries"] >= 240
     assert stats["demonym_surfaces"] >= 300
     assert stats["people"] >= 100
+
+
+def test_an_office_asked_by_its_kind_finds_its_holder(lx: Lexicon) -> None:
+    # "the Iraqi premier", "the Somali head of state": nobody holds those very titles; the office has a holder
+    premier = lx.holder("IRQ", "Premier", date(2024, 5, 20))
+    assert premier is not None and premier.role == "Prime Minister"
+    head = lx.holder("SOM", "Head of State", date(2024, 5, 20))
+    assert head is not None and head.role == "President"
+    monarchy = lx.holder("MAR", "Head of State", date(2024, 5, 20))
+    assert monarchy is not None and monarchy.role == "King"
+    assert lx.role_for("top diplomat") == "Foreign Minister"

@@ -500,10 +500,12 @@ class ActorFinder:
         start = country[1] if country else title.start
         generic = title.role.lower() in ("leader", "head of state", "monarch", "head of government")
         person = self.ctx.by_role(None if generic else title.role, iso3, heads_only=generic)
-        if person is None and iso3 and not generic:
+        if person is None and iso3 and title.role.lower() != "leader":
+            # "the Somali head of state": the lexicon's holder of an office of that kind, in its own title
             holder = self.lexicon.holder(iso3, title.role, self.ctx.published)
             if holder:
-                person = self.ctx.register(Party(country=iso3, name=holder.name, role=title.role))
+                role = holder.role if generic else title.role
+                person = self.ctx.register(Party(country=iso3, name=holder.name, role=role))
         if person is None and iso3 is None:
             return None
         if person is None:

@@ -298,6 +298,14 @@ def _as_written(name: str, short: str | None) -> str | None:
     return short
 
 
+# A generic office asked by its kind finds the holder of an office of that kind, in this order.
+_KIND_FALLBACK: dict[str, tuple[str, ...]] = {
+    "head_of_state": ("head_of_state", "royal"),
+    "head_of_government": ("head_of_government",),
+    "royal": ("royal",),
+}
+
+
 def _person_key(name: str) -> str:
     """A name for lookups: no accents, dots, hyphens or case ("S. Jaishankar" = "s jaishankar")."""
     plain = fold(name).lower().replace(".", " ").replace("-", " ").replace("'", "")
@@ -421,6 +429,7 @@ class Lexicon:
     def _build_titles(self) -> None:
         self._titles = _PhraseIndex()
         self._roles: dict[str, str] = {}  # lowercased phrase -> canonical role
+        self._role_kinds: dict[str, str] = {}  # canonical role -> its kind (head_of_state, minister...)
         self._title_count = 0
         for _, rows in self._values("titles"):
             for row in rows:
@@ -430,6 +439,7 @@ class Lexicon:
                 self._titles.add(phrase, payload, case_sensitive=bool(row.get("case_sensitive", False)))
                 self._roles.setdefault(_person_key(phrase), role)
                 self._roles.setdefault(_person_key(role), role)
+                self._role_kinds.setdefault(_person_key(role), kind)
         # One-word titles may stand next to a place without making it part of a longer name ("Jordan King
         # Abdullah"); the first word of a longer title may not ("Islamabad High Court").
         self._title_heads = {
@@ -672,6 +682,14 @@ class Lexicon:
             and p.in_force(on)
             and (_person_key(p.role) in wanted or (p.title and _person_key(p.title) in wanted))
         ]
+        if not matches and canonical:
+            # "the Iraqi premier", "the Somali head of state": whoever holds an office of that kind
+            kinds = _KIND_FALLBACK.get(self._role_kinds.get(_person_key(canonical), ""), ())
+            held = [(p, self._role_kinds.get(_person_key(p.role))) for p in self._people]
+            for kind in kinds:  # the first kind listed that someone holds: a president before a king
+                matches = [p for p, k in held if k == kind and p.country == country and p.in_force(on)]
+                if matches:
+                    break
         return max(matches, key=lambda p: p.start or date.min) if matches else None
 
     def people(self) -> tuple[PersonRole, ...]:
