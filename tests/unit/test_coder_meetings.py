@@ -82,3 +82,14 @@ def test_offices_named_by_kind_name_their_holders() -> None:
     )
     names = {(e.actor.name, e.target.name) for e in events if e.type == "MeetingHeld"}
     assert names == {("Mohammed Shia al-Sudani", "Hassan Sheikh Mohamud")}
+
+
+def test_a_counterpart_holds_the_same_office_in_the_other_country() -> None:
+    events = code("Algeria's top diplomat met his Tunisian counterpart in Tunis on Monday.", "2024-05-22")
+    (meeting,) = [e for e in events if e.type == "MeetingHeld"]
+    assert (meeting.actor.name, meeting.target.country, meeting.target.role) == (
+        "Ahmed Attaf",
+        "TUN",
+        "Foreign Minister",
+    )
+    assert meeting.target.name is not None

@@ -276,7 +276,7 @@ class ActorFinder:
         for title in titles:
             if not free(title.start, title.end):
                 continue
-            role = self._role_mention(sentence, title, countries)
+            role = self._role_mention(sentence, title, countries, found)
             if role:
                 found.append(role)
                 taken.append((role.start, role.end))
@@ -492,14 +492,23 @@ class ActorFinder:
         return self.ctx.register(Party(country=iso3, name=name, role=role))
 
     def _role_mention(
-        self, sentence: str, title: TitleMention, countries: list[CountryMention]
+        self, sentence: str, title: TitleMention, countries: list[CountryMention], before: list[Mention]
     ) -> Mention | None:
-        """A role named without a person: the last person with it, or the lexicon's holder."""
+        """A role named without a person: the last person with it, or the lexicon's holder; "his
+        Rwandan counterpart" holds, in Rwanda, the office of the one named before it."""
         country = self._country_before(sentence, title.start, countries)
         iso3 = country[0] if country else None
         start = country[1] if country else title.start
         generic = title.role.lower() in ("leader", "head of state", "monarch", "head of government")
         person = self.ctx.by_role(None if generic else title.role, iso3, heads_only=generic)
+        if person is None and iso3 and is_placeholder_role(title.role):
+            owners = [
+                m for m in before if m.start < title.start and m.kind in ("person", "role") and m.party.role
+            ]
+            owner_role = owners[-1].party.role if owners else None
+            holder = self.lexicon.holder(iso3, owner_role, self.ctx.published) if owner_role else None
+            if holder and owners[-1].party.country != iso3:
+                person = self.ctx.register(Party(country=iso3, name=holder.name, role=holder.role))
         if person is None and iso3 and title.role.lower() != "leader":
             # "the Somali head of state": the lexicon's holder of an office of that kind, in its own title
             holder = self.lexicon.holder(iso3, title.role, self.ctx.published)
