@@ -14,8 +14,10 @@ from datetime import date
 
 from timeline.domain.calendar import shift
 from timeline.domain.events import Event
+from timeline.projections.facts import fold_one
 from timeline.projections.ordering import in_valid_order
-from timeline.projections.relations import apply, initial_state, status
+from timeline.projections.relations import dyad_key, initial_state, status
+from timeline.projections.running_tone import RunningTone, supports
 from timeline.projections.tone import DEFAULT_RULE, ToneRule
 
 #: About this many evenly spaced samples between the first event and the end, besides event days,
@@ -62,10 +64,20 @@ def tone_series(
     state = initial_state()
     points: list[TonePoint] = []
     index = 0
+    # The score kept fact by fact (as `history` does); status() only where the running sums say a
+    # last-bit difference could show, so a busy pair is read once rather than once per sample day.
+    running = RunningTone(rule) if supports(rule) else None
     for day in sample_days(event_days if every_event_day else (), ordered[0].occurred_on, end):
         while index < len(ordered) and ordered[index].occurred_on <= day:
-            apply(state, ordered[index])
+            fact = fold_one(state, ordered[index])
+            if running is not None:
+                group = state["groups"].get(dyad_key(pair))
+                running.observe(group["facts"] if group else [], fact)
             index += 1
+        reading = running.reading() if running is not None else None
+        if reading is not None:
+            points.append(TonePoint(day, reading[0], reading[1], day in event_days))
+            continue
         now = status(state, pair, day, rule)
         if now is not None:
             points.append(TonePoint(day, now.score, now.tone, day in event_days))
