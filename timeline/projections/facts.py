@@ -26,7 +26,7 @@ The fold's state is a JSON-able dict partitioned by the pair of countries involv
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -173,13 +173,23 @@ def _same_happening(fact: Mapping[str, Any], event: Event) -> bool:
     straight = _aligned(fact, event.actor, event.target, symmetric)
     if straight is None:
         return False
-    if not _people_agree(fact, event.actor, event.target, straight):
+    actor, target = _named_sides(event)
+    if not _people_agree(fact, actor, target, straight):
         # Symmetric types between one country's own people can line up either way round.
         if not (symmetric and event.actor.country == event.target.country):
             return False
-        if not _people_agree(fact, event.actor, event.target, not straight):
+        if not _people_agree(fact, actor, target, not straight):
             return False
     return _same_dates(fact, event)
+
+
+def _named_sides(event: Event) -> tuple[Party, Party]:
+    """The event's sides without the people the extractor only inferred (the lexicon's holder of
+    an office the text names): an inference does not contradict a report that names someone."""
+    inferred = event.payload.get("inferred_persons") or ()
+    actor = replace(event.actor, name=None) if "actor" in inferred else event.actor
+    target = replace(event.target, name=None) if "target" in inferred else event.target
+    return actor, target
 
 
 def _hosting_of(visit: Mapping[str, Any], meeting_actor: Party, meeting_target: Party) -> bool:
