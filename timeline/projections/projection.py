@@ -22,7 +22,7 @@ from timeline.projections.ordering import SortKey, as_key
 
 #: Bump when a fold's rules or state shape change: persisted projections of another version
 #: are no longer read, and `timeline replay` (or the next write) rebuilds them.
-FOLD_VERSION = "1"
+FOLD_VERSION = "2"  # 2: an inferred person does not keep two reports of one happening apart
 
 State = dict[str, Any]
 Value = dict[str, Any]
