@@ -334,7 +334,8 @@ class SentenceCoder:
             return None  # "received a letter (from X)", "hosted a dinner": someone must be its object
         host = self.ctx.dateline_country
         if not targets and frame.type == "VisitMade" and host not in (None, *actor_countries):
-            # "X and Y were in the audience": the story's place hosts them
+            # "X and Y were in the audience", "arrived on Sunday": a visit whose place the sentence
+            # does not name is to the story's place, the dateline's country
             return [Mention(0, 0, "", Party(country=host), "context")]
         return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
 
