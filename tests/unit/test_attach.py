@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from timeline.extract.attach import attach, date_tokens, own_date
+from timeline.extract.attach import _is_span, attach, date_tokens, own_date
 from timeline.extract.dates import find_dates
 from timeline.extract.pipeline import Extractor
 
@@ -150,3 +150,9 @@ def test_reporting_verbs_date_is_not_the_reported_clauses() -> None:
 def test_bound_gives_no_own_date() -> None:
     sentence, dates, events = parsed("Japan has sanctioned Russia since March.", "sanctioned")
     assert own_date(token(sentence, "sanctioned"), attach(sentence, dates, events), events) is None
+
+
+def test_a_span_of_days_dates_its_first_day_but_a_day_from_which_bounds() -> None:
+    (span,) = find_dates("The tour, from March 3 to 5, took him to Accra.", date(2024, 5, 21))
+    (iso,) = find_dates("The curfew ran from 2024-05-20 onwards.", date(2024, 6, 1))
+    assert _is_span(span) and not _is_span(iso)

@@ -8,6 +8,7 @@ the congratulations. Dates after "since", "until" or "by" are bounds, not days o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -91,9 +92,14 @@ def main_date(attached: list[Attached], reporting: frozenset[str], published: da
     return None
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _is_span(mention: DateMention) -> bool:
     """A span of days read as one expression ("from January 8 to 12", "May 3-5")."""
     text = mention.text.lower()
+    if _ISO_DAY.fullmatch(text):
+        return False  # "from 2024-05-20": one day, its hyphens are no range
     return mention.preposition in ("from", "between", None) and (" to " in text or "-" in text or "–" in text)
 
 

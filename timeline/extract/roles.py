@@ -94,8 +94,7 @@ def with_conjuncts(tokens: list[Token]) -> list[Token]:
 def _list_members(token: Token) -> list[Token]:
     """Members of a list the parser hangs elsewhere than on conjuncts: "X's president, Y's president
     and Z's minister" (an apposition owned by another country: "their host, Prime Minister Y" is
-    the same person) and "the leaders of X, Y
-    and Z" (the conjuncts of a plural's 'of' object)."""
+    the same person) and "the leaders of X, Y and Z" (the conjuncts of a plural's 'of' object)."""
     members: list[Token] = []
     for child in token.children:
         if child.dep_ == "appos" and any(c.dep_ == "poss" for c in child.children):
