@@ -123,9 +123,8 @@ class SentenceCoder:
         for token, frames in triggers:
             if self._thanked_for(token):
                 continue  # "thanked China for its support": the support was told before, not now
-            governor = governing_word(token) if token.pos_ in ("NOUN", "PROPN") else None
-            if governor is not None and governor.dep_ == "prep" and governor.head.i != governor.i:
-                governor = governor.head  # "will travel to X on a state visit": the verb tells it
+            # "will travel to X on a state visit": the verb above the phrase tells the visit
+            governor = _governing_clause(token) if token.pos_ in ("NOUN", "PROPN") else None
             if governor is not None and {f.type for f in frames} <= kinds.get(governor.i, set()):
                 continue  # "praised the deep ties": the verb tells it; the noun is its object
             for frame in frames:
@@ -439,9 +438,7 @@ class SentenceCoder:
     def _told_as_happening(self, token: Token, attached: list[Attached]) -> bool:
         """A noun tells a happening when it has a date of its own or a verb of doing governs it."""
         own = own_date(token, attached, self._events)
-        governor = governing_word(token)
-        if governor is not None and governor.dep_ == "prep":
-            governor = governor.head  # "travelled to X for talks": the travelling
+        governor = _governing_clause(token)  # "travelled to X for talks": the travelling
         if own is not None and own.word.i in (
             token.i,
             token.head.i,
@@ -979,6 +976,14 @@ def _clause_tokens(token: Token) -> set[int]:
         }:
             out -= {t.i for t in child.subtree}
     return out | inner
+
+
+def _governing_clause(token: Token) -> Token | None:
+    """The word a noun hangs from, past a preposition ("travelled to X for talks": travelled)."""
+    governor = governing_word(token)
+    if governor is not None and governor.dep_ == "prep" and governor.head.i != governor.i:
+        return governor.head
+    return governor
 
 
 def _names_someone(mentions: SentenceMentions, token: Token) -> bool:
