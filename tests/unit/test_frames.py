@@ -151,3 +151,16 @@ def test_user_frame_on_shipped_lemma_wins(tmp_path: Path) -> None:
 def test_frame_with_unknown_type_raises(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown event type"):
         _user_book(tmp_path, [{"type": "TeaParty", "lemma": ["sip"]}])
+
+
+def test_a_tone_phrase_beats_its_last_word() -> None:
+    # "closer" alone is cooperative; "had never been closer" is the closest a pair can say.
+    doc = EX.parser("She said relations between the two had never been closer.")
+    relations = next(t for t in doc if t.lower_ == "relations")
+    assert BOOK.tone_of(relations) == "close"
+
+
+def test_a_tone_word_in_a_clause_said_of_the_pair_counts() -> None:
+    doc = EX.parser("He said ties between the neighbours had never been better.")
+    ties = next(t for t in doc if t.lower_ == "ties")
+    assert BOOK.tone_of(ties) == "close"

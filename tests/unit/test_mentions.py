@@ -128,3 +128,26 @@ def test_merged_phrase_lets_declare_expel() -> None:
     expelled = [e for e in events if e.type == "DiplomatExpelled"]
     assert expelled and (expelled[0].actor.country, expelled[0].target.country) == ("LVA", "RUS")
     assert expelled[0].occurred_on == date(2025, 5, 12)
+
+
+# --- names as the article spells them ---------------------------------------------------------
+
+
+def _people(text: str, published: str = "2024-09-13") -> set[str | None]:
+    return {p.name for e in code(text, published) for p in (e.actor, e.target) if p.name}
+
+
+def test_a_country_s_possessive_before_a_three_word_name_is_not_part_of_it() -> None:
+    text = "Vietnam's Pham Minh Chinh held talks with Thai Prime Minister Srettha Thavisin on Thursday."
+    assert _people(text) == {"Pham Minh Chinh", "Srettha Thavisin"}
+
+
+def test_a_text_without_accents_spells_the_lexicon_s_names_without_them() -> None:
+    # The lexicon spells the Vietnamese prime minister with accents; the text names only his surname.
+    text = "Prime Minister Chinh held talks with Thai Prime Minister Srettha Thavisin on Thursday."
+    assert "Pham Minh Chinh" in _people(text)
+
+
+def test_a_text_with_accents_keeps_the_lexicon_s_spelling() -> None:
+    text = "Prime Minister Chinh, in Hà Nội, held talks with Thai Prime Minister Srettha Thavisin."
+    assert "Phạm Minh Chính" in _people(text)

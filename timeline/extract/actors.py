@@ -18,7 +18,7 @@ from datetime import date
 from importlib import resources
 
 from timeline.domain.events import Party
-from timeline.extract.lexicon import CountryMention, Lexicon, TitleMention
+from timeline.extract.lexicon import CountryMention, Lexicon, TitleMention, unaccented
 
 
 def _load_words() -> dict[str, frozenset[str]]:
@@ -90,10 +90,14 @@ class ArticleContext:
     dateline_country: str | None = None  # where the article was filed from
     anchor: date | None = None  # the date of the statement the text is reported from
     aliases: dict[str, str] = field(default_factory=dict)  # "PNG" -> its country, as the text defined it
+    plain_letters: bool = False  # the article spells no accents: the lexicon's names follow suit
 
     def register(self, person: Party) -> Party:
         """Remember a person; a fuller record of the same name wins over a thinner one."""
         assert person.name
+        if self.plain_letters and not person.name.isascii():
+            # "Chinh" in a text written without accents is "Pham Minh Chinh", not the lexicon's "Phạm"
+            person = replace(person, name=unaccented(person.name))
         known = self.people.get(person.name)
         if known:
             person = Party(
@@ -594,6 +598,12 @@ def _trim_name(sentence: str, start: int, end: int) -> tuple[int, int, str]:
     text = sentence[start:end]
     words = text.split()
     while words and (words[0].lower().strip(".") in _NOT_NAMES):
+        start = sentence.index(words[0], start) + len(words[0])
+        words = words[1:]
+        while start < end and sentence[start].isspace():
+            start += 1
+    while len(words) > 1 and words[0].endswith(("'s", "’s")):
+        # "Vietnam's Pham Minh Chinh": the owner before the name is not part of it
         start = sentence.index(words[0], start) + len(words[0])
         words = words[1:]
         while start < end and sentence[start].isspace():

@@ -73,13 +73,21 @@ _HAPPENING_VERBS = frozenset(
 _NOUN_OWN = frozenset({"poss", "compound", "amod", "nummod", "nmod"})
 
 
-def main_date(attached: list[Attached], reporting: frozenset[str], published: date) -> Attached | None:
+def main_date(
+    attached: list[Attached], reporting: frozenset[str], published: date, trigger: Token | None = None
+) -> Attached | None:
     """The sentence's main date: the first day-precise date of a verb that is not a reporting verb.
     Triggers with no date of their own share it ("asked X to come when they met on Monday")."""
     for item in attached:
         mention = item.mention
         if item.word.dep_ in ("relcl", "acl") and item.word.lemma_.lower() in _HAPPENING_VERBS:
             continue  # "the attack, which occurred on March 22": the date of what the clause describes
+        if (
+            item.word.dep_ == "relcl"
+            and item.word.head.pos_ == "PROPN"
+            and (trigger is None or trigger not in item.word.subtree)
+        ):
+            continue  # "X, who arrived on Tuesday, said ...": that clause's day, not the sentence's
         if (
             item.word.pos_ in ("VERB", "AUX")
             and item.word.lemma_.lower() not in reporting

@@ -743,7 +743,7 @@ class SentenceCoder:
         earlier = self._occasion_told(token)
         if earlier is not None:
             return earlier
-        main = main_date(attached, self.frames.reporting, self.ctx.published)
+        main = main_date(attached, self.frames.reporting, self.ctx.published, token)
         if main is not None and main.word.i != token.i:
             return _When(main.mention.value, main.mention.precision, main.mention.basis)
         if reported:

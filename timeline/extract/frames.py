@@ -105,6 +105,7 @@ class FrameBook:
         self.words = {name: frozenset(items) for name, items in _merged(layers, "words").items()}
         tones = _merged(layers, "relation_tones")
         self.tone_words = {word: tone for tone, words in tones.items() if tone[0] != "_" for word in words}
+        self.tone_phrases = [(word, tone) for word, tone in self.tone_words.items() if " " in word]
 
     def _frame(self, raw: dict[str, Any]) -> Frame:
         pos = raw.get("pos", "VERB")
@@ -178,8 +179,10 @@ class FrameBook:
             return False
         if frame.has and not any(_lemma(t) in frame.has or t.lower_ in frame.has for t in near(token)):
             return False
-        if frame.unless and any(_lemma(t) in frame.unless for t in near(token)):
-            return False
+        if frame.unless and any(
+            _lemma(t) in frame.unless for t in near(token) if t.dep_ not in _COMPLEMENTS
+        ):
+            return False  # "came to power"; not "arrived ..., after Y ended a tour": that clause's own verb
         governors = governing_lemmas(token)
         if frame.governors and not governors & frame.governors:
             return False
@@ -197,8 +200,10 @@ class FrameBook:
         head = token.head
         if token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("AUX", "VERB"):
             # "relations were moving in a positive direction", "ties had never been closer"
-            own = {t.i for t in token.subtree}
-            words += [t for t in head.subtree if t.i not in own and t.dep_ not in ("ccomp", "relcl")]
+            skip = {t.i for t in token.subtree} | {
+                t.i for c in head.children if c.dep_ in ("ccomp", "relcl") for t in c.subtree
+            }
+            words += [t for t in head.subtree if t.i not in skip]
         if token.dep_ in ("dobj",):
             # "described ties as warm", "called the relationship healthy"
             for child in head.children:
@@ -206,6 +211,11 @@ class FrameBook:
                     child.dep_ == "prep" and child.lower_ == "as"
                 ):
                     words += list(child.subtree)
+        # A phrase first ("had never been closer" is close, though "closer" alone is cooperative).
+        said = " ".join(w.lower_ for w in sorted(set(words), key=lambda w: w.i))
+        for phrase, tone in self.tone_phrases:
+            if f" {phrase} " in f" {said} ":
+                return tone
         for word in words:
             for piece in (word.lower_, word.lemma_.lower()):
                 if piece in self.tone_words:
@@ -244,6 +254,9 @@ def compound_lemma(token: Token) -> str:
 def objects_of(token: Token) -> list[Token]:
     """What the verb acts on: its object, its passive subject, the object of its particle phrase."""
     out = [c for c in token.children if c.dep_ in _OBJECTS]
+    if token.dep_ == "relcl" and any(o.lower_ in ("which", "that") for o in out):
+        # "an invitation, which she accepted": the relative pronoun stands for the clause's noun
+        out = [token.head if o.lower_ in ("which", "that") else o for o in out]
     if not out and token.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
         out.append(token.head)  # "a conversation she described as constructive": what she described
     for child in token.children:

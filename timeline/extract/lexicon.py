@@ -130,6 +130,23 @@ def fold(token: str) -> str:
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 
+# Letters that carry no combining accent to drop, with the plain letters English text uses for them.
+_STROKED = str.maketrans({"Đ": "D", "đ": "d", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "ı": "i"})
+
+
+def unaccented(name: str) -> str:
+    """A name as text written without accents spells it ("Phạm Minh Chính" -> "Pham Minh Chinh")."""
+    if name.isascii():
+        return name
+    plain = unicodedata.normalize("NFKD", name.translate(_STROKED))
+    return unicodedata.normalize("NFC", "".join(ch for ch in plain if not unicodedata.combining(ch)))
+
+
+def writes_accents(text: str) -> bool:
+    """Whether the text spells any letter with an accent (curly quotes and dashes aside)."""
+    return any(ch.isalpha() and not ch.isascii() for ch in text)
+
+
 class _Tokens(NamedTuple):
     text: str
     starts: tuple[int, ...]

@@ -112,6 +112,8 @@ def is_inner(trigger: Token, book: FrameBook) -> bool:
             or token.head.i == token.i
         ):
             return False
+        if token.dep_ == "relcl" and any(c.lower_ in ("which", "that", "who") for c in token.children):
+            return False  # "the invitation, which she accepted": a clause about it, not what was asked
         head = token.head
         if phrasal_lemma(head) in book.governors.inner:
             return True

@@ -16,7 +16,7 @@ from timeline.extract.actors import ArticleContext, defined_aliases
 from timeline.extract.coder import SentenceCoder, Statement
 from timeline.extract.frames import FrameBook, default_frames
 from timeline.extract.header import parse_header
-from timeline.extract.lexicon import Lexicon
+from timeline.extract.lexicon import Lexicon, writes_accents
 from timeline.extract.normalise import normalise
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ class Extractor:
         if header.dateline:
             context.dateline_country = self.lexicon.country_for(header.dateline.split("/")[0].strip().title())
         clean = normalise(header.body)
+        context.plain_letters = not writes_accents(clean.text)
         context.aliases = defined_aliases(clean.text, self.lexicon)
         doc = self.parser(clean.text)
         sentences = [s for s in doc.sents if _is_prose(s)]

@@ -1,0 +1,47 @@
+"""What a relative or adverbial clause tells stays in that clause: its date, its verb, its pronoun."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.unit.coding import code
+
+
+def _of(text: str, kind: str, published: str = "2024-09-13") -> list[tuple[str | None, str | None, date]]:
+    events = code(text, published)
+    return [(e.actor.country, e.target.country, e.occurred_on) for e in events if e.type == kind]
+
+
+def test_a_date_in_a_clause_about_the_speaker_does_not_date_what_he_says() -> None:
+    # Friday 13 September: "Tuesday" is the 10th, the talks and the remarks the 11th.
+    text = (
+        "Thai Prime Minister Srettha Thavisin held talks with Laotian Prime Minister Sonexay Siphandone "
+        "in Vientiane on Wednesday. Srettha, who landed on Tuesday for a three-day visit, told "
+        "reporters that Thailand wanted closer cooperation with Laos in energy."
+    )
+    assert _of(text, "CooperationIntentExpressed") == [("THA", "LAO", date(2024, 9, 11))]
+
+
+def test_a_date_in_the_clause_that_holds_the_trigger_still_dates_it() -> None:
+    text = (
+        "The proposal was taken to Vientiane by Thai Foreign Minister Maris Sangiampongsa, who on "
+        "September 4 became the first envoy to call on the Laotian Prime Minister."
+    )
+    assert ("THA", "LAO", date(2024, 9, 4)) in _of(text, "MeetingHeld")
+
+
+def test_which_in_a_clause_on_an_invitation_stands_for_it() -> None:
+    text = (
+        "Thai Prime Minister Srettha Thavisin invited Laotian Prime Minister Sonexay Siphandone to "
+        "visit Bangkok on Monday, an invitation which the Laotian leader accepted at once."
+    )
+    assert [(a, t) for a, t, _ in _of(text, "InvitationAccepted")] == [("LAO", "THA")]
+
+
+def test_a_clause_that_ends_something_else_does_not_stop_an_arrival() -> None:
+    # "came to an end" is no journey, but "arrived ... after X ended a tour" still is one.
+    text = (
+        "Thai Foreign Minister Maris Sangiampongsa arrived in Laos on Thursday, days after the "
+        "Chinese foreign minister ended a tour of the region."
+    )
+    assert ("THA", "LAO", date(2024, 9, 12)) in _of(text, "VisitMade")
