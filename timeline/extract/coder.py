@@ -62,6 +62,8 @@ _REACTIONS = types_with("reaction")
 _ANSWERS = types_with("answers_invitation")
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
 _TOLD_BY_NOUNS = types_with("told_by_noun")
+# Determiners that point back to something told ("the strike", "this attack").
+_BACK_REFERENCES = frozenset({"the", "this", "that", "these", "those"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,8 @@ class SentenceCoder:
         for token, frames in triggers:
             if self._thanked_for(token):
                 continue  # "thanked China for its support": the support was told before, not now
+            if self._attack_told(token, frames, attached):
+                continue  # "condemned the strike" after the strike was told: the same attack
             # "will travel to X on a state visit": the verb above the phrase tells the visit
             governor = _governing_clause(token) if token.pos_ in ("NOUN", "PROPN") else None
             if governor is not None and {f.type for f in frames} <= kinds.get(governor.i, set()):
@@ -184,6 +188,9 @@ class SentenceCoder:
             return []
         if not actors and targets and frame.pos == "VERB" and is_passive(token):
             actors = self._passive_agent(token, frame, targets)
+        if not actors and not targets and frame.type in _MUTUAL and frame.pos == "VERB" and is_passive(token):
+            # "A deal was signed during the visit": by the two sides the story is about
+            actors = [Mention(0, 0, "", Party(), "both")]
         modality = modality_of(token, self.frames, frame.modality, frame.governors)
         if frame.when_planned:
             if modality != "planned":
@@ -604,6 +611,16 @@ class SentenceCoder:
                     if statement.type in kinds and statement.date_basis not in ("article", "narrative"):
                         return _When(statement.occurred_on, statement.date_precision, statement.date_basis)
         return None
+
+    def _attack_told(self, token: Token, frames: list[Frame], attached: list[Attached]) -> bool:
+        """ "the strike", "this attack" with no date of its own, once the article has told an attack."""
+        return (
+            token.pos_ == "NOUN"
+            and any(f.type == "AttackOccurred" for f in frames)
+            and any(s.type == "AttackOccurred" for s in self.told)
+            and any(c.dep_ == "det" and c.lower_ in _BACK_REFERENCES for c in token.children)
+            and not any(a.word.i == token.i for a in attached)
+        )
 
     def _thanked_for(self, token: Token) -> bool:
         """A word in the reason someone is thanked or praised for ("for its support", "for

@@ -1,0 +1,51 @@
+"""What a sentence leaves to its article: who signed a deal "was signed", which attack "the strike"
+is, what a ban on imports is, whose "home country" a visit goes to."""
+
+from __future__ import annotations
+
+from tests.unit.coding import code
+
+_TALKS = "Chilean President Gabriel Boric received Peruvian President Dina Boluarte in Santiago on Monday. "
+
+
+def _pairs(text: str, kind: str, published: str = "2024-06-20") -> list[tuple[str | None, str | None]]:
+    return [(e.actor.country, e.target.country) for e in code(text, published) if e.type == kind]
+
+
+def test_a_deal_signed_with_no_one_named_is_signed_by_the_story_s_two_sides() -> None:
+    text = _TALKS + "A mining agreement worth two billion dollars was signed during the visit."
+    assert set(_pairs(text, "AgreementSigned")) == {("CHL", "PER"), ("PER", "CHL")}
+
+
+def test_a_passive_signing_with_no_pair_in_the_story_names_no_one() -> None:
+    assert _pairs("A mining agreement was signed on Monday.", "AgreementSigned") == []
+
+
+def test_the_strike_condemned_after_it_was_told_is_no_second_attack() -> None:
+    text = (
+        "Azerbaijan launched drone strikes on Armenia on Monday, Armenian officials said on Tuesday. "
+        "Armenia's foreign ministry condemned the strike as a grave provocation."
+    )
+    assert _pairs(text, "AttackOccurred", "2024-06-18") == [("AZE", "ARM")]
+    assert _pairs(text, "CriticismVoiced", "2024-06-18") == [("ARM", "AZE")]
+
+
+def test_banning_a_country_s_imports_is_a_sanction_on_it() -> None:
+    text = "Canada on Tuesday banned imports of Russian steel and aluminium."
+    assert _pairs(text, "SanctionsImposed") == [("CAN", "RUS")]
+
+
+def test_a_vow_to_retaliate_is_a_threat() -> None:
+    text = (
+        "Canada on Tuesday banned imports of Russian steel. "
+        "Moscow will retaliate against the measures, the Russian foreign ministry said."
+    )
+    assert _pairs(text, "ThreatIssued") == [("RUS", "CAN")]
+
+
+def test_an_envoy_visiting_his_home_country_visits_no_one() -> None:
+    text = (
+        "Chile recalled its envoy to Peru and told Peru's ambassador, who was visiting his home "
+        "country, to stay away."
+    )
+    assert _pairs(text, "VisitMade") == []
