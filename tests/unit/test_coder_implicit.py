@@ -49,3 +49,38 @@ def test_an_envoy_visiting_his_home_country_visits_no_one() -> None:
         "country, to stay away."
     )
     assert _pairs(text, "VisitMade") == []
+
+
+def test_a_vowed_response_is_a_threat_to_the_one_who_acted() -> None:
+    text = (
+        "Estonia expelled two Russian diplomats on Monday, the foreign ministry said. "
+        "Russia vowed a firm response."
+    )
+    assert _pairs(text, "ThreatIssued", "2024-06-18") == [("RUS", "EST")]
+
+
+def test_ending_a_freeze_in_contacts_is_no_downgrade() -> None:
+    text = (
+        "Chilean President Gabriel Boric and Peruvian President Dina Boluarte met in Lima on Monday, "
+        "ending a two-year freeze in high-level contacts."
+    )
+    assert _pairs(text, "RelationsDowngraded") == []
+    assert ("CHL", "PER") in _pairs(text, "MeetingHeld")
+
+
+def test_the_visit_that_comes_at_an_invitation_accepts_it_for_its_visitor() -> None:
+    text = (
+        "Chilean President Gabriel Boric will pay a state visit to Peru in August, his office said. "
+        "The visit comes at the invitation of Peruvian President Dina Boluarte."
+    )
+    assert _pairs(text, "InvitationAccepted") == [("CHL", "PER")]
+    assert _pairs(text, "InvitationExtended") == [("PER", "CHL")]
+
+
+def test_a_private_citizen_named_does_not_speak_for_his_country() -> None:
+    text = (
+        "Chile closed its consulate in Lima on Thursday over the detention of Chilean national "
+        "Pedro Soto, Foreign Minister Alberto van Klaveren said."
+    )
+    people = {e.actor.name for e in code(text, "2024-06-21") if e.type == "RelationsDowngraded"}
+    assert people == {"Alberto van Klaveren"}

@@ -457,7 +457,8 @@ class ActorFinder:
             for title in titles:
                 title_country = self._country_before(sentence, title.start, countries)
                 begin = title_country[1] if title_country else title.start
-                if begin == end + apposition.end():
+                # "Pedro Soto, Foreign Minister Alberto van Klaveren said": that title is the next name's
+                if begin == end + apposition.end() and not re.match(r"\s+[A-Z]", sentence[title.end :]):
                     party = self._resolve_name(name, title_country[0] if title_country else None, title.role)
                     return self._mention(
                         sentence, start, end, party, "person", head=title.kind in _HEAD_KINDS

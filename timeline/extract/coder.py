@@ -273,6 +273,9 @@ class SentenceCoder:
                 actors = [speaker] if speaker else []
         if not actors and frame.type in _NEEDS_SPEAKER:
             return None
+        if not actors and frame.type in _ANSWERS:
+            visitor = self._visitor_told(token)
+            actors = [Mention(0, 0, "", visitor, "context")] if visitor else []
         if frame.type in _ANSWERS:
             if not self.ctx.invitations and any(o.lower_ == "it" for o in objects_of(token)):
                 return None  # "accepted it" answers an invitation only where one was told
@@ -612,6 +615,17 @@ class SentenceCoder:
                         return _When(statement.occurred_on, statement.date_precision, statement.date_basis)
         return None
 
+    def _visitor_told(self, token: Token) -> Party | None:
+        """ "The visit comes at the invitation of X": the visit is the one told before, by its visitor."""
+        for verb in (v for v in follow(token, "^") if v.pos_ in ("VERB", "AUX")):
+            for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+                if "VisitMade" in self.frames.types_named(subject) and any(
+                    c.dep_ == "det" and c.lower_ in _BACK_REFERENCES for c in subject.children
+                ):
+                    visits = [s for s in self.told if s.type == "VisitMade" and s.actor.country]
+                    return visits[-1].actor if visits else None
+        return None
+
     def _attack_told(self, token: Token, frames: list[Frame], attached: list[Attached]) -> bool:
         """ "the strike", "this attack" with no date of its own, once the article has told an attack."""
         return (
@@ -921,7 +935,8 @@ class SentenceCoder:
         for side in ("actor", "target"):
             party: Party = getattr(statement, side)
             if party.country and not party.name:
-                named = [m.party for m in speakers if m.party.country == party.country]
+                # one who holds an office speaks for a country; "a German national" named does not
+                named = [m.party for m in speakers if m.party.country == party.country and m.party.role]
                 person = (
                     named[0] if named else self._last_named(party.country) or self.ctx.focal(party.country)
                 )
