@@ -84,3 +84,8 @@ def test_a_private_citizen_named_does_not_speak_for_his_country() -> None:
     )
     people = {e.actor.name for e in code(text, "2024-06-21") if e.type == "RelationsDowngraded"}
     assert people == {"Alberto van Klaveren"}
+
+
+def test_agreeing_to_remove_barriers_between_them_is_a_wish_to_cooperate() -> None:
+    text = _TALKS + "The two presidents agreed to remove trade barriers between their countries."
+    assert set(_pairs(text, "CooperationIntentExpressed")) == {("CHL", "PER"), ("PER", "CHL")}

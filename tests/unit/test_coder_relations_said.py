@@ -41,3 +41,13 @@ def test_a_visit_noun_under_a_planned_trip_is_not_a_visit_made() -> None:
     events = code("Norway's prime minister will travel to Poland next month on an official visit.")
     visits = {(e.actor.country, e.target.country, e.modality) for e in events if e.type == "VisitMade"}
     assert visits == {("NOR", "POL", "planned")}
+
+
+def test_countries_said_to_be_brothers_are_described_as_close_partners() -> None:
+    text = "Uganda's president said on Monday that Uganda and Rwanda were brothers."
+    assert ("UGA", "RWA", "cooperative") in _characterised(text, "2024-06-18")
+
+
+def test_a_partner_named_inside_another_phrase_is_no_description() -> None:
+    text = "The absence of the leader of Uganda's largest trading partner was a blow to the summit."
+    assert _characterised(text, "2024-06-18") == set()

@@ -151,3 +151,8 @@ def test_a_text_without_accents_spells_the_lexicon_s_names_without_them() -> Non
 def test_a_text_with_accents_keeps_the_lexicon_s_spelling() -> None:
     text = "Prime Minister Chinh, in Hà Nội, held talks with Thai Prime Minister Srettha Thavisin."
     assert "Phạm Minh Chính" in _people(text)
+
+
+def test_a_known_name_that_begins_with_a_country_s_name_follows_its_title() -> None:
+    text = "Foreign Minister Israel Katz met Chilean Foreign Minister Alberto van Klaveren on Monday."
+    assert _people(text, "2024-05-29") == {"Israel Katz", "Alberto van Klaveren"}

@@ -407,8 +407,8 @@ class ActorFinder:
         n_start, n_end, name = _trim_name(sentence, name_match.start(), name_match.end())
         if n_start != pos + gap.end() or not name or name.split()[0].lower() in _NOT_NAMES:
             return None
-        if any(c.start <= n_start < c.end for c in countries):
-            return None
+        if any(c.start <= n_start < c.end for c in countries) and not self.lexicon.people_named(name):
+            return None  # "the Prime Minister Pakistan trusts": a country, unless a known name ("Israel Katz")
         role, kind = title.role, title.kind
         if is_placeholder_role(role):
             # "his Hungarian counterpart, Foreign Minister Peter Szijjarto": the office named after

@@ -42,6 +42,7 @@ class Frame:
     unless: frozenset[str] = frozenset()
     governors: frozenset[str] = frozenset()
     not_governors: frozenset[str] = frozenset()
+    deps: frozenset[str] = frozenset()  # the trigger's own relation ("attr": "X and Y are allies")
     has_tone: bool = False
     strict: bool = False
     when_planned: bool = False  # only of what is still to come ("will host X" invites X)
@@ -122,6 +123,7 @@ class FrameBook:
             unless=frozenset(_words(raw.get("unless", ()))),
             governors=frozenset(_words(raw.get("governor", ()))),
             not_governors=frozenset(_words(raw.get("not_governor", ()))),
+            deps=frozenset(_words(raw.get("dep", ()))),
             has_tone=bool(raw.get("has_tone")),
             strict=bool(raw.get("strict")),
             when_planned=bool(raw.get("when_planned")),
@@ -160,7 +162,7 @@ class FrameBook:
         return found[0] if found else None
 
     def _fits(self, frame: Frame, token: Token) -> bool:
-        if not _pos_fits(frame.pos, token):
+        if not _pos_fits(frame.pos, token) or (frame.deps and token.dep_ not in frame.deps):
             return False
         if (
             not {phrasal_lemma(token), compound_lemma(token), token.lemma_.lower(), token.lower_}
