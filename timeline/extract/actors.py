@@ -408,7 +408,7 @@ class ActorFinder:
         if n_start != pos + gap.end() or not name or name.split()[0].lower() in _NOT_NAMES:
             return None
         if any(c.start <= n_start < c.end for c in countries) and not self.lexicon.people_named(name):
-            return None  # "the Prime Minister Pakistan trusts": a country, unless a known name ("Israel Katz")
+            return None  # a country after the title, unless it begins a known name ("Israel Katz")
         role, kind = title.role, title.kind
         if is_placeholder_role(role):
             # "his Hungarian counterpart, Foreign Minister Peter Szijjarto": the office named after
