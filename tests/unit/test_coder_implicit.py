@@ -89,3 +89,13 @@ def test_a_private_citizen_named_does_not_speak_for_his_country() -> None:
 def test_agreeing_to_remove_barriers_between_them_is_a_wish_to_cooperate() -> None:
     text = _TALKS + "The two presidents agreed to remove trade barriers between their countries."
     assert set(_pairs(text, "CooperationIntentExpressed")) == {("CHL", "PER"), ("PER", "CHL")}
+
+
+def test_both_invitations_accepted_answers_each_inviter() -> None:
+    text = (
+        "Chile's president will travel to Peru in March at the invitation of the Peruvian government "
+        "and then go on to Bolivia, his spokesman said on Tuesday. He said Bolivia's ambassador had "
+        "handed the president an invitation to visit Bolivia. Both invitations have been accepted, "
+        "the spokesman said."
+    )
+    assert set(_pairs(text, "InvitationAccepted", "2024-11-26")) == {("CHL", "PER"), ("CHL", "BOL")}

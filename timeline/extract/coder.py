@@ -221,6 +221,8 @@ class SentenceCoder:
         ]
         if frame.type in _ANSWERS:
             out = [self._answer(s) for s in out]
+            if _answers_several(token):
+                out = [a for s in out for a in self._each_invitation(s)]
         return out + self._consequences(token, frame, out, targets, modality, roles, attached)
 
     def _actors(
@@ -279,7 +281,8 @@ class SentenceCoder:
         if frame.type in _ANSWERS:
             if not self.ctx.invitations and any(o.lower_ == "it" for o in objects_of(token)):
                 return None  # "accepted it" answers an invitation only where one was told
-            if any(m.kind == "both" for m in actors):
+            passive = token.dep_ == "nsubjpass" or (token.pos_ in ("VERB", "AUX") and is_passive(token))
+            if any(m.kind == "both" for m in actors) or (passive and _answers_several(token)):
                 actors = []  # "both invitations have been accepted": the invitations answered, not a pair
             if not actors and self.ctx.invitations:
                 # "The invitation has been accepted": the last invitation told is the one answered.
@@ -580,6 +583,12 @@ class SentenceCoder:
         if not inviters or statement.target.country in {i.country for i in inviters}:
             return statement
         return replace(statement, target=inviters[-1])
+
+    def _each_invitation(self, answer: Statement) -> list[Statement]:
+        """ "Both invitations have been accepted": the answer to each inviter its actor heard from."""
+        inviters = {i.country: i for i, g in self.ctx.invitations if g.country == answer.actor.country}
+        others = [i for c, i in inviters.items() if c not in (None, answer.target.country)]
+        return [answer, *(replace(answer, target=inviter) for inviter in others)]
 
     def _invited(self, inviter: Party, invitee: Party) -> bool:
         return any(
@@ -949,6 +958,16 @@ class SentenceCoder:
         if "invitee" in payload and "target" in sides:
             payload["invitee"] = sides["target"].to_dict()
         return replace(statement, payload=payload, **sides)
+
+
+def _answers_several(token: Token) -> bool:
+    """ "accepted both invitations", "the invitations were accepted": more than one is answered."""
+    nouns = [token] if token.pos_ in ("NOUN", "PROPN") else objects_of(token)
+    return any(
+        n.tag_ == "NNS" or any(c.lower_ in ("both", "all") for c in n.children)
+        for n in nouns
+        if n.lemma_.lower() in ("invitation", "invite")
+    )
 
 
 def _dates_occasion(trigger: Token, attached: Attached) -> bool:
