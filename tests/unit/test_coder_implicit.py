@@ -99,3 +99,17 @@ def test_both_invitations_accepted_answers_each_inviter() -> None:
         "the spokesman said."
     )
     assert set(_pairs(text, "InvitationAccepted", "2024-11-26")) == {("CHL", "PER"), ("CHL", "BOL")}
+
+
+def test_it_signed_after_a_deal_was_told_is_that_deal() -> None:
+    text = (
+        "Chile and Peru reached a fishing agreement in Lima on Monday after two days of talks. "
+        "It was signed by Chilean Foreign Minister Alberto van Klaveren and his Peruvian counterpart."
+    )
+    signers = {e.actor.name for e in code(text, "2024-06-20") if e.type == "AgreementSigned"}
+    assert "Alberto van Klaveren" in signers
+
+
+def test_it_signed_with_no_agreement_told_is_no_agreement() -> None:
+    text = "It was signed by Chilean Foreign Minister Alberto van Klaveren on Monday."
+    assert _pairs(text, "AgreementSigned") == []

@@ -278,6 +278,12 @@ class SentenceCoder:
         if not actors and frame.type in _ANSWERS:
             visitor = self._visitor_told(token)
             actors = [Mention(0, 0, "", visitor, "context")] if visitor else []
+        if (
+            frame.type == "AgreementSigned"
+            and any(o.lower_ == "it" for o in objects_of(token))
+            and not any(s.type == "AgreementSigned" for s in self.told)
+        ):
+            return None  # "signed it" is an agreement only where one was told
         if frame.type in _ANSWERS:
             if not self.ctx.invitations and any(o.lower_ == "it" for o in objects_of(token)):
                 return None  # "accepted it" answers an invitation only where one was told
