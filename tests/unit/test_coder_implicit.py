@@ -113,3 +113,22 @@ def test_it_signed_after_a_deal_was_told_is_that_deal() -> None:
 def test_it_signed_with_no_agreement_told_is_no_agreement() -> None:
     text = "It was signed by Chilean Foreign Minister Alberto van Klaveren on Monday."
     assert _pairs(text, "AgreementSigned") == []
+
+
+def test_a_sum_pledged_in_assistance_is_aid_to_whom_the_assistance_goes() -> None:
+    text = "Chile pledged 20 million dollars in humanitarian assistance to Peru after floods hit its north."
+    assert _pairs(text, "AidProvided") == [("CHL", "PER")]
+
+
+def test_what_is_said_in_a_dated_call_takes_the_call_s_day() -> None:
+    text = (
+        "Chilean President Gabriel Boric will visit Peru next week, his office said on Wednesday. "
+        "Peruvian President Dina Boluarte congratulated Boric on his victory in a phone call in March."
+    )
+    dated = {e.type: e.occurred_on.isoformat() for e in code(text, "2024-06-05")}
+    assert dated["CongratulationsExpressed"] == dated["PhoneCallHeld"] == "2024-03-01"
+
+
+def test_a_meeting_a_side_opposes_holding_did_not_happen() -> None:
+    text = "Chile said on Friday it opposed holding any summit with Peru in the disputed area."
+    assert [e.modality for e in code(text, "2024-06-08") if e.type == "MeetingHeld"] in ([], ["negated"])

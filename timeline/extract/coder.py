@@ -62,6 +62,8 @@ _REACTIONS = types_with("reaction")
 _ANSWERS = types_with("answers_invitation")
 # Happenings a noun may name without telling ("the state visit"): told only when dated or done.
 _TOLD_BY_NOUNS = types_with("told_by_noun")
+# Happenings at which something is said: a date on them dates what was said there.
+_OCCASIONS = frozenset({"PhoneCallHeld", "MeetingHeld"})
 # Determiners that point back to something told ("the strike", "this attack").
 _BACK_REFERENCES = frozenset({"the", "this", "that", "these", "those"})
 
@@ -612,6 +614,22 @@ class SentenceCoder:
         }
         return replace(answer, type="InvitationExtended", actor=inviter, target=invitee, payload=payload)
 
+    def _occasion_within(self, token: Token, attached: list[Attached]) -> _When | None:
+        """ "congratulated him on his victory in a phone call in February": the dated call or talks
+        in the trigger's own phrase are where it was said."""
+        inside = {t.i for t in token.subtree} if token.pos_ in ("VERB", "AUX") else set()
+        for item in attached:
+            word = item.word
+            if (
+                word.i in inside
+                and word.i != token.i
+                and word.pos_ == "NOUN"
+                and self.frames.types_named(word) & _OCCASIONS
+                and item.mention.value <= self.ctx.published
+            ):
+                return _When(item.mention.value, item.mention.precision, item.mention.basis)
+        return None
+
     def _occasion_told(self, token: Token) -> _When | None:
         """ "accepted it during that call", "in that conversation": the day of the happening told
         before, the latest of its kind."""
@@ -786,6 +804,9 @@ class SentenceCoder:
             and not (frame.type.startswith("Invitation") and own.word.i != token.i and own.mention.future)
         ):
             return _When(own.mention.value, own.mention.precision, own.mention.basis)
+        occasion = self._occasion_within(token, attached)
+        if occasion is not None:
+            return occasion
         earlier = self._occasion_told(token)
         if earlier is not None:
             return earlier
