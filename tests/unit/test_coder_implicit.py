@@ -132,3 +132,22 @@ def test_what_is_said_in_a_dated_call_takes_the_call_s_day() -> None:
 def test_a_meeting_a_side_opposes_holding_did_not_happen() -> None:
     text = "Chile said on Friday it opposed holding any summit with Peru in the disputed area."
     assert [e.modality for e in code(text, "2024-06-08") if e.type == "MeetingHeld"] in ([], ["negated"])
+
+
+def test_calling_someone_to_offer_condolences_is_a_call_and_condolences() -> None:
+    text = (
+        "An earthquake struck southern Peru on Sunday. Chilean President Gabriel Boric called "
+        "Peruvian President Dina Boluarte on Monday to offer condolences."
+    )
+    assert _pairs(text, "PhoneCallHeld", "2024-06-18") == [("CHL", "PER")]
+    assert _pairs(text, "CondolencesExpressed", "2024-06-18") == [("CHL", "PER")]
+
+
+def test_calling_on_someone_to_act_is_still_a_request() -> None:
+    text = "Chile called on Peru to release the detained fishermen."
+    assert _pairs(text, "PhoneCallHeld") == []
+
+
+def test_a_rescue_team_sent_is_aid() -> None:
+    text = "An earthquake struck southern Peru on Sunday. Chile sent a rescue team to Peru on Monday."
+    assert _pairs(text, "AidProvided", "2024-06-18") == [("CHL", "PER")]

@@ -172,7 +172,8 @@ class FrameBook:
         if frame.bare and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
             return False
         if frame.objects and not any(
-            _lemma(o) in frame.objects or o.lower_ in frame.objects for o in objects_of(token)
+            _lemma(o) in frame.objects or o.lower_ in frame.objects or compound_lemma(o) in frame.objects
+            for o in objects_of(token)
         ):
             return False
         if frame.complement and not any(
