@@ -30,6 +30,21 @@ def test_weekday_is_the_last_such_day_on_or_before_the_article():
     assert m.preposition == "on"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The envoys met on Tuesday last week.", date(2023, 12, 26)),
+        ("The envoys met on Monday of last week.", date(2023, 12, 25)),
+        ("The envoys met on Monday this week.", date(2024, 1, 1)),
+        ("The envoys will meet on Friday next week.", date(2024, 1, 12)),
+    ],
+)
+def test_a_weekday_of_a_named_week_is_that_day_of_that_week(sentence, expected):
+    # Published on Wednesday 3 January 2024; weeks start on Monday.
+    mention = only(sentence, WEDNESDAY)
+    assert (mention.value, mention.precision) == (expected, "day")
+
+
 def test_weekday_of_the_article_itself_is_that_day():
     assert only("The talks ended on Friday.", FRIDAY).value == FRIDAY
     assert only("The talks began on Monday.", FRIDAY).value == date(2024, 1, 1)

@@ -163,7 +163,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:(?P<shift>(?i:last|next|this|coming|past))\s+)?"
             + _WEEKDAY
-            + r"(?:'s|’s)?(?:\s+(?P<tod>(?i:morning|afternoon|evening|night)))?\b"
+            + r"(?:'s|’s)?(?:\s+(?P<tod>(?i:morning|afternoon|evening|night)))?"
+            + r"(?:\s+(?:(?i:of)\s+)?(?P<week>(?i:last|this|next))\s+(?i:week))?\b"
         ),
     ),
     # "in 2016", "since 2008", "mid-2024", "later in 2024"
@@ -489,6 +490,12 @@ def _resolve_weekday(m: re.Match[str], published: date, tense: str | None) -> _F
     weekday = _WEEKDAYS[m.group("weekday").lower()]
     shift = (m.group("shift") or "").lower()
     today = published.weekday()
+    week = (m.group("week") or "").lower()
+    if week:
+        # "Thursday last week": that weekday in the week named (weeks start on Monday)
+        step = {"last": -7, "this": 0, "next": 7}[week]
+        value = _shift(published, days=step - today + weekday)
+        return _Found(value, "day", "weekday", forward=week == "next") if value else None
     back = (today - weekday) % 7  # days back to the same weekday on or before the article date
     ahead = (weekday - today) % 7
     if shift in {"last", "past"}:
