@@ -151,3 +151,18 @@ def test_calling_on_someone_to_act_is_still_a_request() -> None:
 def test_a_rescue_team_sent_is_aid() -> None:
     text = "An earthquake struck southern Peru on Sunday. Chile sent a rescue team to Peru on Monday."
     assert _pairs(text, "AidProvided", "2024-06-18") == [("CHL", "PER")]
+
+
+def test_closing_airspace_or_a_border_to_a_country_is_a_sanction() -> None:
+    assert _pairs("Chile closed its airspace to Peruvian aircraft on Monday.", "SanctionsImposed") == [
+        ("CHL", "PER")
+    ]
+    assert _pairs("Chile shut its border with Peru on Monday.", "SanctionsImposed") == [("CHL", "PER")]
+
+
+def test_calling_a_deed_despicable_is_criticism() -> None:
+    text = (
+        "Peru expelled Chile's ambassador on Monday. "
+        "Chile's foreign minister called the expulsion a despicable act."
+    )
+    assert ("CHL", "PER") in _pairs(text, "CriticismVoiced", "2024-06-18")
