@@ -45,3 +45,32 @@ def test_a_clause_that_ends_something_else_does_not_stop_an_arrival() -> None:
         "Chinese foreign minister ended a tour of the region."
     )
     assert ("THA", "LAO", date(2024, 9, 12)) in _of(text, "VisitMade")
+
+
+_WELCOME = (
+    "Thai Prime Minister Srettha Thavisin welcomed Laotian Prime Minister Sonexay Siphandone to "
+    "Bangkok on Thursday. "
+)
+
+
+def test_a_clause_on_a_noun_inside_the_trigger_s_phrase_neither_places_nor_dates_it() -> None:
+    # Published Friday 13 September: the support is pledged on Thursday the 12th, to Laos, not
+    # to where or when the accord was concluded.
+    text = _WELCOME + (
+        "Srettha pledged Thailand's continued support for the accord, which was concluded in "
+        "Beijing on September 2."
+    )
+    assert _of(text, "SolidarityExpressed") == [("THA", "LAO", date(2024, 9, 12))]
+
+
+def test_an_attack_s_clause_still_says_whom_it_struck() -> None:
+    text = (
+        "Investigators said agents had been involved in the 2019 explosion at a depot near the "
+        "border, which killed two Laotian workers."
+    )
+    assert [t for _, t, _ in _of(text, "AttackOccurred")] == ["LAO"]
+
+
+def test_support_offered_is_no_aid() -> None:
+    text = _WELCOME + "Srettha offered Laos all forms of support."
+    assert _of(text, "AidProvided") == []

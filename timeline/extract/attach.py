@@ -82,12 +82,12 @@ def main_date(
         mention = item.mention
         if item.word.dep_ in ("relcl", "acl") and item.word.lemma_.lower() in _HAPPENING_VERBS:
             continue  # "the attack, which occurred on March 22": the date of what the clause describes
-        if (
-            item.word.dep_ == "relcl"
-            and item.word.head.pos_ == "PROPN"
-            and (trigger is None or trigger not in item.word.subtree)
-        ):
-            continue  # "X, who arrived on Tuesday, said ...": that clause's day, not the sentence's
+        if item.word.dep_ == "relcl" and (trigger is None or trigger not in item.word.subtree):
+            described = item.word.head
+            if described.pos_ == "PROPN" or (trigger is not None and trigger in described.ancestors):
+                # "X, who arrived on Tuesday, said ...", "pledged support for the deal, which was
+                # signed on May 2": that clause's day, not the sentence's
+                continue
         if (
             item.word.pos_ in ("VERB", "AUX")
             and item.word.lemma_.lower() not in reporting

@@ -513,11 +513,19 @@ class SentenceCoder:
         def named(found: list[Mention]) -> list[Mention]:
             return [m for m in found if m.party.country and m.party.country not in exclude]
 
-        inside = named(mentions.within({t.i for t in token.subtree}))
+        # a relative clause describes its noun: "backed the deal, which was brokered in Pretoria";
+        # an attack's ("which killed two Czech citizens") says whom it struck
+        described = {
+            t.i
+            for c in token.subtree
+            if c.dep_ == "relcl" and c.i != token.i and kind != "AttackOccurred"
+            for t in c.subtree
+        }
+        inside = named(mentions.within({t.i for t in token.subtree} - described))
         if inside:
             return inside[:1]
         start = token.idx - sentence.start_char
-        in_clause = named(mentions.within(_clause_tokens(token)))
+        in_clause = named(mentions.within(_clause_tokens(token) - described))
         after = [m for m in in_clause if m.kind != "both" and m.start >= start]
         if after:
             return after[:1]
