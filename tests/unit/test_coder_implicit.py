@@ -166,3 +166,16 @@ def test_calling_a_deed_despicable_is_criticism() -> None:
         "Chile's foreign minister called the expulsion a despicable act."
     )
     assert ("CHL", "PER") in _pairs(text, "CriticismVoiced", "2024-06-18")
+
+
+def test_accusations_traded_go_both_ways() -> None:
+    assert set(_pairs("Chile traded accusations with Peru on Monday.", "CriticismVoiced")) == {
+        ("CHL", "PER"),
+        ("PER", "CHL"),
+    }
+
+
+def test_years_after_an_event_date_it_to_its_year() -> None:
+    text = "Chile reopened its embassy in Lima on Tuesday, six years after the two countries cut ties."
+    dated = [(e.occurred_on.isoformat(), e.date_precision) for e in code(text, "2024-06-20")]
+    assert ("2018-01-01", "year") in dated

@@ -490,3 +490,16 @@ def test_an_ordinal_that_numbers_something_is_no_date():
     assert find_dates("It was the 14th round of talks.", SUNDAY) == []
     (found,) = find_dates("Leaders gathered for the 20th summit on the 14th in Lima.", SUNDAY)
     assert found.text == "the 14th"
+
+
+def test_years_after_an_event_count_back_from_the_date_before_them():
+    mentions = find_dates("They met on Tuesday, seven years after the two sides cut ties.", WEDNESDAY)
+    assert [(m.value, m.precision) for m in mentions] == [
+        (date(2024, 1, 2), "day"),
+        (date(2017, 1, 1), "year"),
+    ]
+
+
+def test_years_after_an_event_with_no_date_before_them_date_nothing():
+    mentions = find_dates("Two years after the war ended, the talks resumed on Tuesday.", WEDNESDAY)
+    assert [m.text for m in mentions] == ["Tuesday"]

@@ -210,6 +210,8 @@ class SentenceCoder:
         if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
             return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
         pairs = self._pairs(actors, targets, frame.type)
+        if frame.mutual:
+            pairs += [(t, a) for a, t in pairs if (t, a) not in pairs]
         if (
             frame.type == "InvitationExtended"
             and frame.pos == "NOUN"

@@ -368,6 +368,7 @@ class _Found:
     forward: bool = False  # the phrase itself points ahead ("next month", "later this year")
     anchored: bool = False  # relative to another date: "a day earlier", "the same day"
     offset_days: int = 0  # for anchored phrases
+    offset_years: int = 0  # "seven years after <event>": counted in years, to the year
     conjunction: bool = False  # "a day after <event>": dates the event, one day before its anchor
 
 
@@ -586,13 +587,16 @@ def _resolve_offset(m: re.Match[str], published: date, sentence: str) -> _Found 
         if unit == "week":
             return _Found(moved, "week", "relative")
         return _Found(_start_of(moved, unit), unit, "relative")  # type: ignore[arg-type]
-    if unit not in {"day", "week"}:
-        return None  # "two years after ..." is too loose to date a statement
-    days = n * (7 if unit == "week" else 1)
     sign = -1 if direction in {"earlier", "before", "previously"} else 1
     following = _NEXT_WORD.match(sentence, m.end())
     # "a day after protesters stormed ...": a conjunction introducing another event.
     conjunction = direction in {"before", "after"} and following is not None
+    if unit == "year" and conjunction:
+        # "seven years after the two severed ties": that event's year, counted from the anchor
+        return _Found(published, "year", "relative", anchored=True, offset_years=sign * n, conjunction=True)
+    if unit not in {"day", "week"}:
+        return None  # "two years later" is too loose to date a statement
+    days = n * (7 if unit == "week" else 1)
     value = _shift(published, days=sign * days)
     if value is None:
         return None
@@ -790,6 +794,12 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
                 # (or "a day after X, on Monday") counts from that date.
                 sign = -1 if (f.conjunction and anchor_index < index) else 1
                 value = _shift(anchor_value, days=sign * f.offset_days) or anchor_value
+                if f.offset_years:
+                    # only "on May 30, seven years after X": a date after it may be the main clause's own
+                    counted = _day(anchor_value.year - f.offset_years, 1, 1) if anchor_index < index else None
+                    value, needs_anchor = (_plain(counted), False) if counted else (value, True)
+        if f.offset_years and needs_anchor:
+            continue  # "two years after X" with no date before it to count from dates nothing
         future = f.forward or (value > base and not needs_anchor)
         if not future and f.basis in {"weekday", "month-day", "month"}:
             future = _period_end(value, f.precision) >= base and lazy.at(start, end) == "future"

@@ -49,6 +49,7 @@ class Frame:
     named: bool = False  # the target must come from the frame's own paths ("at the invitation of X")
     bare: bool = False  # the verb takes no clause: "called on X" is a visit, "called on X to act" is not
     invitee: bool = False
+    mutual: bool = False  # each side did it to the other ("traded accusations")
     modality: str | None = None
     tone: str | None = None
 
@@ -130,6 +131,7 @@ class FrameBook:
             named=bool(raw.get("named")),
             bare=bool(raw.get("bare")),
             invitee=bool(raw.get("invitee")),
+            mutual=bool(raw.get("mutual")),
             modality=raw.get("modality"),
             tone=raw.get("tone"),
         )
