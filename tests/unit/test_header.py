@@ -200,3 +200,13 @@ def test_text_that_is_not_a_web_date_line_gives_no_date(raw):
 def test_a_date_line_wins_over_a_web_date_line():
     header = parse_header(" date 2024-03-29\nPublished: 31 March 2024\nThe envoys met.")
     assert header.published == date(2024, 3, 29)
+
+
+def test_a_photo_credit_above_the_dateline_is_no_dateline():
+    raw = (
+        "Published: 4 June 2024\n\nPhoto : AFP\n\n"
+        "LIMA, June 4 (Wire) - Chile and Peru signed an agreement on Monday."
+    )
+    header = parse_header(raw)
+    assert (header.dateline, header.outlet) == ("LIMA", "Wire")
+    assert header.body.startswith("Chile and Peru signed")

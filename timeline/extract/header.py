@@ -39,6 +39,12 @@ _TITLE_PLACE = re.compile(
     r"(?P<place>[A-Z][\w.'’-]*(?:[ /](?:(?:de|da|do|del|la|el|al|es|of|upon|on) )?[A-Z][\w.'’-]*){0,2})"
     r"[^\S\n]*:[^\S\n]+"
 )
+# "Photo: AGENCY", "Photo : Reuters", "(Photo: ...)", "File photo", "Image: ...", "Photo by ...": a
+# credit line, never a dateline (normalise blanks the same lines in the body).
+CAPTION = re.compile(
+    r"\(?(?:file\s+)?(?:photo(?:graph)?|image|picture)s?(?:\s+credit)?(?:\s*:.*|\s+by\s+.*)?\)?",
+    re.IGNORECASE,
+)
 _SEPARATOR = re.compile(r"(?:--+|[—–]|-(?=\s)|:)[^\S\n]*")
 _ISO = re.compile(r"\s*(\d{1,4})[-/](\d{1,2})[-/](\d{1,2})\s*")
 
@@ -211,6 +217,8 @@ def parse_header(raw: str) -> Header:
     else:
         published, pos = _web_dates(raw)
     pos = _skip_blank(raw, pos)
+    while (line_end := raw.find("\n", pos)) != -1 and CAPTION.fullmatch(raw[pos:line_end].strip()):
+        pos = _skip_blank(raw, line_end)  # a photo credit above the dateline
     outlet, dateline, pos = _opening(raw, pos)
     pos = _skip_blank(raw, pos)
     return Header(published=published, outlet=outlet, dateline=dateline, body=raw[pos:], body_offset=pos)

@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from timeline.extract.header import MONTHS, WEEKDAYS
+from timeline.extract.header import CAPTION, MONTHS, WEEKDAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +30,6 @@ _INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 # Junk lines are short; longer lines are prose and are never tested against the patterns below.
 _MAX_JUNK_LINE = 200
 
-# "Photo: AGENCY", "Photo : Reuters", "(Photo: ...)", "File photo", "Image: ...", "Photo by ...".
-_CAPTION = re.compile(
-    r"\(?(?:file\s+)?(?:photo(?:graph)?|image|picture)s?(?:\s+credit)?(?:\s*:.*|\s+by\s+.*)?\)?",
-    re.IGNORECASE,
-)
 # The same credit in brackets inside a prose line: only the bracket is blanked.
 _INLINE_CAPTION = re.compile(
     r"\((?:file\s+)?(?:photo(?:graph)?|image|picture)s?(?:\s+credit)?\s*:[^()\n]{0,100}\)", re.IGNORECASE
@@ -107,7 +102,7 @@ def _is_timestamp(line: str) -> bool:
 
 def _is_junk(line: str) -> bool:
     """A stripped line that is page furniture rather than prose: caption, byline, link, timestamp."""
-    patterns = (_CAPTION, _BYLINE, _FURNITURE)
+    patterns = (CAPTION, _BYLINE, _FURNITURE)
     return any(pattern.fullmatch(line) for pattern in patterns) or _is_timestamp(line)
 
 
