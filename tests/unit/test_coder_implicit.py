@@ -179,3 +179,21 @@ def test_years_after_an_event_date_it_to_its_year() -> None:
     text = "Chile reopened its embassy in Lima on Tuesday, six years after the two countries cut ties."
     dated = [(e.occurred_on.isoformat(), e.date_precision) for e in code(text, "2024-06-20")]
     assert ("2018-01-01", "year") in dated
+
+
+def test_an_invitation_to_visit_a_country_comes_from_that_country() -> None:
+    text = (
+        "Peruvian President Dina Boluarte received a letter from Chilean President Gabriel Boric on "
+        "Monday. The letter included an invitation to visit Santiago, Boluarte's office said."
+    )
+    assert _pairs(text, "InvitationExtended") == [("CHL", "PER")]
+
+
+def test_a_protest_note_handed_over_is_criticism() -> None:
+    text = "Chile's foreign ministry handed a protest note to the Peruvian ambassador on Monday."
+    assert _pairs(text, "CriticismVoiced") == [("CHL", "PER")]
+
+
+def test_backing_a_rebel_group_is_no_support_for_a_country() -> None:
+    text = "Chile rejected accusations by Peru that it supports a rebel group in the south."
+    assert _pairs(text, "SolidarityExpressed") == []

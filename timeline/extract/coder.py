@@ -210,6 +210,13 @@ class SentenceCoder:
         if frame.type in _NEEDS_SPEAKER and any(m.kind == "both" and m.possessive for m in actors):
             return []  # "underscores both nations' desire to ...": the writer's reading, not theirs
         pairs = self._pairs(actors, targets, frame.type)
+        if frame.type == "InvitationExtended":
+            # "the message included an invitation to visit Tehran": one is invited to another's
+            # country, so an invitee from the destination is the inviter read the wrong way round
+            destination = self._destination(token)
+            pairs = [
+                (t, a) if destination and t.country == destination != a.country else (a, t) for a, t in pairs
+            ]
         if frame.mutual:
             pairs += [(t, a) for a, t in pairs if (t, a) not in pairs]
         if (
