@@ -503,3 +503,8 @@ def test_years_after_an_event_count_back_from_the_date_before_them():
 def test_years_after_an_event_with_no_date_before_them_date_nothing():
     mentions = find_dates("Two years after the war ended, the talks resumed on Tuesday.", WEDNESDAY)
     assert [m.text for m in mentions] == ["Tuesday"]
+
+
+def test_months_before_an_event_count_forward_from_the_date_before_them():
+    mentions = find_dates("They met on Tuesday, three months before the vote.", WEDNESDAY)
+    assert [(m.value, m.precision) for m in mentions][1] == (date(2024, 4, 1), "month")

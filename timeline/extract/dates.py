@@ -368,7 +368,7 @@ class _Found:
     forward: bool = False  # the phrase itself points ahead ("next month", "later this year")
     anchored: bool = False  # relative to another date: "a day earlier", "the same day"
     offset_days: int = 0  # for anchored phrases
-    offset_years: int = 0  # "seven years after <event>": counted in years, to the year
+    offset_months: int = 0  # "a month after <event>", "seven years after": counted in months
     conjunction: bool = False  # "a day after <event>": dates the event, one day before its anchor
 
 
@@ -591,9 +591,10 @@ def _resolve_offset(m: re.Match[str], published: date, sentence: str) -> _Found 
     following = _NEXT_WORD.match(sentence, m.end())
     # "a day after protesters stormed ...": a conjunction introducing another event.
     conjunction = direction in {"before", "after"} and following is not None
-    if unit == "year" and conjunction:
-        # "seven years after the two severed ties": that event's year, counted from the anchor
-        return _Found(published, "year", "relative", anchored=True, offset_years=sign * n, conjunction=True)
+    if unit in {"month", "year"} and conjunction:
+        # "seven years after the two severed ties": that event's month or year, counted from the anchor
+        months = sign * n * (12 if unit == "year" else 1)
+        return _Found(published, unit, "relative", anchored=True, offset_months=months, conjunction=True)
     if unit not in {"day", "week"}:
         return None  # "two years later" is too loose to date a statement
     days = n * (7 if unit == "week" else 1)
@@ -794,11 +795,14 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
                 # (or "a day after X, on Monday") counts from that date.
                 sign = -1 if (f.conjunction and anchor_index < index) else 1
                 value = _shift(anchor_value, days=sign * f.offset_days) or anchor_value
-                if f.offset_years:
+                if f.offset_months:
                     # only "on May 30, seven years after X": a date after it may be the main clause's own
-                    counted = _day(anchor_value.year - f.offset_years, 1, 1) if anchor_index < index else None
-                    value, needs_anchor = (_plain(counted), False) if counted else (value, True)
-        if f.offset_years and needs_anchor:
+                    counted = _shift(anchor_value, months=-f.offset_months) if anchor_index < index else None
+                    if counted is not None:
+                        value = _start_of(counted, f.precision)  # type: ignore[arg-type]
+                    else:
+                        needs_anchor = True
+        if f.offset_months and needs_anchor:
             continue  # "two years after X" with no date before it to count from dates nothing
         future = f.forward or (value > base and not needs_anchor)
         if not future and f.basis in {"weekday", "month-day", "month"}:

@@ -119,6 +119,9 @@ def controller(trigger: Token) -> Token | None:
         return _subject_of(above)
     if trigger.dep_ in ("relcl", "acl", "xcomp") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children)
+        owners = [c for c in head.children if c.dep_ == "poss"]
+        if infinitive and trigger.dep_ == "acl" and owners:
+            return owners[0]  # "condemned Peru's decision to expel ...": Peru decided it
         if (
             infinitive
             and head.dep_ in ("dobj", "dative")
