@@ -79,11 +79,6 @@ def modality_of(
             break
         if token.dep_ == "prep" and token.lower_ not in ("to", "for"):
             break  # "during the meeting, they agreed to ...": an adjunct is not what was agreed
-        if token.dep_ == "advcl" and token.tag_ == "VBD" and any(
-            c.dep_ in ("mark", "prep", "advmod") and c.lower_ in ("after", "since", "when", "before")
-            for c in token.children
-        ):
-            break  # "agreed to restore ties, a month after X expelled Y": a past event of its own
         head = token.head
         lemma = phrasal_lemma(head)
         if lemma in book.reporting:
