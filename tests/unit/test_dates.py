@@ -508,3 +508,15 @@ def test_years_after_an_event_with_no_date_before_them_date_nothing():
 def test_months_before_an_event_count_forward_from_the_date_before_them():
     mentions = find_dates("They met on Tuesday, three months before the vote.", WEDNESDAY)
     assert [(m.value, m.precision) for m in mentions][1] == (date(2024, 4, 1), "month")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The envoys met last night.", date(2024, 1, 2)),
+        ("The envoys met this morning.", date(2024, 1, 3)),
+        ("The envoys will meet this evening.", date(2024, 1, 3)),
+    ],
+)
+def test_parts_of_days_named_from_the_article_s_day(sentence, expected):
+    assert only(sentence, WEDNESDAY).value == expected

@@ -177,7 +177,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "day_word",
-        re.compile(r"\b(?P<word>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow))\b"),
+        re.compile(
+            r"\b(?P<word>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
+            r"|last\s+night|this\s+(?:morning|afternoon|evening)))\b"
+        ),
     ),
     # "last week", "earlier this month", "later this year", "next month"
     (
@@ -529,7 +532,17 @@ def _resolve_year(m: re.Match[str], published: date, sentence: str) -> _Found | 
 
 def _resolve_day_word(m: re.Match[str], published: date) -> _Found | None:
     word = " ".join(m.group("word").lower().split())
-    days = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
+    days = {
+        "the day before yesterday": -2,
+        "yesterday": -1,
+        "last night": -1,
+        "today": 0,
+        "tonight": 0,
+        "this morning": 0,
+        "this afternoon": 0,
+        "this evening": 0,
+        "tomorrow": 1,
+    }[word]
     value = _shift(published, days=days)
     return _Found(value, "day", "relative", forward=days > 0) if value else None
 
@@ -659,8 +672,8 @@ def _worth_trying(sentence: str) -> set[str]:
         kinds |= {"period", "period_in", "period_end", "offset"}
     if digit and any(end in low for end in ("st", "nd", "rd", "th")):
         kinds.add("ordinal_day")
-    if "day" in low or "tonight" in low or "tomorrow" in low:
-        kinds.add("day_word")
+    if any(word in low for word in ("day", "tomorrow", "night", "morning", "afternoon", "evening")):
+        kinds.add("day_word")  # "tonight" holds "night"
     if "hour" in low or "minute" in low or "moment" in low:
         kinds.add("hours")
     if any(word in low for word in ("day", "evening", "night", "morning", "afternoon")):
