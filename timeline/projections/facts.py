@@ -322,7 +322,24 @@ def settled(group: Mapping[str, Any], day: date) -> int:
     return count
 
 
-FACTS = Projection("facts", "groups", initial_state, apply, partition_of, items="facts", settled=settled)
+def splice(stored: Mapping[str, Any], refolded: Mapping[str, Any], day: date) -> State:
+    """A refold of late events that reached, after an event dated ``day``, the same unsettled facts
+    as the stored group had there: from then on both folds are the same, so the group is the
+    refolded facts settled by ``day`` followed by the stored ones from there on.
+
+    The watermark is the stored one (the refold stopped before it); ``coarsest`` only bounds the
+    search for candidates, and is the highest precision either fold has seen, as a replay's is.
+    """
+    return {
+        **stored,
+        "facts": refolded["facts"][: settled(refolded, day)] + stored["facts"][settled(stored, day) :],
+        "coarsest": max(stored["coarsest"], refolded["coarsest"]),
+    }
+
+
+FACTS = Projection(
+    "facts", "groups", initial_state, apply, partition_of, items="facts", settled=settled, splice=splice
+)
 fold = FACTS.fold
 
 
