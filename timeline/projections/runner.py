@@ -50,7 +50,7 @@ from timeline.projections.projection import Projection, Value, dump_state
 
 #: About one snapshot per this many members of a partition (see takes_snapshot): a late event
 #: refolds on average half of this many members before its own date.
-SNAPSHOT_EVERY = 1000
+SNAPSHOT_EVERY = 500
 #: Member events a refold reads at a time: it may stop long before the partition's last member.
 REFOLD_PAGE = 500
 #: A gap larger than this is closed by a (streamed) rebuild rather than held in memory.
