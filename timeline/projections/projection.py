@@ -60,6 +60,12 @@ class Projection:
     #: ``splice(stored, refolded, day)`` joins the refolded value's settled items (as of ``day``) to
     #: the stored value's items from there on (None: a refold always runs to the last member).
     splice: Callable[[Value, Value, date], Value] | None = None
+    #: How a refold ends as soon as late events no longer make a difference (facts: see
+    #: ``facts.Divergence``): ``diverge(partition, value, stored, day, late)`` forks the refolded
+    #: value before the first late event (dated ``day``) into a fold of the stored members alone;
+    #: the result has ``apply_old(event)``, ``converged(value, day)``, ``splice()`` and
+    #: ``patch(snapshot_text, day)``. None: the refold meets a stored snapshot, or runs to the end.
+    diverge: Callable[..., Any] | None = None
 
     def with_digest(self, digester: Callable[[str, Value], Value | None]) -> Projection:
         return replace(self, digester=digester)

@@ -263,9 +263,16 @@ class _Late:
     since: SortKey
     until: SortKey
     retraction: bool = False
+    events: list[Event] = field(default_factory=list)  # the new members among them
+    keys: set[SortKey] = field(default_factory=set)  # ... and their sort keys
 
     def add(self, at: SortKey) -> None:
         self.since, self.until = min(self.since, at), max(self.until, at)
+
+    def add_new(self, event: Event, at: SortKey) -> None:
+        self.add(at)
+        self.events.append(event)
+        self.keys.add(at)
 
 
 def _snapshot_text(projection: Projection, value: Value, day: date) -> str:
@@ -299,13 +306,14 @@ def _catch_up_one(
         at = sort_key(event)
         added.append((key, event.occurred_on, event.position or 0))
         if key in late:
-            late[key].add(at)
+            late[key].add_new(event, at)
             continue
         part = work.get(key)
         if part is None:
             head = rows.watermark(name, key)  # the columns only: a late event needs no state decoded
             if head is not None and at <= head[0]:
                 late[key] = _Late(at, at)  # out of valid-time order: refold below, never a wrong apply
+                late[key].add_new(event, at)
                 continue
             part = work[key] = _Partition(key, *rows.load_partition(name, key))
         part.value = projection.apply_partition(key, part.value, event)
@@ -327,13 +335,15 @@ def _catch_up_one(
 def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> tuple[_Partition, int]:
     """Refold one partition from the latest snapshot before its first late event (else from empty).
 
-    Where the projection can splice (facts), the refold stops at the first snapshot after the last
-    late event whose text equals the stored one: a dyad's facts then are the same as before that
-    point for every later event (the snapshot holds every fact a later event can reach, and the
-    watermark and coarsest precision), so the rest of the stored value, and every later snapshot,
-    stands as it is. A late article thus refolds the months it reaches, not the dyad's years after
-    it. After a retraction the refold runs to the end (a replay's ``coarsest`` may then be lower).
-    Returns the partition and the number of member events folded.
+    Where the projection can tell when late events stop making a difference (facts: a late report
+    changes the facts it joins or opens, and later reports can reach those only within their
+    matching window, a few days for day-precise reports), the refold folds the stored members
+    beside it without the late events and stops as soon as the two folds differ only in what no
+    later member can reach: the rest of the stored value stands, and the stored snapshots after
+    that point get the refolded facts in place of the old ones (see ``facts.Divergence``). Failing
+    that, it stops at the first stored snapshot after the last late event whose text equals the
+    refolded one (``splice``). After a retraction the refold runs to the end (a replay's
+    ``coarsest`` may then be lower). Returns the partition and the number of member events folded.
     """
     name = projection.name
     keys = rows.snapshot_keys(name, key)
@@ -352,6 +362,9 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
     meet = {k for k in later if k > late.until}
     if splice is None or stored is None or late.retraction:
         meet = set()
+    diverge = None if stored is None or late.retraction else projection.diverge
+    fork: Any = None
+    checked: date | None = None
     part = _Partition(key, None, rows.count_members(name, key), drop=later)
     state = projection.state_of([] if value is None else [(key, value)])
     parts, apply = state[projection.container], projection.apply
@@ -359,23 +372,58 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
     while True:
         page = rows.member_events(name, key, after, REFOLD_PAGE)
         for event in page:
+            at = sort_key(event)
+            new = at in late.keys
+            if new and diverge is not None:  # fork at the first late event, before it is folded
+                fork, diverge = diverge(key, parts.get(key), stored, event.occurred_on, late.events), None
             apply(state, event)
             folded += 1
-            at = sort_key(event)
-            if at < late.since or not takes_snapshot(at[1]):
-                continue  # snapshots before the first late event stand
-            text = _snapshot_text(projection, parts[key], event.occurred_on)
-            if at in meet and text == rows.snapshot_text(name, key, at):
-                assert splice is not None and stored is not None
-                part.value = splice(stored, parts[key], event.occurred_on)
-                part.drop = [k for k in later if k < at]
-                return part, folded
-            part.snapshots[at] = text
+            if fork is not None and not new:
+                fork.apply_old(event)
+            if at >= late.since and takes_snapshot(at[1]):  # snapshots before the first late event stand
+                text = _snapshot_text(projection, parts[key], event.occurred_on)
+                if at in meet and text == rows.snapshot_text(name, key, at):
+                    assert splice is not None and stored is not None
+                    part.value = splice(stored, parts[key], event.occurred_on)
+                    part.drop = [k for k in later if k < at]
+                    return part, folded
+                part.snapshots[at] = text
+            if fork is not None and at > late.until and event.occurred_on != checked:
+                checked = event.occurred_on
+                if fork.converged(parts[key], event.occurred_on):
+                    if _splice_fork(rows, projection, part, fork, at, later):
+                        return part, folded
+                    fork = None  # a snapshot it cannot patch: refold on
         if len(page) < REFOLD_PAGE:
             break
         after = sort_key(page[-1])
     part.value = parts.get(key)
     return part, folded
+
+
+def _splice_fork(
+    rows: TableRows, projection: Projection, part: _Partition, fork: Any, at: SortKey, later: list[SortKey]
+) -> bool:
+    """End a refold whose fork has converged after the member at ``at``: the value spliced, the
+    stored snapshots after ``at`` patched while they hold facts that differ. False (nothing
+    changed) when a stored snapshot is not laid out as expected: the refold then goes on."""
+    patched: dict[SortKey, str] = {}
+    for k in later:
+        if k <= at:
+            continue
+        text = rows.snapshot_text(projection.name, part.key, k)
+        assert text is not None
+        try:
+            fresh = fork.patch(text, date.fromisoformat(k[0]))
+        except LookupError:
+            return False
+        if fresh is None:
+            break  # later snapshots hold only facts opened after the ones that differ
+        patched[k] = fresh
+    part.value = fork.splice()
+    part.drop = [k for k in later if k <= at] + list(patched)
+    part.snapshots.update(patched)
+    return True
 
 
 def _partition_row(projection: Projection, key: str, value: Value, members: int) -> tuple[Any, ...]:
