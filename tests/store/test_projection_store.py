@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -138,24 +140,207 @@ def test_an_event_and_its_retraction_in_one_catch_up_are_never_folded(store: Eve
 
 
 def test_snapshots_are_safe_points_and_match_a_replay(store: EventStore, monkeypatch) -> None:
-    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 3)
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 1)  # a snapshot after every member
     ps = ProjectionStore(store)
     for day in range(0, 40, 4):  # ten meetings, each its own fact
         store.append([ev("MeetingHeld", day, AUT, CHE)])
         runner.catch_up(ps)
-    snapshots = ps.rows()["projection_snapshots"]
-    assert [(row[2], row[3].isoformat()) for row in snapshots] == [(6, "2024-01-21"), (9, "2024-02-02")]
-    store.append([ev("MeetingHeld", 30, AUT, CHE)])  # late: after the snapshot at 6 members, before 9
+    facts_snapshots = [r for r in ps.rows()["projection_snapshots"] if r[0] == "facts"]
+    assert [row[2].isoformat() for row in facts_snapshots] == [
+        (START + timedelta(days=day)).isoformat() for day in range(0, 40, 4)
+    ]  # named by the sort key of the member they follow
+    store.append([ev("MeetingHeld", 30, AUT, CHE)])  # late: between the meetings of days 28 and 32
     done = runner.catch_up(ps)
     assert done.refolded == ("facts:AUT|CHE",)
+    # From the snapshot after day 28: days 30 and 32; by day 32 the fact day 30 joined (day 28's)
+    # is out of every later report's reach, and the stored snapshot after day 36 is patched.
+    assert done.refolded_events == 2
     incremental = ps.rows()
-    # The snapshot at 6 is still good and is the safe point; the one at 9 is taken again.
-    assert [(row[2], row[3].isoformat()) for row in incremental["projection_snapshots"]] == [
-        (6, "2024-01-21"),
-        (9, "2024-01-31"),
-    ]
+    assert len([r for r in incremental["projection_snapshots"] if r[0] == "facts"]) == 11
     runner.replay(ps)
     assert ps.rows() == incremental
+
+
+def test_snapshots_are_picked_by_position_not_ordinal(monkeypatch) -> None:
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 100)
+    picked = [p for p in range(1, 100_001) if runner.takes_snapshot(p)]
+    assert 950 <= len(picked) <= 1050  # about one in SNAPSHOT_EVERY, spread evenly
+    assert max(b - a for a, b in itertools.pairwise(picked)) < 300
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 1)
+    assert all(runner.takes_snapshot(p) for p in range(1, 1000))
+
+
+def _busy_pair(store: EventStore, years: int = 5, every: int = 9) -> list[Event]:
+    """A pair met every ``every`` days for ``years`` years, one article a meeting, caught up in order."""
+    ps = ProjectionStore(store)
+    made = []
+    for day in range(0, 365 * years, every):
+        made += store.append([ev("MeetingHeld", day, AUT, CHE, sectors=["trade"] if day % 7 else [])]).events
+    runner.catch_up(ps)
+    return made
+
+
+def test_a_late_article_refolds_the_months_it_reaches_not_the_years_after(
+    store: EventStore, monkeypatch
+) -> None:
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 4)
+    ps = ProjectionStore(store)
+    made = _busy_pair(store)
+    members = len(made)
+    late = ev("VisitMade", 400, ("AUT", "Eva Huber"), ("CHE", None))  # takes in the day's meeting
+    store.append([late, ev("MeetingHeld", 402, CHE, AUT), ev("CriticismVoiced", 410, CHE, AUT)])
+    done = runner.catch_up(ps)
+    assert done.refolded == ("facts:AUT|CHE",)
+    after_it = sum(1 for e in made if e.occurred_on > late.occurred_on)
+    # A year of the pair (the facts a later event could still join) and a snapshot's gap, not the
+    # four years after it.
+    assert done.refolded_events < 365 / 9 + 4 * 12 < after_it
+    incremental = ps.rows()
+    [partition] = [r for r in incremental["projection_partitions"] if r[1] == "AUT|CHE"]
+    assert partition[4] == members + 3
+    runner.replay(ps)
+    assert ps.rows() == incremental
+    assert runner.differences(ps) == []
+
+
+def test_late_articles_years_apart_in_one_catch_up_are_both_folded(store: EventStore, monkeypatch) -> None:
+    # The refold may stop only after the last of them: a snapshot between the two equals the stored
+    # one once the first is out of reach, but the stored facts after it lack the second.
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 4)
+    ps = ProjectionStore(store)
+    _busy_pair(store)
+    store.append([ev("AgreementSigned", 300, AUT, CHE)])
+    store.append([ev("AgreementSigned", 1200, CHE, AUT)])
+    runner.catch_up(ps)
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+
+
+def test_a_late_article_of_coarser_precision_refolds_to_the_end(store: EventStore, monkeypatch) -> None:
+    # A report dated only by its year can join any fact of that year, and changes `coarsest` for
+    # every later event: no stored snapshot after it is equal any more.
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 4)
+    ps = ProjectionStore(store)
+    made = _busy_pair(store, years=3)
+    year = replace(ev("MeetingHeld", 366, AUT, CHE), date_precision="year")
+    store.append([year])
+    done = runner.catch_up(ps)
+    assert done.refolded_events > sum(1 for e in made if e.occurred_on > year.occurred_on)
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+
+
+COUNTRIES = {"AUT": ["Eva Huber", None], "CHE": ["Marc Favre", None], "ITA": ["Lia Conti", "Ugo Neri", None]}
+LATE_KINDS = [
+    ("MeetingHeld", 6), ("VisitMade", 2), ("PhoneCallHeld", 2), ("InvitationExtended", 2),
+    ("InvitationAccepted", 1), ("AgreementSigned", 1), ("CriticismVoiced", 1), ("RelationsCharacterized", 1),
+]  # fmt: skip
+PRECISIONS = ["day"] * 12 + ["week", "month", "year"]
+
+
+def _random_articles(rng: random.Random, count: int, span: int) -> list[list[Event]]:
+    """Articles of one to four events about one pair around one day, in date order."""
+    kinds = [k for k, weight in LATE_KINDS for _ in range(weight)]
+    articles = []
+    for day in sorted(rng.randrange(span) for _ in range(count)):
+        a, b = rng.sample(sorted(COUNTRIES), 2)
+        article = []
+        for _ in range(rng.randint(1, 4)):
+            kind = rng.choice(kinds)
+            one = ev(
+                kind,
+                day - rng.randint(0, 4),
+                (a, rng.choice(COUNTRIES[a])),
+                (b, rng.choice(COUNTRIES[b])),
+                modality="reported" if rng.random() < 0.9 else "planned",
+                **({"tone": rng.choice(["close", "strained"])} if kind == "RelationsCharacterized" else {}),
+            )
+            article.append(replace(one, date_precision=rng.choice(PRECISIONS)))
+            if rng.random() < 0.5:
+                a, b = b, a
+        articles.append(article)
+    return articles
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_late_articles_in_random_orders_give_the_state_of_a_replay(
+    store: EventStore, monkeypatch, seed: int
+) -> None:
+    # Articles spread over six years arrive mostly in date order with a fifth of them late, by days
+    # or by years, with now and then a retraction; after each catch-up the tables equal a replay.
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 3)
+    rng = random.Random(seed)
+    articles = _random_articles(rng, 160, 6 * 365)
+    order = list(range(len(articles)))
+    for i in range(len(order)):
+        if rng.random() < 0.2:
+            j = rng.randrange(i, len(order))
+            order[i], order[j] = order[j], order[i]  # this one comes late
+    ps = ProjectionStore(store)
+    appended: list[Event] = []
+    refolds = 0
+    for step, index in enumerate(order):
+        appended += store.append(articles[index]).events
+        if rng.random() < 0.05:
+            store.append([retraction(store, rng.choice(appended))])
+        done = runner.catch_up(ps)
+        refolds += len(done.refolded)
+        if step % 40 == 39 or step == len(order) - 1:
+            incremental = ps.rows()
+            runner.replay(ps)
+            assert ps.rows() == incremental, f"after {step + 1} articles"
+    assert refolds > 20  # the orders above did make late articles
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_day_precise_late_articles_match_the_fold_of_the_stream_after_every_catch_up(
+    store: EventStore, monkeypatch, seed: int
+) -> None:
+    # Mostly day-precise reports: a late one stops making a difference a few days after its date,
+    # so the refold stops there and patches the stored snapshots after it (one after every member
+    # or two here). Every catch-up leaves the rows a fold of the stream gives, snapshots included.
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 1 + seed % 2)
+    monkeypatch.setitem(globals(), "PRECISIONS", ["day"] * 30 + ["week"])
+    rng = random.Random(seed)
+    articles = _random_articles(rng, 90, 3 * 365)
+    order = list(range(len(articles)))
+    for i in range(len(order)):
+        if rng.random() < 0.25:
+            j = rng.randrange(i, len(order))
+            order[i], order[j] = order[j], order[i]
+    ps = ProjectionStore(store)
+    refolded = 0
+    for index in order:
+        store.append(articles[index])
+        refolded += len(runner.catch_up(ps).refolded)
+        assert runner.differences(ps) == []
+    assert refolded > 10
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+
+
+def test_a_day_precise_late_article_refolds_only_the_days_it_reaches(store: EventStore, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 8)
+    ps = ProjectionStore(store)
+    made = _busy_pair(store)
+    late = ev("AgreementSigned", 401, AUT, CHE, sectors=["energy"])
+    snapshots = ps.rows()["projection_snapshots"]
+    # The refold starts after the latest snapshot before the late report.
+    since = max(r[2] for r in snapshots if r[:2] == ("facts", "AUT|CHE") and r[2] < late.occurred_on)
+    store.append([late])
+    done = runner.catch_up(ps)
+    assert done.refolded == ("facts:AUT|CHE",)
+    between = sum(1 for e in made if since < e.occurred_on <= late.occurred_on)
+    # The members from that snapshot to the late report, the report, and the next meeting (9 days
+    # on: out of a day-precise report's reach), not a year of the pair.
+    assert done.refolded_events <= between + 2
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+    assert runner.differences(ps) == []
 
 
 def test_a_stale_fold_version_or_a_large_gap_rebuilds(store: EventStore, monkeypatch) -> None:
@@ -297,6 +482,43 @@ def test_migration_0002_adds_and_removes_the_projection_tables(db_url: str) -> N
     assert {"events", "articles"} <= _tables(db_url)
     upgrade(db_url)
     assert _tables(db_url) >= PROJECTION_TABLES and current(db_url) is not None
+
+
+def _snapshot_columns(url: str) -> tuple[list[str], list[str]]:
+    engine = sa.create_engine(url)
+    try:
+        inspector = sa.inspect(engine)
+        columns = [c["name"] for c in inspector.get_columns("projection_snapshots")]
+        return columns, inspector.get_pk_constraint("projection_snapshots")["constrained_columns"]
+    finally:
+        engine.dispose()
+
+
+def test_migration_0005_keys_snapshots_by_sort_key_both_ways(db_url: str, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 1)
+    assert upgrade(db_url) == "0005"
+    engine = create_engine(db_url)
+    store = EventStore(engine)
+    store.append([ev("MeetingHeld", day, AUT, CHE) for day in (1, 9, 30)])
+    ps = ProjectionStore(store)
+    runner.catch_up(ps)
+    built = ps.rows()
+    assert len(built["projection_snapshots"]) == 3
+    engine.dispose()
+
+    assert downgrade(db_url, "0004") == "0004"
+    columns, key = _snapshot_columns(db_url)
+    assert "members" in columns and key == ["projection", "partition", "members"]
+    assert upgrade(db_url) == "0005"
+    columns, key = _snapshot_columns(db_url)
+    assert "members" not in columns
+    assert key == ["projection", "partition", "through_on", "through_position"]
+
+    engine = create_engine(db_url)
+    ps = ProjectionStore(EventStore(engine))
+    assert runner.checkpoint(ps) is None  # the cache was forgotten: the next write rebuilds it
+    assert runner.catch_up(ps).rebuilt and ps.rows() == built
+    engine.dispose()
 
 
 @pytest.mark.parametrize("as_of_day", [5, 25])

@@ -25,7 +25,9 @@ The fold's state is a JSON-able dict partitioned by the pair of countries involv
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -35,7 +37,7 @@ from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import event_types, types_of_family
 from timeline.projections import parties
 from timeline.projections.ordering import sort_key
-from timeline.projections.projection import Projection
+from timeline.projections.projection import Projection, dump_state
 
 State = dict[str, Any]
 
@@ -322,7 +324,172 @@ def settled(group: Mapping[str, Any], day: date) -> int:
     return count
 
 
-FACTS = Projection("facts", "groups", initial_state, apply, partition_of, items="facts", settled=settled)
+def splice(stored: Mapping[str, Any], refolded: Mapping[str, Any], day: date) -> State:
+    """A refold of late events that reached, after an event dated ``day``, the same unsettled facts
+    as the stored group had there: from then on both folds are the same, so the group is the
+    refolded facts settled by ``day`` followed by the stored ones from there on.
+
+    The watermark is the stored one (the refold stopped before it); ``coarsest`` only bounds the
+    search for candidates, and is the highest precision either fold has seen, as a replay's is.
+    """
+    return {
+        **stored,
+        "facts": refolded["facts"][: settled(refolded, day)] + stored["facts"][settled(stored, day) :],
+        "coarsest": max(stored["coarsest"], refolded["coarsest"]),
+    }
+
+
+def _opened(fact: Mapping[str, Any]) -> str:
+    return str(fact["opened_on"])
+
+
+def _earliest_joinable(day: date, future: int) -> list[str]:
+    """By a fact's precision rank: the earliest ``occurred_on`` a report dated ``day`` or later, of
+    precision rank at most ``future``, can still match (see :func:`dates_match`, whose test is set
+    by the coarser precision of the two): within 3 days (day), 9 (a week's Monday against a day),
+    the same month, the same year."""
+    bound = [
+        shift(day, -DAY_WINDOW).isoformat(),
+        shift(day, -(6 + DAY_WINDOW)).isoformat(),
+        day.replace(day=1).isoformat(),
+        day.replace(month=1, day=1).isoformat(),
+    ]
+    return [min(bound[level] for level in range(rank, max(rank, future) + 1)) for rank in range(4)]
+
+
+_OPENING = '{"facts":['  # how a group's JSON begins: its facts are its first key
+
+
+class Divergence:
+    """A dyad's facts refolded with late reports (``new``) beside the same members folded without
+    them (``old``, what the stored group was), both from the event before the first late report on.
+
+    Once the two differ only in facts no later report can reach (:meth:`converged`), every later
+    report joins or opens the same fact in both, so the group a full refold would end with is the
+    refolded facts up to there followed by the stored group's from there on (:meth:`splice`), and a
+    stored snapshot after that point differs from a replay's only in those facts (:meth:`patch`).
+    A fact can be reached when a later report could match its date (:func:`dates_match`, by the
+    coarsest precision of the dyad's reports) and it is still among that report's candidates.
+    """
+
+    def __init__(
+        self, key: str, value: State, stored: Mapping[str, Any], day: date, late: Sequence[Event]
+    ) -> None:
+        """Fork ``value`` (the refolded group before the first late report, dated ``day``)."""
+        self.key = key
+        self.stored = stored
+        if value is None:  # the refold starts from empty and the late report comes first
+            value = {"facts": [], "through": None, "coarsest": 0}
+        ranks = [PRECISION_RANK.get(e.date_precision, 0) for e in late]
+        reach = max([stored["coarsest"], value["coarsest"], *ranks])
+        facts = value["facts"]
+        # Facts opened before this no report dated ``day`` or later can change: both folds share them.
+        self.shared = bisect_left(facts, shift(day, -REACH_DAYS[reach]).isoformat(), key=_opened)
+        copied = json.loads(dump_state({"facts": facts[self.shared :]}))["facts"]
+        self.old_state: State = {"groups": {key: {**value, "facts": facts[: self.shared] + copied}}}
+        self.new: State | None = None
+        self.cut: tuple[int, int, int] | None = None  # (new's prefix, old's prefix, common prefix)
+
+    def apply_old(self, event: Event) -> None:
+        fold_one(self.old_state, event)
+
+    def converged(self, new: Mapping[str, Any], day: date) -> bool:
+        """Whether no report dated ``day`` or later (a stored member: its precision is at most the
+        stored group's coarsest) can tell the two folds apart; then :meth:`splice` and :meth:`patch`
+        may be called."""
+        old = self.old_state["groups"][self.key]
+        if new["coarsest"] != old["coarsest"] or new["through"] != old["through"]:
+            return False
+        future = max(self.stored["coarsest"], new["coarsest"])
+        horizon = shift(day, -REACH_DAYS[future]).isoformat()
+        joinable = _earliest_joinable(day, future)
+        fa, fb = new["facts"], old["facts"]
+        same, most = 0, min(len(fa), len(fb))
+        while same < most and fa[-1 - same]["opened_on"] >= horizon and fa[-1 - same] == fb[-1 - same]:
+            same += 1
+        for facts in (fa, fb):
+            for fact in reversed(facts[self.shared : len(facts) - same]):
+                if fact["opened_on"] < horizon:
+                    break  # opened in valid-time order: every earlier one is older still
+                if fact["occurred_on"] >= joinable[PRECISION_RANK.get(fact["date_precision"], 0)]:
+                    return False
+        a_hi, b_hi = len(fa) - same, len(fb) - same
+        common = self.shared
+        while common < min(a_hi, b_hi) and fa[common] == fb[common]:
+            common += 1
+        self.new, self.cut = dict(new), (a_hi, b_hi, common)
+        return True
+
+    def splice(self) -> State:
+        """The group a refold to the last member would end with: the refolded facts before the
+        point where the folds met, then the stored ones from there on."""
+        assert self.new is not None and self.cut is not None
+        a_hi, b_hi, _ = self.cut
+        old, stored = self.old_state["groups"][self.key]["facts"], self.stored["facts"]
+        assert b_hi <= len(stored) and (b_hi == 0 or stored[b_hi - 1] == old[b_hi - 1])
+        return {
+            **self.stored,
+            "facts": self.new["facts"][:a_hi] + stored[b_hi:],
+            "coarsest": max(self.stored["coarsest"], self.new["coarsest"]),
+        }
+
+    def patch(self, text: str, day: date) -> str | None:
+        """A stored snapshot taken after an event dated ``day`` past the meeting point, as a replay
+        would write it: the old fold's facts before the meeting point that it holds replaced by the
+        new fold's (None: it holds none of either and stands as it is). Raises LookupError when the
+        text is not laid out as expected."""
+        assert self.new is not None and self.cut is not None
+        a_hi, b_hi, common = self.cut
+        fa, fb = self.new["facts"], self.old_state["groups"][self.key]["facts"]
+        horizon = shift(day, -max(REACH_DAYS.values())).isoformat()  # as settled() and checkpoint
+        a_lo = bisect_left(fa, horizon, hi=a_hi, key=_opened)
+        b_lo = bisect_left(fb, horizon, hi=b_hi, key=_opened)
+        if a_lo == a_hi and b_lo == b_hi:
+            return None
+        if not text.startswith(_OPENING):
+            raise LookupError("a facts snapshot that does not begin with its facts")
+        take, drop = max(a_lo, common), max(b_lo, common)
+        if drop < b_hi:
+            first, last = dump_state(fb[drop]), dump_state(fb[b_hi - 1])
+            start = text.find(first)
+            end = text.find(last, max(start, 0))
+            if start < 0 or end < 0:
+                raise LookupError("a stored snapshot without the facts it should hold")
+            end += len(last)
+        elif drop > b_lo:
+            before = dump_state(fb[drop - 1])
+            start = text.find(before)
+            if start < 0:
+                raise LookupError("a stored snapshot without the facts it should hold")
+            start = end = start + len(before)
+        else:
+            start = end = len(_OPENING)
+        head, tail = text[:start], text[end:]
+        between = ",".join(dump_state(f) for f in fa[take:a_hi])
+        if between:
+            if head[-1] not in "[,":
+                between = "," + between
+            if tail[0] not in "],":
+                between += ","
+        elif start < end:
+            if head.endswith(","):
+                head = head[:-1]
+            elif tail.startswith(","):
+                tail = tail[1:]
+        return head + between + tail
+
+
+FACTS = Projection(
+    "facts",
+    "groups",
+    initial_state,
+    apply,
+    partition_of,
+    items="facts",
+    settled=settled,
+    splice=splice,
+    diverge=Divergence,
+)
 fold = FACTS.fold
 
 

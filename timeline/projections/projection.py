@@ -22,7 +22,7 @@ from timeline.projections.ordering import SortKey, as_key
 
 #: Bump when a fold's rules or state shape change: persisted projections of another version
 #: are no longer read, and `timeline replay` (or the next write) rebuilds them.
-FOLD_VERSION = "2"  # 2: an inferred person does not keep two reports of one happening apart
+FOLD_VERSION = "3"  # 3: snapshots of facts keep only what later events can still change
 
 State = dict[str, Any]
 Value = dict[str, Any]
@@ -56,6 +56,16 @@ class Projection:
     #: order, sets those aside as JSON instead of holding them (None: the whole value stays).
     items: str | None = None
     settled: Callable[[Value, date], int] | None = None
+    #: How a refold that reached a snapshot equal to the stored one ends without folding further:
+    #: ``splice(stored, refolded, day)`` joins the refolded value's settled items (as of ``day``) to
+    #: the stored value's items from there on (None: a refold always runs to the last member).
+    splice: Callable[[Value, Value, date], Value] | None = None
+    #: How a refold ends as soon as late events no longer make a difference (facts: see
+    #: ``facts.Divergence``): ``diverge(partition, value, stored, day, late)`` forks the refolded
+    #: value before the first late event (dated ``day``) into a fold of the stored members alone;
+    #: the result has ``apply_old(event)``, ``converged(value, day)``, ``splice()`` and
+    #: ``patch(snapshot_text, day)``. None: the refold meets a stored snapshot, or runs to the end.
+    diverge: Callable[..., Any] | None = None
 
     def with_digest(self, digester: Callable[[str, Value], Value | None]) -> Projection:
         return replace(self, digester=digester)
@@ -112,6 +122,25 @@ class Projection:
             if on_each is not None:
                 on_each(parts[partition], event)
         return parts.get(partition)
+
+    # -- snapshots -------------------------------------------------------------------------------
+
+    def checkpoint(self, value: Value, day: date) -> Value:
+        """What a snapshot after an event dated ``day`` keeps: the value without its settled items
+        (no event dated ``day`` or later can change them, so the partition's stored value still
+        holds them as they were), else the whole value."""
+        if self.items is None or self.settled is None:
+            return value
+        return {**value, self.items: value[self.items][self.settled(value, day) :]}
+
+    def restore(self, snapshot: Value, stored: Value | None, day: date) -> Value:
+        """The value a snapshot taken after an event dated ``day`` stands for: its items after the
+        stored value's items settled by that day (the inverse of :meth:`checkpoint`)."""
+        if self.items is None or self.settled is None:
+            return snapshot
+        items = self.items
+        settled = stored[items][: self.settled(stored, day)] if stored else []
+        return {**snapshot, items: settled + snapshot[items]}
 
     def watermark(self, value: Value | None) -> SortKey | None:
         """The sort key of the last event folded into a partition value."""

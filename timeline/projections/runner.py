@@ -13,12 +13,16 @@ valid-time order:
   folded on top of the stored state: a full rebuild would fold it last too;
 * an event at or below the watermark (an article about 2019 after one about 2024), or a
   retraction of an event the partition folded, refolds that partition from a safe point:
-  the latest snapshot taken before the event (snapshots after it are dropped), else empty,
-  reading only the partition's members, never the whole stream.
+  the latest snapshot taken before the event, else empty, reading only the partition's
+  members, never the whole stream; and, for facts, only until the refold meets a stored
+  snapshot it equals (see :func:`_refold`), not to the partition's last member.
 
-Snapshots are the state after the partition's k*SNAPSHOT_EVERY-th member, for the highest
-SNAPSHOTS_KEPT values of k: a function of the partition's members alone, so that an
-incrementally maintained database and a replayed one hold the same rows.
+A partition takes a snapshot right after each member whose position :func:`takes_snapshot`
+picks, about one per SNAPSHOT_EVERY members, and keeps them all: a function of the partition's
+members alone (not of their ordinals, which a late event shifts), so that an incrementally
+maintained database and a replayed one hold the same rows, and the snapshots a late event cannot
+reach stay valid. A facts snapshot keeps only the facts later events can still change (about a
+year of the dyad's facts); the older ones are read back from the partition's stored value.
 
 A replay reads the stream once, in valid-time order (the ``(occurred_on, position)`` index),
 folding every projection in that one pass: no event is folded twice and no partition refolded,
@@ -44,10 +48,11 @@ from timeline.projections.catalog import PROJECTIONS
 from timeline.projections.ordering import SortKey, sort_key
 from timeline.projections.projection import Projection, Value, dump_state
 
-#: A snapshot after every this many members of a partition ...
-SNAPSHOT_EVERY = 2000
-#: ... of which the latest this many are kept.
-SNAPSHOTS_KEPT = 2
+#: About one snapshot per this many members of a partition (see takes_snapshot): a late event
+#: refolds on average half of this many members before its own date.
+SNAPSHOT_EVERY = 500
+#: Member events a refold reads at a time: it may stop long before the partition's last member.
+REFOLD_PAGE = 500
 #: A gap larger than this is closed by a (streamed) rebuild rather than held in memory.
 CATCH_UP_LIMIT = 50_000
 #: Member rows held before they are written, during a replay.
@@ -61,13 +66,25 @@ RETRACTED_KEY = "retracted_event_id"  # the payload key of a retraction naming i
 
 Member = tuple[str, date, int]  # (partition, occurred_on, position)
 
+_HASH = 2654435761  # Knuth's multiplicative hash: spreads consecutive positions evenly
+_SPAN = 1 << 32
+
+
+def takes_snapshot(position: int) -> bool:
+    """Whether a partition takes a snapshot right after its member at ``position``.
+
+    Decided by the event alone, never by its ordinal in the partition: a late event then adds at
+    most its own snapshot and leaves every other one where it was.
+    """
+    return (position * _HASH) % _SPAN < _SPAN // SNAPSHOT_EVERY
+
 
 class TableRows(Protocol):
     """One transaction on the projection tables, and the events beside them.
 
     Rows are plain tuples: a partition (key, through_on ISO, through_position, members, state
-    JSON, digest JSON or None); a snapshot (key, members, through_on ISO, through_position,
-    state JSON); a member (key, occurred_on, position).
+    JSON, digest JSON or None); a snapshot (key, through_on ISO, through_position, state JSON);
+    a member (key, occurred_on, position).
     """
 
     def last_event(self) -> tuple[int, datetime | None]: ...
@@ -75,26 +92,23 @@ class TableRows(Protocol):
     def events_in_valid_order(self, upto: int) -> Iterator[Event]: ...
     def events_after(self, position: int, upto: int) -> list[Event]: ...
     def events_by_ids(self, ids: Iterable[str]) -> list[Event]: ...
-    def member_events(self, projection: str, partition: str, after: SortKey | None) -> list[Event]: ...
+    def member_events(
+        self, projection: str, partition: str, after: SortKey | None, limit: int | None = None
+    ) -> list[Event]: ...
     def marks(self) -> dict[str, tuple[str, int, datetime | None]]: ...
     def set_marks(self, versions: Mapping[str, str], position: int, recorded_at: datetime | None) -> None: ...
     def clear(self) -> None: ...
+    def watermark(self, projection: str, partition: str) -> tuple[SortKey, int] | None: ...
     def load_partition(self, projection: str, partition: str) -> tuple[Value | None, int]: ...
     def replace_partition(self, projection: str, partition: str, row: Any) -> None: ...
     def insert_partitions(self, projection: str, rows: Sequence[Any]) -> None: ...
     def insert_members(self, projection: str, members: Iterable[Member]) -> None: ...
     def delete_members(self, projection: str, members: Iterable[Member]) -> None: ...
     def count_members(self, projection: str, partition: str) -> int: ...
-    def snapshot_keys(self, projection: str, partition: str) -> list[tuple[int, SortKey]]: ...
-    def snapshot_state(self, projection: str, partition: str, members: int) -> Value: ...
+    def snapshot_keys(self, projection: str, partition: str) -> list[SortKey]: ...
+    def snapshot_text(self, projection: str, partition: str, at: SortKey) -> str | None: ...
     def delete_snapshots(
-        self,
-        projection: str,
-        partition: str,
-        *,
-        above: int | None = None,
-        among: Iterable[int] | None = None,
-        keeping: Iterable[int] | None = None,
+        self, projection: str, partition: str, keys: Iterable[SortKey] | None = None
     ) -> None: ...
     def insert_snapshots(self, projection: str, rows: Sequence[Any]) -> None: ...
     def stored(self, projection: str) -> dict[str, set[tuple[Any, ...]]]: ...
@@ -185,6 +199,7 @@ class Maintenance:
     incremental: int = 0  # (projection, event) pairs folded on top of a stored partition
     refolded: tuple[str, ...] = ()  # "projection:partition" refolded from a safe point
     position: int = 0
+    refolded_events: int = 0  # member events those refolds folded again
 
 
 def _versions() -> dict[str, str]:
@@ -219,45 +234,69 @@ def catch_up(tables: Tables) -> Maintenance:
         earlier = [
             e for e in rows.events_by_ids(retracted) if e.position is not None and e.position <= mark.position
         ]
-        incremental = 0
+        incremental = refolded_events = 0
         refolded: list[str] = []
         for projection in PROJECTIONS:
-            done, again = _catch_up_one(rows, projection, fresh, earlier)
+            done, again, events = _catch_up_one(rows, projection, fresh, earlier)
             incremental += done
+            refolded_events += events
             refolded += [f"{projection.name}:{key}" for key in again]
         rows.set_marks(_versions(), last, recorded_at)
-    return Maintenance(len(batch), False, incremental, tuple(refolded), last)
+    return Maintenance(len(batch), False, incremental, tuple(refolded), last, refolded_events)
 
 
 @dataclass
 class _Partition:
-    """A partition being worked on: its value, member count and snapshots to write."""
+    """A partition being worked on: its value, member count, snapshots to write and to drop."""
 
     key: str
     value: Value | None
     members: int
-    snapshots: dict[int, tuple[SortKey, str]] = field(default_factory=dict)
+    snapshots: dict[SortKey, str] = field(default_factory=dict)
+    drop: list[SortKey] = field(default_factory=list)
 
 
-def _required(members: int) -> list[int]:
-    """The member ordinals whose snapshots a partition of ``members`` members keeps."""
-    top = members // SNAPSHOT_EVERY
-    return [k * SNAPSHOT_EVERY for k in range(max(1, top - SNAPSHOTS_KEPT + 1), top + 1)]
+@dataclass
+class _Late:
+    """The span of a partition's late events in one catch-up, and whether a retraction is among them."""
+
+    since: SortKey
+    until: SortKey
+    retraction: bool = False
+    events: list[Event] = field(default_factory=list)  # the new members among them
+    keys: set[SortKey] = field(default_factory=set)  # ... and their sort keys
+
+    def add(self, at: SortKey) -> None:
+        self.since, self.until = min(self.since, at), max(self.until, at)
+
+    def add_new(self, event: Event, at: SortKey) -> None:
+        self.add(at)
+        self.events.append(event)
+        self.keys.add(at)
+
+
+def _snapshot_text(projection: Projection, value: Value, day: date) -> str:
+    return dump_state(projection.checkpoint(value, day))
 
 
 def _catch_up_one(
     rows: TableRows, projection: Projection, fresh: Sequence[Event], retracted: Sequence[Event]
-) -> tuple[int, list[str]]:
+) -> tuple[int, list[str], int]:
     """Fold ``fresh`` (valid-time order) into one projection, after taking ``retracted`` out of it."""
     name = projection.name
     work: dict[str, _Partition] = {}
-    late: dict[str, SortKey] = {}  # partition -> earliest sort key it must be refolded from
+    late: dict[str, _Late] = {}  # partition -> the late events' span it must be refolded for
     removed: list[Member] = []
     added: list[Member] = []
     for event in retracted:
         key = projection.partition_of(event)
         if key is not None:
-            late[key] = min(late.get(key, sort_key(event)), sort_key(event))
+            at = sort_key(event)
+            if key in late:
+                late[key].add(at)
+            else:
+                late[key] = _Late(at, at)
+            late[key].retraction = True
             removed.append((key, event.occurred_on, event.position or 0))
     incremental = 0
     for event in fresh:
@@ -267,54 +306,124 @@ def _catch_up_one(
         at = sort_key(event)
         added.append((key, event.occurred_on, event.position or 0))
         if key in late:
-            late[key] = min(late[key], at)
+            late[key].add_new(event, at)
             continue
         part = work.get(key)
         if part is None:
+            head = rows.watermark(name, key)  # the columns only: a late event needs no state decoded
+            if head is not None and at <= head[0]:
+                late[key] = _Late(at, at)  # out of valid-time order: refold below, never a wrong apply
+                late[key].add_new(event, at)
+                continue
             part = work[key] = _Partition(key, *rows.load_partition(name, key))
-        mark = projection.watermark(part.value)
-        if mark is not None and at <= mark:
-            late[key] = at  # out of valid-time order: refold below, never a wrong apply
-            continue
         part.value = projection.apply_partition(key, part.value, event)
         part.members += 1
         incremental += 1
-        if part.members % SNAPSHOT_EVERY == 0:
-            part.snapshots[part.members] = (at, dump_state(part.value))
+        if takes_snapshot(at[1]):
+            part.snapshots[at] = _snapshot_text(projection, part.value, event.occurred_on)
     rows.delete_members(name, removed)
     rows.insert_members(name, added)
-    for key, since in late.items():
-        work[key] = _refold(rows, projection, key, since)
+    refolded = 0
+    for key, span in late.items():
+        work[key], count = _refold(rows, projection, key, span)
+        refolded += count
     for part in work.values():
         _write(rows, projection, part)
-    return incremental, sorted(late)
+    return incremental, sorted(late), refolded
 
 
-def _refold(rows: TableRows, projection: Projection, key: str, since: SortKey) -> _Partition:
-    """Refold one partition from the latest snapshot before ``since`` (else from empty)."""
+def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> tuple[_Partition, int]:
+    """Refold one partition from the latest snapshot before its first late event (else from empty).
+
+    Where the projection can tell when late events stop making a difference (facts: a late report
+    changes the facts it joins or opens, and later reports can reach those only within their
+    matching window, a few days for day-precise reports), the refold folds the stored members
+    beside it without the late events and stops as soon as the two folds differ only in what no
+    later member can reach: the rest of the stored value stands, and the stored snapshots after
+    that point get the refolded facts in place of the old ones (see ``facts.Divergence``). Failing
+    that, it stops at the first stored snapshot after the last late event whose text equals the
+    refolded one (``splice``). After a retraction the refold runs to the end (a replay's
+    ``coarsest`` may then be lower). Returns the partition and the number of member events folded.
+    """
     name = projection.name
-    total = rows.count_members(name, key)
-    required = set(_required(total))
-    valid = [(m, k) for m, k in rows.snapshot_keys(name, key) if k < since]
-    missing = sorted(required - {m for m, _ in valid})
-    limit = missing[0] if missing else total + 1
-    base = next((v for v in reversed(valid) if v[0] < limit), None)
+    keys = rows.snapshot_keys(name, key)
+    earlier = [k for k in keys if k < late.since]
+    later = [k for k in keys if k >= late.since]  # taken again, up to where the refold stops
+    windowed = projection.items is not None and projection.settled is not None
+    stored = rows.load_partition(name, key)[0] if windowed else None
+    base = earlier[-1] if earlier else None
     value: Value | None = None
-    start = 0
     if base is not None:
-        start = base[0]
-        value = rows.snapshot_state(name, key, start)
-    rows.delete_snapshots(name, key, above=start)
-    part = _Partition(key, value, start)
+        text = rows.snapshot_text(name, key, base)
+        assert text is not None
+        value = projection.restore(json.loads(text), stored, date.fromisoformat(base[0]))
+    splice = projection.splice
+    # The stored snapshots a refold may stop at: after every late event, of events folded before.
+    meet = {k for k in later if k > late.until}
+    if splice is None or stored is None or late.retraction:
+        meet = set()
+    diverge = None if stored is None or late.retraction else projection.diverge
+    fork: Any = None
+    checked: date | None = None
+    part = _Partition(key, None, rows.count_members(name, key), drop=later)
+    state = projection.state_of([] if value is None else [(key, value)])
+    parts, apply = state[projection.container], projection.apply
+    after, folded = base, 0
+    while True:
+        page = rows.member_events(name, key, after, REFOLD_PAGE)
+        for event in page:
+            at = sort_key(event)
+            new = at in late.keys
+            if new and diverge is not None:  # fork at the first late event, before it is folded
+                fork, diverge = diverge(key, parts.get(key), stored, event.occurred_on, late.events), None
+            apply(state, event)
+            folded += 1
+            if fork is not None and not new:
+                fork.apply_old(event)
+            if at >= late.since and takes_snapshot(at[1]):  # snapshots before the first late event stand
+                text = _snapshot_text(projection, parts[key], event.occurred_on)
+                if at in meet and text == rows.snapshot_text(name, key, at):
+                    assert splice is not None and stored is not None
+                    part.value = splice(stored, parts[key], event.occurred_on)
+                    part.drop = [k for k in later if k < at]
+                    return part, folded
+                part.snapshots[at] = text
+            if fork is not None and at > late.until and event.occurred_on != checked:
+                checked = event.occurred_on
+                if fork.converged(parts[key], event.occurred_on):
+                    if _splice_fork(rows, projection, part, fork, at, later):
+                        return part, folded
+                    fork = None  # a snapshot it cannot patch: refold on
+        if len(page) < REFOLD_PAGE:
+            break
+        after = sort_key(page[-1])
+    part.value = parts.get(key)
+    return part, folded
 
-    def count(after: Value, event: Event) -> None:
-        part.members += 1
-        if part.members in required:
-            part.snapshots[part.members] = (sort_key(event), dump_state(after))
 
-    events = rows.member_events(name, key, base[1] if base else None)
-    part.value = projection.fold_partition(key, value, events, count)
-    return part
+def _splice_fork(
+    rows: TableRows, projection: Projection, part: _Partition, fork: Any, at: SortKey, later: list[SortKey]
+) -> bool:
+    """End a refold whose fork has converged after the member at ``at``: the value spliced, the
+    stored snapshots after ``at`` patched while they hold facts that differ. False (nothing
+    changed) when a stored snapshot is not laid out as expected: the refold then goes on."""
+    patched: dict[SortKey, str] = {}
+    for k in later:
+        if k <= at:
+            continue
+        text = rows.snapshot_text(projection.name, part.key, k)
+        assert text is not None
+        try:
+            fresh = fork.patch(text, date.fromisoformat(k[0]))
+        except LookupError:
+            return False
+        if fresh is None:
+            break  # later snapshots hold only facts opened after the ones that differ
+        patched[k] = fresh
+    part.value = fork.splice()
+    part.drop = [k for k in later if k <= at] + list(patched)
+    part.snapshots.update(patched)
+    return True
 
 
 def _partition_row(projection: Projection, key: str, value: Value, members: int) -> tuple[Any, ...]:
@@ -331,12 +440,9 @@ def _write(rows: TableRows, projection: Projection, part: _Partition) -> None:
         rows.replace_partition(name, part.key, None)
         return
     rows.replace_partition(name, part.key, _partition_row(projection, part.key, part.value, part.members))
-    required = _required(part.members)
-    new = [(m, s) for m, s in part.snapshots.items() if m in required]
-    if new:
-        rows.delete_snapshots(name, part.key, among=[m for m, _ in new])
-        rows.insert_snapshots(name, [(part.key, m, k[0], k[1], state) for m, (k, state) in new])
-    rows.delete_snapshots(name, part.key, keeping=required)
+    if part.drop:
+        rows.delete_snapshots(name, part.key, part.drop)
+    rows.insert_snapshots(name, [(part.key, at[0], at[1], text) for at, text in part.snapshots.items()])
 
 
 # --- full replay -------------------------------------------------------------------------------
@@ -398,7 +504,7 @@ class _Replay:
         self.parts = self.state[projection.container]
         self.members: dict[str, int] = {}
         self.member_rows: list[Member] = []
-        self.snapshots: dict[str, dict[int, tuple[SortKey, str]]] = {}
+        self.snapshots: list[tuple[str, str, int, str]] = []
         self.partition_of = projection.partition_of
         self.apply = projection.apply
         self.aside = _SetAside() if projection.settled is not None and projection.items else None
@@ -410,25 +516,15 @@ class _Replay:
         self.apply(self.state, event)
         count = self.members.get(key, 0) + 1
         self.members[key] = count
-        self.member_rows.append((key, event.occurred_on, event.position or 0))
-        if count % SNAPSHOT_EVERY == 0:
-            self._snapshot(key, count, sort_key(event))
-
-    def _snapshot(self, key: str, count: int, at: SortKey) -> None:
-        """Take the partition's snapshot after its ``count``-th member, dropping those no longer kept;
-        with ``rows``, written at once (a busy partition's snapshots are as big as its state)."""
-        text = self.text(key)
-        oldest = count - SNAPSHOTS_KEPT * SNAPSHOT_EVERY
-        if self.rows is not None:
-            name = self.projection.name
-            if oldest > 0:
-                self.rows.delete_snapshots(name, key, among=[oldest])
-            self.rows.insert_snapshots(name, [(key, count, at[0], at[1], text)])
-            return
-        kept = self.snapshots.setdefault(key, {})
-        kept[count] = (at, text)
-        for old in [m for m in kept if m <= oldest]:
-            del kept[old]
+        position = event.position or 0
+        self.member_rows.append((key, event.occurred_on, position))
+        if takes_snapshot(position):
+            text = _snapshot_text(self.projection, self.parts[key], event.occurred_on)
+            row = (key, event.occurred_on.isoformat(), position, text)
+            if self.rows is not None:  # written at once: the rows are what a catch-up would write
+                self.rows.insert_snapshots(self.projection.name, [row])
+            else:
+                self.snapshots.append(row)
 
     def set_aside(self, day: date) -> None:
         """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
@@ -478,11 +574,7 @@ class _Replay:
                 del self.parts[key]
 
     def snapshot_rows(self) -> list[tuple[Any, ...]]:
-        return [
-            (key, m, k[0], k[1], state)
-            for key, kept in self.snapshots.items()
-            for m, (k, state) in kept.items()
-        ]
+        return list(self.snapshots)
 
     def write(self, rows: TableRows) -> None:
         """Write the partitions a batch at a time (a batch of at most WRITE_BYTES of JSON)."""

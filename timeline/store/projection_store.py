@@ -50,8 +50,8 @@ MarkRow = tuple[str, int, datetime | None]
 MemberRow = tuple[str, date, int]
 #: A partition: (partition, through_on ISO, through_position, members, state JSON, digest JSON or None).
 PartitionRow = tuple[str, str, int, int, str, str | None]
-#: A snapshot: (partition, members, through_on ISO, through_position, state JSON).
-SnapshotRow = tuple[str, int, str, int, str]
+#: A snapshot: (partition, through_on ISO, through_position, state JSON).
+SnapshotRow = tuple[str, str, int, str]
 
 
 def _after(table: Any, on: str, at: str, key: Key | None) -> Any:
@@ -135,8 +135,11 @@ class ProjectionRows:
             found += self._events(select(*EVENT_COLUMNS).where(events.c.event_id.in_(chunk)))
         return found
 
-    def member_events(self, projection: str, partition: str, after: Key | None) -> list[Event]:
-        """A partition's member events after the sort key ``after`` (None: all), in valid-time order."""
+    def member_events(
+        self, projection: str, partition: str, after: Key | None, limit: int | None = None
+    ) -> list[Event]:
+        """A partition's member events after the sort key ``after`` (None: all), in valid-time order;
+        at most ``limit`` of them (a refold that may stop early reads a page at a time)."""
         m = projection_members.c
         stmt = (
             select(*EVENT_COLUMNS)
@@ -148,6 +151,8 @@ class ProjectionRows:
             )
             .order_by(m.occurred_on, m.position)
         )
+        if limit is not None:
+            stmt = stmt.limit(limit)
         return list(self._events(stmt))
 
     # -- checkpoints ----------------------------------------------------------------------------
@@ -176,6 +181,16 @@ class ProjectionRows:
             self.conn.execute(delete(table))
 
     # -- partitions -----------------------------------------------------------------------------
+
+    def watermark(self, projection: str, partition: str) -> tuple[Key, int] | None:
+        """A partition's watermark and member count, without its state (None when it has no row)."""
+        p = projection_partitions.c
+        row = self.conn.execute(
+            select(p.through_on, p.through_position, p.members).where(
+                p.projection == projection, p.partition == partition
+            )
+        ).first()
+        return None if row is None else ((_iso(row.through_on), int(row.through_position)), int(row.members))
 
     def load_partition(self, projection: str, partition: str) -> tuple[dict[str, Any] | None, int]:
         """A partition's state and member count ((None, 0) when it has no row)."""
@@ -234,49 +249,46 @@ class ProjectionRows:
 
     # -- snapshots ------------------------------------------------------------------------------
 
-    def snapshot_keys(self, projection: str, partition: str) -> list[tuple[int, Key]]:
-        """A partition's snapshots as (members, sort key of the last member), by members."""
+    def snapshot_keys(self, projection: str, partition: str) -> list[Key]:
+        """The sort keys of a partition's snapshots, in order."""
         s = projection_snapshots.c
         rows = self.conn.execute(
-            select(s.members, s.through_on, s.through_position)
+            select(s.through_on, s.through_position)
             .where(s.projection == projection, s.partition == partition)
-            .order_by(s.members)
+            .order_by(s.through_on, s.through_position)
         )
-        return [(int(m), (_iso(on), int(at))) for m, on, at in rows]
+        return [(_iso(on), int(at)) for on, at in rows]
 
-    def snapshot_state(self, projection: str, partition: str, members: int) -> dict[str, Any]:
+    def snapshot_text(self, projection: str, partition: str, at: Key) -> str | None:
+        """The JSON of the snapshot taken right after the member at ``at`` (None: there is none)."""
         s = projection_snapshots.c
         stmt = select(s.state).where(
-            s.projection == projection, s.partition == partition, s.members == members
+            s.projection == projection,
+            s.partition == partition,
+            s.through_on == date.fromisoformat(at[0]),
+            s.through_position == at[1],
         )
-        return json.loads(self.conn.execute(stmt).scalar_one())
+        return self.conn.execute(stmt).scalar_one_or_none()
 
-    def delete_snapshots(
-        self,
-        projection: str,
-        partition: str,
-        *,
-        above: int | None = None,
-        among: Iterable[int] | None = None,
-        keeping: Iterable[int] | None = None,
-    ) -> None:
-        """Drop a partition's snapshots: all of them, or those ``above`` a member count, ``among``
-        the counts given, or not among those ``keeping``."""
+    def delete_snapshots(self, projection: str, partition: str, keys: Iterable[Key] | None = None) -> None:
+        """Drop a partition's snapshots: all of them, or those at the sort keys given."""
         s = projection_snapshots.c
         where = [s.projection == projection, s.partition == partition]
-        if above is not None:
-            where.append(s.members > above)
-        if among is not None:
-            where.append(s.members.in_(list(among)))
-        if keeping is not None:
-            where.append(s.members.not_in(list(keeping) or [0]))
-        self.conn.execute(delete(projection_snapshots).where(*where))
+        if keys is None:
+            self.conn.execute(delete(projection_snapshots).where(*where))
+            return
+        for on, at in keys:
+            self.conn.execute(
+                delete(projection_snapshots).where(
+                    *where, s.through_on == date.fromisoformat(on), s.through_position == at
+                )
+            )
 
     def insert_snapshots(self, projection: str, rows: Sequence[SnapshotRow]) -> None:
         self._insert(projection_snapshots, [
-            {"projection": projection, "partition": key, "members": members,
-             "through_on": date.fromisoformat(on), "through_position": at, "state": state}
-            for key, members, on, at, state in rows
+            {"projection": projection, "partition": key, "through_on": date.fromisoformat(on),
+             "through_position": at, "state": state}
+            for key, on, at, state in rows
         ])  # fmt: skip
 
     # -- everything of one projection (verify) --------------------------------------------------
@@ -294,14 +306,14 @@ class ProjectionRows:
             select(m.partition, m.occurred_on, m.position).where(m.projection == projection)
         )
         snaps = self.conn.execute(
-            select(s.partition, s.members, s.through_on, s.through_position, s.state).where(
+            select(s.partition, s.through_on, s.through_position, s.state).where(
                 s.projection == projection
             )
         )
         return {
             "partitions": {(k, _iso(d), int(tp), int(n), st, dg) for k, d, tp, n, st, dg in parts},
             "members": {(k, _iso(d), int(pos)) for k, d, pos in members},
-            "snapshots": {(k, int(n), _iso(d), int(tp), st) for k, n, d, tp, st in snaps},
+            "snapshots": {(k, _iso(d), int(tp), st) for k, d, tp, st in snaps},
         }
 
     def _insert(self, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -47,15 +47,16 @@ projection_members = Table(
     Column("position", BigInteger, primary_key=True),
 )
 
-#: A partition's state after its k*N-th member (the latest few k): safe points to refold from.
+#: A partition's state right after one of its members (named by that member's sort key): safe
+#: points to refold from. Migration 0005 keyed them by sort key instead of member ordinal, so that
+#: a late event leaves the snapshots after the months it changes valid.
 projection_snapshots = Table(
     "projection_snapshots",
     metadata,
     Column("projection", String(32), primary_key=True),
     Column("partition", String(64), primary_key=True),
-    Column("members", Integer, primary_key=True),
-    Column("through_on", Date, nullable=False),
-    Column("through_position", BigInteger, nullable=False),
+    Column("through_on", Date, primary_key=True),
+    Column("through_position", BigInteger, primary_key=True),
     Column("state", Text, nullable=False),
 )
 
