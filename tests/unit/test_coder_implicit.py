@@ -197,3 +197,8 @@ def test_a_protest_note_handed_over_is_criticism() -> None:
 def test_backing_a_rebel_group_is_no_support_for_a_country() -> None:
     text = "Chile rejected accusations by Peru that it supports a rebel group in the south."
     assert _pairs(text, "SolidarityExpressed") == []
+
+
+def test_the_signing_of_agreements_with_no_one_named_is_by_the_story_s_two_sides() -> None:
+    text = _TALKS + "The signing of three agreements on energy and mining closed the visit."
+    assert set(_pairs(text, "AgreementSigned")) == {("CHL", "PER"), ("PER", "CHL")}

@@ -190,8 +190,14 @@ class SentenceCoder:
             return []
         if not actors and targets and frame.pos == "VERB" and is_passive(token):
             actors = self._passive_agent(token, frame, targets)
-        if not actors and not targets and frame.type in _MUTUAL and frame.pos == "VERB" and is_passive(token):
-            # "A deal was signed during the visit": by the two sides the story is about
+        if (
+            not actors
+            and not targets
+            and frame.type == "AgreementSigned"
+            and (frame.pos == "NOUN" or is_passive(token))
+        ):
+            # "A deal was signed during the visit", "the signing of twenty agreements crowned the
+            # session": by the two sides the story is about
             actors = [Mention(0, 0, "", Party(), "both")]
         modality = modality_of(token, self.frames, frame.modality, frame.governors)
         if frame.when_planned:
