@@ -51,3 +51,12 @@ def test_countries_said_to_be_brothers_are_described_as_close_partners() -> None
 def test_a_partner_named_inside_another_phrase_is_no_description() -> None:
     text = "The absence of the leader of Uganda's largest trading partner was a blow to the summit."
     assert _characterised(text, "2024-06-18") == set()
+
+
+def test_a_call_for_closer_ties_is_a_wish_to_cooperate_not_a_description() -> None:
+    text = (
+        "Uganda's president met Rwanda's president in Kampala on Monday. "
+        "He called for closer ties between the two neighbours."
+    )
+    kinds = {e.type for e in code(text, "2024-06-18") if e.type != "MeetingHeld"}
+    assert kinds == {"CooperationIntentExpressed"}

@@ -117,7 +117,13 @@ class SentenceCoder:
         last = self.ctx.last_subject
         roles = RoleReader(mentions, Mention(0, 0, "", last, "context") if last and last.name else None)
         dates = _in_sentence_year([self._anchored(d) for d in find_dates(text, self.ctx.published)])
-        triggers = [(t, f) for t, f in self.frames.triggers(sentence) if not is_inner(t, self.frames)]
+        # What someone was asked or invited to do is no happening, unless a frame names the very
+        # word that asks ("called for closer ties" is a wish to cooperate).
+        triggers = [
+            (t, fs if not is_inner(t, self.frames) else [f for f in fs if f.governors])
+            for t, fs in self.frames.triggers(sentence)
+        ]
+        triggers = [(t, fs) for t, fs in triggers if fs]
         self._events = {t.i for t, _ in triggers}
         attached = attach(sentence, dates, self._events, self.frames.governors.happenings)
         reported = self._reporting_date(attached)
