@@ -156,3 +156,18 @@ def test_a_text_with_accents_keeps_the_lexicon_s_spelling() -> None:
 def test_a_known_name_that_begins_with_a_country_s_name_follows_its_title() -> None:
     text = "Foreign Minister Israel Katz met Chilean Foreign Minister Alberto van Klaveren on Monday."
     assert _people(text, "2024-05-29") == {"Israel Katz", "Alberto van Klaveren"}
+
+
+def test_the_presidents_after_a_meeting_are_the_story_s_two_sides() -> None:
+    text = (
+        "Chilean President Gabriel Boric met Peruvian President Dina Boluarte in Lima on Wednesday. "
+        "The presidents discussed ways to boost investment and tourism."
+    )
+    wishes = [e for e in code(text) if e.type == "CooperationIntentExpressed"]
+    assert {(e.actor.country, e.target.country) for e in wishes} == {("CHL", "PER"), ("PER", "CHL")}
+
+
+def test_the_presidents_of_a_list_are_that_list() -> None:
+    text = "The presidents of Ghana, Togo and Benin sent condolences to Nigeria on Friday."
+    senders = {e.actor.country for e in code(text) if e.type == "CondolencesExpressed"}
+    assert senders == {"GHA", "TGO", "BEN"}

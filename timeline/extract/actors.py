@@ -44,9 +44,13 @@ _GROUP = re.compile(
     re.I,
 )
 _BOTH = re.compile(
-    r"\b(?:both (?:sides|countries|nations|leaders|governments|capitals|men|presidents|ministers)"
-    r"|the two (?:sides|countries|nations|leaders|governments|capitals|men|presidents|neighbours|neighbors"
-    r"|prime ministers|ministers|states)|both\b)",
+    r"\b(?:both (?:sides|countries|nations|leaders|governments|capitals|men|presidents|ministers|delegations)"
+    r"|the two (?:sides|countries|nations|leaders|governments|capitals|men|women|presidents|neighbours"
+    r"|neighbors|prime ministers|premiers|foreign ministers|ministers|states|delegations|heads of state"
+    r"|heads of government)"
+    # "the presidents discussed ...": the story's two, but "the leaders of Ghana, Togo and Benin" is a list
+    r"|the (?:presidents|prime ministers|foreign ministers|premiers|delegations)\b(?!\s+of\b)"
+    r"|both\b)",
     re.I,
 )
 # An institution named without its country speaks for the last country whose institution was named.
