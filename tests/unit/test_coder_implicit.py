@@ -202,3 +202,8 @@ def test_backing_a_rebel_group_is_no_support_for_a_country() -> None:
 def test_the_signing_of_agreements_with_no_one_named_is_by_the_story_s_two_sides() -> None:
     text = _TALKS + "The signing of three agreements on energy and mining closed the visit."
     assert set(_pairs(text, "AgreementSigned")) == {("CHL", "PER"), ("PER", "CHL")}
+
+
+def test_the_expulsion_of_an_envoy_by_a_country_is_that_country_s() -> None:
+    text = "The expulsion of Chile's ambassador by Peru on Monday drew sharp criticism in Santiago."
+    assert _pairs(text, "DiplomatExpelled") == [("PER", "CHL")]
