@@ -207,3 +207,18 @@ def test_the_signing_of_agreements_with_no_one_named_is_by_the_story_s_two_sides
 def test_the_expulsion_of_an_envoy_by_a_country_is_that_country_s() -> None:
     text = "The expulsion of Chile's ambassador by Peru on Monday drew sharp criticism in Santiago."
     assert _pairs(text, "DiplomatExpelled") == [("PER", "CHL")]
+
+
+def test_providing_a_country_with_aid_is_aid_to_it() -> None:
+    text = "Chile provided Peru with 20 million dollars in emergency aid on Monday."
+    assert _pairs(text, "AidProvided") == [("CHL", "PER")]
+
+
+def test_a_credit_line_announced_for_a_country_is_aid() -> None:
+    text = "Chile announced a 50 million dollar credit line for Peru on Monday."
+    assert _pairs(text, "AidProvided") == [("CHL", "PER")]
+
+
+def test_a_plane_that_lands_is_no_visitor() -> None:
+    text = "A Chilean plane carrying medicine landed in Lima on Monday."
+    assert _pairs(text, "VisitMade") == []

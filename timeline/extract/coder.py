@@ -135,6 +135,11 @@ class SentenceCoder:
                 continue  # "thanked China for its support": the support was told before, not now
             if self._attack_told(token, frames, attached):
                 continue  # "condemned the strike" after the strike was told: the same attack
+            subject = _subject_token(token)
+            if subject is not None and subject.lemma_.lower() in self.frames.words["carriers"]:
+                frames = [f for f in frames if f.type != "VisitMade"]  # "a plane carrying aid landed"
+                if not frames:
+                    continue
             # "will travel to X on a state visit": the verb above the phrase tells the visit
             governor = _governing_clause(token) if token.pos_ in ("NOUN", "PROPN") else None
             if governor is not None and {f.type for f in frames} <= kinds.get(governor.i, set()):

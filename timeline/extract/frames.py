@@ -265,7 +265,8 @@ def objects_of(token: Token) -> list[Token]:
     if not out and token.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
         out.append(token.head)  # "a conversation she described as constructive": what she described
     for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("on", "to", "for"):
+        if child.dep_ == "prep" and child.lower_ in ("on", "to", "for", "with"):
+            # "provided Peru with aid": what is given comes after 'with'
             out += [g for g in child.children if g.dep_ == "pobj"]
     out += [c for o in out for c in o.conjuncts]
     # "50 tonnes of aid", "a new package of sanctions", "$10 million in aid": what the measure is of.
