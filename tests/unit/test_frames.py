@@ -164,3 +164,9 @@ def test_a_tone_word_in_a_clause_said_of_the_pair_counts() -> None:
     doc = EX.parser("He said ties between the neighbours had never been better.")
     ties = next(t for t in doc if t.lower_ == "ties")
     assert BOOK.tone_of(ties) == "close"
+
+
+def test_a_new_chapter_in_relations_is_a_cooperative_description() -> None:
+    doc = EX.parser("She said the visit opened a new chapter in bilateral relations.")
+    relations = next(t for t in doc if t.lower_ == "relations")
+    assert BOOK.tone_of(relations) == "cooperative"
