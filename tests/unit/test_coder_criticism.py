@@ -51,3 +51,20 @@ def test_a_nominal_event_as_subject_is_told_by_the_noun() -> None:
     assert {(e.type, e.actor.country, e.target.country) for e in events if e.type != "StatementRecorded"} == {
         ("CriticismVoiced", "JOR", "ISR")
     }
+
+
+def test_criticism_drawn_from_a_country_is_that_country_s() -> None:
+    text = "The Chilean president's visit to Bolivia on Monday drew sharp criticism from Peru."
+    events = code(text, "2024-06-18")
+    found = {(e.actor.country, e.target.country) for e in events if e.type == "CriticismVoiced"}
+    assert found == {("PER", "CHL")}
+
+
+def test_calling_a_visit_a_disappointment_is_criticism() -> None:
+    text = (
+        "The Chilean president visited Bolivia on Monday. "
+        "Peru's president called the visit a huge disappointment."
+    )
+    events = code(text, "2024-06-18")
+    found = {(e.actor.country, e.target.country) for e in events if e.type == "CriticismVoiced"}
+    assert ("PER", "CHL") in found
