@@ -222,3 +222,13 @@ def test_a_credit_line_announced_for_a_country_is_aid() -> None:
 def test_a_plane_that_lands_is_no_visitor() -> None:
     text = "A Chilean plane carrying medicine landed in Lima on Monday."
     assert _pairs(text, "VisitMade") == []
+
+
+def test_ties_sought_with_a_region_are_no_ties_with_the_other_side() -> None:
+    text = _TALKS + "Chile has long sought closer ties with Asia."
+    assert _pairs(text, "CooperationIntentExpressed") == []
+
+
+def test_an_invitation_for_a_month_still_has_its_invitee() -> None:
+    text = "Chile said on Tuesday that Peru had extended the invitation for July 8 and 9."
+    assert _pairs(text, "InvitationExtended") == [("PER", "CHL")]

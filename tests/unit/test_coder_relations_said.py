@@ -60,3 +60,8 @@ def test_a_call_for_closer_ties_is_a_wish_to_cooperate_not_a_description() -> No
     )
     kinds = {e.type for e in code(text, "2024-06-18") if e.type != "MeetingHeld"}
     assert kinds == {"CooperationIntentExpressed"}
+
+
+def test_a_trading_partner_in_the_writer_s_words_is_no_description() -> None:
+    text = "Uganda is Rwanda's largest trading partner, with trade worth a billion dollars last year."
+    assert _characterised(text, "2024-06-18") == set()

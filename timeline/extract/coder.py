@@ -36,6 +36,7 @@ from timeline.extract.frames import (
     objects_of,
     phrasal_lemma,
 )
+from timeline.extract.header import MONTHS, WEEKDAYS
 from timeline.extract.lexicon import Lexicon
 from timeline.extract.mentions import SentenceMentions
 from timeline.extract.modality import is_inner, modality_of
@@ -370,6 +371,8 @@ class SentenceCoder:
         ]
         if frame.named and not targets:
             return None  # "commented on the invitation": no "invitation of X", no answer to one
+        if not targets and _names_another(token, frame, mentions):
+            return None  # "sought closer ties with Asia": a place or body named, not a country
         if not targets and frame.pos == "VERB" and is_passive(token) and _subject_token(token) is None:
             # "After being received by X, she said ...": she was received
             controlled, _ = roles.subject(token)
@@ -1019,6 +1022,23 @@ class SentenceCoder:
         if "invitee" in payload and "target" in sides:
             payload["invitee"] = sides["target"].to_dict()
         return replace(statement, payload=payload, **sides)
+
+
+def _names_another(token: Token, frame: Frame, mentions: SentenceMentions) -> bool:
+    """The frame's own path for its target ends on a one-word proper name that is neither a country
+    nor a person ("ties with Asia", "a deal with Somaliland"): the target is that, not a state."""
+    for path in frame.target:
+        reached = [t for t in follow(token, path) if t.i != token.i]
+        if reached:
+            return any(
+                t.pos_ == "PROPN"
+                and mentions.at(t) is None
+                and t.lower_.rstrip(".") not in MONTHS
+                and t.lower_ not in WEEKDAYS
+                and not any(c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" for c in t.children)
+                for t in reached
+            )
+    return False
 
 
 def _answers_several(token: Token) -> bool:
