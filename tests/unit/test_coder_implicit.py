@@ -232,3 +232,12 @@ def test_ties_sought_with_a_region_are_no_ties_with_the_other_side() -> None:
 def test_an_invitation_for_a_month_still_has_its_invitee() -> None:
     text = "Chile said on Tuesday that Peru had extended the invitation for July 8 and 9."
     assert _pairs(text, "InvitationExtended") == [("PER", "CHL")]
+
+
+def test_calling_a_leader_is_a_phone_call_but_calling_him_names_is_not() -> None:
+    assert _pairs("Chile's president called Peru's president on Monday.", "PhoneCallHeld") == [("CHL", "PER")]
+    assert _pairs("Chile's president called Peru's president a liar on Monday.", "PhoneCallHeld") == []
+
+
+def test_talks_called_off_are_no_description() -> None:
+    assert _pairs("Chile called off the talks with Peru.", "RelationsCharacterized") == []

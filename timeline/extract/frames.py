@@ -47,7 +47,7 @@ class Frame:
     strict: bool = False
     when_planned: bool = False  # only of what is still to come ("will host X" invites X)
     named: bool = False  # the target must come from the frame's own paths ("at the invitation of X")
-    bare: bool = False  # the verb takes no clause: "called on X" is a visit, "called on X to act" is not
+    bare: bool = False  # no clause or predicate: "called on X" is a visit, "called on X to act" is not
     invitee: bool = False
     mutual: bool = False  # each side did it to the other ("traded accusations")
     modality: str | None = None
@@ -171,7 +171,7 @@ class FrameBook:
             & frame.lemmas
         ):
             return False
-        if frame.bare and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+        if frame.bare and any(c.dep_ in ("xcomp", "ccomp", "oprd") for c in token.children):
             return False
         if frame.objects and not any(
             _lemma(o) in frame.objects or o.lower_ in frame.objects or compound_lemma(o) in frame.objects
