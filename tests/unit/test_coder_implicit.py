@@ -241,3 +241,8 @@ def test_calling_a_leader_is_a_phone_call_but_calling_him_names_is_not() -> None
 
 def test_talks_called_off_are_no_description() -> None:
     assert _pairs("Chile called off the talks with Peru.", "RelationsCharacterized") == []
+
+
+def test_a_decision_called_unacceptable_is_criticism_not_a_call() -> None:
+    events = code("Chile called Peru's decision unacceptable on Monday.", "2024-06-20")
+    assert {e.type for e in events} == {"CriticismVoiced"}

@@ -171,7 +171,7 @@ class FrameBook:
             & frame.lemmas
         ):
             return False
-        if frame.bare and any(c.dep_ in ("xcomp", "ccomp", "oprd") for c in token.children):
+        if frame.bare and any(c.dep_ in ("xcomp", "ccomp", "oprd", "acomp") for c in token.children):
             return False
         if frame.objects and not any(
             _lemma(o) in frame.objects or o.lower_ in frame.objects or compound_lemma(o) in frame.objects
