@@ -65,8 +65,6 @@ _ANSWERS = types_with("answers_invitation")
 _TOLD_BY_NOUNS = types_with("told_by_noun")
 # Happenings at which something is said: a date on them dates what was said there.
 _OCCASIONS = frozenset({"PhoneCallHeld", "MeetingHeld"})
-# Determiners that point back to something told ("the strike", "this attack").
-_BACK_REFERENCES = frozenset({"the", "this", "that", "these", "those"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +105,8 @@ class SentenceCoder:
         self.participants: Counter[str] = Counter()  # countries that acted or were acted on
         self.attacker: Party | None = None  # who carried out the last attack told
         self.told: list[Statement] = []  # every statement coded so far, for "during that call"
+        # determiners of something told before: the data's "that call" words, and "the strike"
+        self.definite = frames.words["back_references"] | {"the"}
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
@@ -690,7 +690,7 @@ class SentenceCoder:
         for verb in (v for v in follow(token, "^") if v.pos_ in ("VERB", "AUX")):
             for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
                 if "VisitMade" in self.frames.types_named(subject) and any(
-                    c.dep_ == "det" and c.lower_ in _BACK_REFERENCES for c in subject.children
+                    c.dep_ == "det" and c.lower_ in self.definite for c in subject.children
                 ):
                     visits = [s for s in self.told if s.type == "VisitMade" and s.actor.country]
                     return visits[-1].actor if visits else None
@@ -702,7 +702,7 @@ class SentenceCoder:
             token.pos_ == "NOUN"
             and any(f.type == "AttackOccurred" for f in frames)
             and any(s.type == "AttackOccurred" for s in self.told)
-            and any(c.dep_ == "det" and c.lower_ in _BACK_REFERENCES for c in token.children)
+            and any(c.dep_ == "det" and c.lower_ in self.definite for c in token.children)
             and not any(a.word.i == token.i for a in attached)
         )
 
