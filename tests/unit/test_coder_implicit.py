@@ -246,3 +246,20 @@ def test_talks_called_off_are_no_description() -> None:
 def test_a_decision_called_unacceptable_is_criticism_not_a_call() -> None:
     events = code("Chile called Peru's decision unacceptable on Monday.", "2024-06-20")
     assert {e.type for e in events} == {"CriticismVoiced"}
+
+
+def test_accepted_with_no_object_answers_the_invitation_told() -> None:
+    text = (
+        "Chile's foreign minister invited his Peruvian counterpart to visit Santiago in June. "
+        "The Peruvian minister accepted and thanked his guest."
+    )
+    assert _pairs(text, "InvitationAccepted") == [("PER", "CHL")]
+
+
+def test_accepted_with_no_invitation_told_or_declined_to_say_answers_nothing() -> None:
+    assert _pairs("Chile's foreign minister accepted on Monday.", "InvitationAccepted") == []
+    text = (
+        "Chile invited Peru's president to visit Santiago. "
+        "Officials declined to say when the invitation was delivered."
+    )
+    assert _pairs(text, "InvitationDeclined") == []

@@ -250,6 +250,8 @@ class SentenceCoder:
         ]
         if frame.type in _ANSWERS:
             out = [self._answer(s) for s in out]
+            if frame.intransitive:  # "she accepted": only one who was invited answers
+                out = [s for s in out if any(g.country == s.actor.country for _, g in self.ctx.invitations)]
             if _answers_several(token):
                 out = [a for s in out for a in self._each_invitation(s)]
         return out + self._consequences(token, frame, out, targets, modality, roles, attached)
@@ -314,8 +316,10 @@ class SentenceCoder:
         ):
             return None  # "signed it" is an agreement only where one was told
         if frame.type in _ANSWERS:
-            if not self.ctx.invitations and any(o.lower_ == "it" for o in objects_of(token)):
-                return None  # "accepted it" answers an invitation only where one was told
+            if not self.ctx.invitations and (
+                frame.intransitive or any(o.lower_ == "it" for o in objects_of(token))
+            ):
+                return None  # "accepted it", "she accepted" answer an invitation only where one was told
             passive = token.dep_ == "nsubjpass" or (token.pos_ in ("VERB", "AUX") and is_passive(token))
             if any(m.kind == "both" for m in actors) or (passive and _answers_several(token)):
                 actors = []  # "both invitations have been accepted": the invitations answered, not a pair

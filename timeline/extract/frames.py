@@ -50,6 +50,7 @@ class Frame:
     bare: bool = False  # no clause or predicate: "called on X" is a visit, "called on X to act" is not
     invitee: bool = False
     mutual: bool = False  # each side did it to the other ("traded accusations")
+    intransitive: bool = False  # the verb has no object ("she accepted", after an invitation)
     modality: str | None = None
     tone: str | None = None
 
@@ -132,6 +133,7 @@ class FrameBook:
             bare=bool(raw.get("bare")),
             invitee=bool(raw.get("invitee")),
             mutual=bool(raw.get("mutual")),
+            intransitive=bool(raw.get("intransitive")),
             modality=raw.get("modality"),
             tone=raw.get("tone"),
         )
@@ -170,6 +172,8 @@ class FrameBook:
             not {phrasal_lemma(token), compound_lemma(token), token.lemma_.lower(), token.lower_}
             & frame.lemmas
         ):
+            return False
+        if frame.intransitive and objects_of(token):
             return False
         if frame.bare and any(c.dep_ in ("xcomp", "ccomp", "oprd", "acomp") for c in token.children):
             return False
