@@ -263,3 +263,19 @@ def test_accepted_with_no_invitation_told_or_declined_to_say_answers_nothing() -
         "Officials declined to say when the invitation was delivered."
     )
     assert _pairs(text, "InvitationDeclined") == []
+
+
+def test_attendance_confirmed_accepts_the_invitation() -> None:
+    text = (
+        "Peru invited Chilean President Gabriel Boric to attend the opening of the new port in June. "
+        "Boric confirmed his attendance on Wednesday, his office said."
+    )
+    assert _pairs(text, "InvitationAccepted", "2024-05-16") == [("CHL", "PER")]
+
+
+def test_which_after_the_place_of_an_invitation_stands_for_the_invitation() -> None:
+    text = (
+        "Peru's president extended an invitation to the Chilean president to visit Lima, which "
+        "the Chilean president accepted, the ministry said."
+    )
+    assert _pairs(text, "InvitationAccepted", "2024-05-16") == [("CHL", "PER")]

@@ -264,8 +264,11 @@ def objects_of(token: Token) -> list[Token]:
     """What the verb acts on: its object, its passive subject, the object of its particle phrase."""
     out = [c for c in token.children if c.dep_ in _OBJECTS]
     if token.dep_ == "relcl" and any(o.lower_ in ("which", "that") for o in out):
-        # "an invitation, which she accepted": the relative pronoun stands for the clause's noun
-        out = [token.head if o.lower_ in ("which", "that") else o for o in out]
+        # "an invitation, which she accepted": the relative pronoun stands for the clause's noun, or
+        # the noun above it where the clause hangs on the last word ("an invitation to visit Lima,
+        # which he accepted")
+        above = [a for a in token.head.ancestors if a.pos_ == "NOUN"][:1]
+        out = [w for o in out for w in ([token.head, *above] if o.lower_ in ("which", "that") else [o])]
     if not out and token.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
         out.append(token.head)  # "a conversation she described as constructive": what she described
     for child in token.children:
