@@ -279,3 +279,12 @@ def test_which_after_the_place_of_an_invitation_stands_for_the_invitation() -> N
         "the Chilean president accepted, the ministry said."
     )
     assert _pairs(text, "InvitationAccepted", "2024-05-16") == [("CHL", "PER")]
+
+
+def test_an_invitation_withdrawn_is_told_and_taken_back_by_its_inviter() -> None:
+    events = code("Peru has withdrawn its invitation to Chilean President Gabriel Boric.", "2024-05-16")
+    told = [(e.type, e.actor.country, e.target.country, bool(e.payload.get("withdrawn"))) for e in events]
+    assert told == [
+        ("InvitationExtended", "PER", "CHL", False),
+        ("InvitationDeclined", "PER", "CHL", True),
+    ]

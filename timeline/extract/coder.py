@@ -248,6 +248,15 @@ class SentenceCoder:
         out = [
             self._statement(sentence, token, frame, actor, target, when, modality) for actor, target in pairs
         ]
+        if frame.withdrawn:
+            # "withdrew its invitation to X": the invitation, if not told before, then its withdrawal
+            extended = {k: v for k, v in out[0].payload.items() if k != "withdrawn"} if out else {}
+            told = [
+                replace(s, type="InvitationExtended", payload={**extended, "implied": True})
+                for s in out
+                if not self._invited(s.actor, s.target)
+            ]
+            return told + out
         if frame.type in _ANSWERS:
             out = [self._answer(s) for s in out]
             if frame.intransitive:  # "she accepted": only one who was invited answers
@@ -435,6 +444,8 @@ class SentenceCoder:
                 payload["sectors"] = sectors
         if frame.type == "RelationsCharacterized":
             payload["tone"] = frame.tone or self.frames.tone_of(token) or "cooperative"
+        if frame.withdrawn:
+            payload["withdrawn"] = True  # "withdrew its invitation to X": the inviter takes it back
         if frame.type == "InvitationExtended":
             payload["invitee"] = target.to_dict()
             payload["destination"] = self._destination(token) or actor.country

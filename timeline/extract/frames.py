@@ -51,6 +51,7 @@ class Frame:
     invitee: bool = False
     mutual: bool = False  # each side did it to the other ("traded accusations")
     intransitive: bool = False  # the verb has no object ("she accepted", after an invitation)
+    withdrawn: bool = False  # an InvitationDeclined by the inviter, taking it back
     modality: str | None = None
     tone: str | None = None
 
@@ -134,6 +135,7 @@ class FrameBook:
             invitee=bool(raw.get("invitee")),
             mutual=bool(raw.get("mutual")),
             intransitive=bool(raw.get("intransitive")),
+            withdrawn=bool(raw.get("withdrawn")),
             modality=raw.get("modality"),
             tone=raw.get("tone"),
         )
