@@ -288,3 +288,9 @@ def test_an_invitation_withdrawn_is_told_and_taken_back_by_its_inviter() -> None
         ("InvitationExtended", "PER", "CHL", False),
         ("InvitationDeclined", "PER", "CHL", True),
     ]
+
+
+def test_telling_a_leader_by_phone_is_a_call_but_telling_reporters_is_not() -> None:
+    text = "Chile's president told Peru's president by phone on Monday that Chile would send help."
+    assert _pairs(text, "PhoneCallHeld") == [("CHL", "PER")]
+    assert _pairs("Chile's president told reporters by phone that talks had stalled.", "PhoneCallHeld") == []
