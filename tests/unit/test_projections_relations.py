@@ -12,6 +12,7 @@ from timeline import projections
 from timeline.domain.events import Event, Party
 from timeline.projections.relations import explain, fold, history, run, status
 from timeline.projections.tone import ToneRule
+from timeline.projections.tone import ToneRule
 
 _ids = itertools.count(1)
 PAIR = ("NOR", "SWE")
@@ -234,3 +235,9 @@ def test_public_api_defaults_to_the_latest_fact_date():
     why = projections.explain(stream, ["SWE", "NOR"])
     assert why.status == row
     assert len(projections.history(stream, PAIR)) == 3
+
+
+def test_a_score_a_hair_under_a_threshold_reads_as_the_score_shown() -> None:
+    # Summed in another order, the same facts give 0.29999999999999993 or 0.30000000000000004.
+    rule = ToneRule()
+    assert rule.tone(0.3 - 1e-12, False) == rule.tone(0.3 + 1e-12, False) == "cooperative"

@@ -85,6 +85,9 @@ class ToneRule:
         return sum(w * v for w, v in weighted) / (total + self.prior_weight) if weighted else 0.0
 
     def tone(self, score: float, ruptured: bool) -> str:
+        # Read from the score as shown (3 decimals): two folds of the same facts that sum in another
+        # order land a hair apart, and a score of exactly 0.3 must not be neutral in one of them.
+        score = round(score, 3)
         if score >= self.close_from:
             return "close"
         if score >= self.cooperative_from:
