@@ -1009,8 +1009,11 @@ class SentenceCoder:
         return (self.ctx.focal(a) or Party(country=a), self.ctx.focal(b) or Party(country=b))
 
     def _last_named(self, country: str) -> Party | None:
-        """The person of this country the article named last, whatever their role."""
-        return next((p for p in reversed(self.ctx.recent_roles) if p.country == country and p.name), None)
+        """The person of this country the article named last who holds an office (whichever it is):
+        a private citizen named in the story does not speak for the country."""
+        return next(
+            (p for p in reversed(self.ctx.recent_roles) if p.country == country and p.name and p.role), None
+        )
 
     def _with_people(self, statement: Statement, speakers: list[Mention]) -> Statement:
         """A country acting through no named person acts through one named with it: a person of that
@@ -1023,7 +1026,7 @@ class SentenceCoder:
         for side in ("actor", "target"):
             party: Party = getattr(statement, side)
             if party.country and not party.name:
-                # one who holds an office speaks for a country; "a German national" named does not
+                # one who holds an office speaks for a country (see _last_named)
                 named = [m.party for m in speakers if m.party.country == party.country and m.party.role]
                 person = (
                     named[0] if named else self._last_named(party.country) or self.ctx.focal(party.country)
