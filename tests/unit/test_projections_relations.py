@@ -12,7 +12,6 @@ from timeline import projections
 from timeline.domain.events import Event, Party
 from timeline.projections.relations import explain, fold, history, run, status
 from timeline.projections.tone import ToneRule
-from timeline.projections.tone import ToneRule
 
 _ids = itertools.count(1)
 PAIR = ("NOR", "SWE")
