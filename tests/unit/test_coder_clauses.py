@@ -79,3 +79,10 @@ def test_support_offered_is_no_aid() -> None:
 def test_a_decision_to_act_is_its_owner_s() -> None:
     text = "Thailand condemned Laos's decision to expel its ambassador, calling it unjustified."
     assert [(a, t) for a, t, _ in _of(text, "DiplomatExpelled")] == [("LAO", "THA")]
+
+
+def test_a_trip_dated_after_the_article_is_planned_whatever_its_tense() -> None:
+    # Friday 13 September: "next week" begins on the 16th.
+    events = code("Thai Prime Minister Srettha Thavisin travels to Laos next week for talks.", "2024-09-13")
+    visits = [(e.target.country, e.occurred_on, e.modality) for e in events if e.type == "VisitMade"]
+    assert visits == [("LAO", date(2024, 9, 16), "planned")]

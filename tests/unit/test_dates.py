@@ -520,3 +520,21 @@ def test_months_before_an_event_count_forward_from_the_date_before_them():
 )
 def test_parts_of_days_named_from_the_article_s_day(sentence, expected):
     assert only(sentence, WEDNESDAY).value == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        ("The envoys met over the weekend.", WEDNESDAY, date(2023, 12, 30)),
+        ("The envoys met last weekend.", WEDNESDAY, date(2023, 12, 30)),
+        ("The envoys will meet at the weekend.", WEDNESDAY, date(2024, 1, 6)),
+        ("The envoys will meet next weekend.", WEDNESDAY, date(2024, 1, 6)),
+        ("The envoys met at the weekend.", date(2024, 1, 7), date(2024, 1, 6)),  # a Sunday
+    ],
+)
+def test_a_weekend_is_dated_by_its_saturday(sentence, published, expected):
+    assert only(sentence, published).value == expected
+
+
+def test_a_weekend_s_events_name_no_date():
+    assert find_dates("The weekend's talks were tense.", WEDNESDAY) == []

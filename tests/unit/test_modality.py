@@ -29,6 +29,14 @@ def test_reporting_verb_stops_the_walk() -> None:
     assert mood("Peru will say that Chile visited Norway.", "visited") == "reported"
 
 
+def test_a_journey_in_the_progressive_told_by_a_spokesman_is_planned() -> None:
+    assert mood("The palace said the Omani sultan was coming to Jordan.", "coming") == "planned"
+
+
+def test_a_journey_in_the_progressive_told_by_the_writer_is_reported() -> None:
+    assert mood("The Omani sultan was coming back from Jordan when the storm hit.", "coming") == "reported"
+
+
 # --- negated ----------------------------------------------------------------------------------
 
 

@@ -212,6 +212,8 @@ class SentenceCoder:
             # session": by the two sides the story is about
             actors = [Mention(0, 0, "", Party(), "both")]
         modality = modality_of(token, self.frames, frame.modality, frame.governors)
+        if modality == "reported" and self._dated_ahead(token, frame, attached):
+            modality = "planned"  # "travels to Lima next week": a happening dated after the article is ahead
         if frame.when_planned:
             if modality != "planned":
                 return []
@@ -843,6 +845,13 @@ class SentenceCoder:
         if lemma in self.frames.reporting or lemma in self.frames.words["releases"]:
             return True
         return word.dep_ in ("acl", "relcl") and word.head.lemma_.lower() in self.frames.words["releases"]
+
+    def _dated_ahead(self, token: Token, frame: Frame, attached: list[Attached]) -> bool:
+        """A verb of a happening that carries, itself, a date after the article's."""
+        if frame.type not in ACTIONS or frame.type.startswith("Invitation") or token.pos_ != "VERB":
+            return False
+        own = own_date(token, attached, self._events, purpose=False)
+        return own is not None and own.word.i == token.i and own.mention.value > self.ctx.published
 
     def _when(
         self, token: Token, frame: Frame, attached: list[Attached], reported: _When | None, modality: str

@@ -167,6 +167,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + r"(?:\s+(?:(?i:of)\s+)?(?P<week>(?i:last|this|next))\s+(?i:week))?\b"
         ),
     ),
+    # "at the weekend", "over the weekend", "last weekend", "next weekend": its Saturday
+    (
+        "weekend",
+        re.compile(
+            r"\b(?:(?P<shift>(?i:last|this|next|past|coming))\s+|(?i:over|at|during|on)\s+(?i:the)\s+)"
+            r"(?i:weekend)\b(?!'s|’s)"
+        ),
+    ),
     # "in 2016", "since 2008", "mid-2024", "later in 2024"
     (
         "year",
@@ -516,6 +524,22 @@ def _resolve_weekday(m: re.Match[str], published: date, tense: str | None) -> _F
     return _Found(value, "day", "weekday", forward=shift in {"next", "coming"})
 
 
+def _resolve_weekend(m: re.Match[str], published: date, tense: str | None) -> _Found | None:
+    """The weekend's Saturday: the last one on or before the article's day (its Sunday counts as
+    that weekend), or the coming one when the clause speaks of the future or says "next"."""
+    shift = (m.group("shift") or "").lower()
+    today = published.weekday()
+    back = (today - 5) % 7
+    if shift in {"next", "coming"} or (shift != "last" and shift != "past" and tense == "future"):
+        days = (5 - today) % 7 or 7
+        if shift in {"", "this"} and today == 5:
+            days = 0
+    else:
+        days = -back
+    value = _shift(published, days=days)
+    return _Found(value, "day", "weekday", forward=days > 0) if value else None
+
+
 def _resolve_year(m: re.Match[str], published: date, sentence: str) -> _Found | None:
     if not m.group("mod") and not m.group("part"):
         words = _words()
@@ -668,6 +692,8 @@ def _worth_trying(sentence: str) -> set[str]:
             kinds.add("week_of_month")
     if "day" in low:
         kinds.add("weekday")
+    if "weekend" in low:
+        kinds.add("weekend")
     if units:
         kinds |= {"period", "period_in", "period_end", "offset"}
     if digit and any(end in low for end in ("st", "nd", "rd", "th")):
@@ -709,6 +735,8 @@ def _resolve(kind: str, m: re.Match[str], published: date, sentence: str, lazy: 
         return _resolve_month(m, published, tense(), sentence)
     if kind == "weekday":
         return _resolve_weekday(m, published, tense())
+    if kind == "weekend":
+        return _resolve_weekend(m, published, tense())
     if kind == "year":
         return _resolve_year(m, published, sentence)
     if kind == "day_word":

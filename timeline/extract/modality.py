@@ -51,6 +51,18 @@ def future_here(token: Token, book: FrameBook) -> bool:
     )
 
 
+def _reported_journey(token: Token, book: FrameBook) -> bool:
+    """ "said he was coming next week": a journey in the progressive, in reported speech, is an
+    arrangement told before it happens (a trip under way is told in the simple past)."""
+    return (
+        token.tag_ == "VBG"
+        and token.lemma_.lower() in book.words.get("travelling", frozenset())
+        and token.dep_ == "ccomp"
+        and phrasal_lemma(token.head) in book.reporting
+        and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children)
+    )
+
+
 def modality_of(
     trigger: Token, book: FrameBook, forced: str | None = None, own_governors: frozenset[str] = frozenset()
 ) -> str:
@@ -62,7 +74,7 @@ def modality_of(
         return forced
     if negated_here(trigger):
         return "negated"
-    if future_here(trigger, book):
+    if future_here(trigger, book) or _reported_journey(trigger, book):
         return "planned"
     if trigger.pos_ in ("NOUN", "PROPN"):
         head = trigger.head
