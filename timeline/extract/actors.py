@@ -29,7 +29,7 @@ def _load_words() -> dict[str, frozenset[str]]:
 _WORDS = _load_words()
 # A capitalised word, an initial ("P."), or a name particle between capitalised words.
 _WORD = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.?|(?:al|el|bin|ibn|ben|abu)-[A-Z][\w'’\-]*[\w])"
-_PARTICLE = r"(?:bin|bint|ibn|al|el|de|da|del|della|van|von|der|den|la|le|du|dos|y)"
+_PARTICLE = r"(?:bin|bint|ibn|al|el|de|da|das|do|del|della|di|van|von|der|den|la|le|du|dos|y|e)"
 _NAME = re.compile(rf"{_WORD}(?:(?:\s+|-)(?:{_PARTICLE}\s+)?(?:{_WORD}))*(?:\s+'[A-Z][\w]+')?")
 # Capitalised words that open sentences or clauses and are never names.
 _NOT_NAMES = _WORDS["not_names"]

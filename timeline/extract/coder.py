@@ -514,6 +514,8 @@ class SentenceCoder:
             return True
         if any(c.dep_ == "det" and c.lower_ in self.frames.words["back_references"] for c in token.children):
             return False  # "during that call", "the same visit": a happening told before
+        if token.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in token.head.children):
+            return False  # "the visit opened a new page": what it did, not that it took place
         return bool(governing_lemmas(token) & self.frames.governors.happened)
 
     def _pairs(self, actors: list[Mention], targets: list[Mention], kind: str) -> list[tuple[Party, Party]]:
@@ -619,9 +621,7 @@ class SentenceCoder:
         """Where an invitee is asked to go: the place the inner clause names ("to visit Pakistan")."""
         for child in token.subtree:
             if child.lemma_.lower() in ("visit", "travel", "come", "attend", "tour") and child.i != token.i:
-                for obj in child.subtree:
-                    if obj.i == child.i:
-                        continue
+                for obj in _phrase_of(child):
                     country = self.lexicon.country_for(obj.text)
                     if country:
                         return country
@@ -862,7 +862,11 @@ class SentenceCoder:
         if (
             own is not None
             and (modality == "planned" or own.mention.value <= self.ctx.published)
-            and not (frame.type.startswith("Invitation") and own.word.i != token.i and own.mention.future)
+            and not (
+                frame.type.startswith("Invitation")
+                and own.mention.future
+                and (own.word.i != token.i or modality != "planned")
+            )  # "invited X to a summit later this year": the summit's date, not the invitation's
         ):
             return _When(own.mention.value, own.mention.precision, own.mention.basis)
         occasion = self._occasion_within(token, attached)
@@ -1135,6 +1139,16 @@ def _clause_tokens(token: Token) -> set[int]:
         }:
             out -= {t.i for t in child.subtree}
     return out | inner
+
+
+def _phrase_of(word: Token) -> list[Token]:
+    """The words of ``word``'s own phrase, without the clauses and appositions that comment on it
+    ("a state visit, an invitation the Australian leader accepted": not Australia's visit)."""
+    out: list[Token] = []
+    for child in word.children:
+        if child.dep_ not in ("appos", "relcl", "acl", "ccomp", "advcl", "conj", "cc", "punct"):
+            out += list(child.subtree)
+    return out
 
 
 def _governing_clause(token: Token) -> Token | None:

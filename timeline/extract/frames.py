@@ -208,6 +208,11 @@ class FrameBook:
             # "steady progress in relations", "a new stage in ties": the phrase the noun qualifies
             token = token.head.head
             words += [token, *(t for t in token.children if t.dep_ in ("amod", "compound"))]
+        elif token.dep_ == "pobj" and token.head.lower_ in ("in", "of") and token.head.head.pos_ == "VERB":
+            # "opened a new page in relations": the parser hangs "in relations" on the verb
+            for obj in token.head.head.children:
+                if obj.dep_ == "dobj":
+                    words += [obj, *(t for t in obj.children if t.dep_ in ("amod", "compound"))]
         head = token.head
         if token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("AUX", "VERB"):
             # "relations were moving in a positive direction", "ties had never been closer"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from timeline.extract.frames import FrameBook, phrasal_lemma
+from timeline.extract.roles import calls_for_a_purpose
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -124,25 +125,12 @@ def is_inner(trigger: Token, book: FrameBook) -> bool:
             or token.head.i == token.i
         ):
             return False
-        if token.dep_ == "relcl" and any(c.lower_ in ("which", "that", "who") for c in token.children):
-            return False  # "the invitation, which she accepted": a clause about it, not what was asked
+        if token.dep_ == "relcl":
+            return False  # "the invitation (which) she accepted": a clause about it, not what was asked
         head = token.head
-        if phrasal_lemma(head) in book.governors.inner and not _calls_to(head, token):
+        if phrasal_lemma(head) in book.governors.inner and not calls_for_a_purpose(head, token):
             return True
         if head.pos_ in ("VERB", "AUX") and token.dep_ in ("xcomp", "ccomp", "advcl"):
             return False
         token = head
     return False
-
-
-def _calls_to(head: Token, clause: Token) -> bool:
-    """ "called X to offer condolences": a call made for a purpose, not "called on X to act"."""
-    return (
-        head.lemma_.lower() == "call"
-        and clause.dep_ in ("xcomp", "advcl")
-        and any(c.dep_ in ("dobj", "oprd") for c in head.children)
-        and not any(  # "called on X to", not "called X on Monday to"
-            c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "for") and c.i == head.i + 1
-            for c in head.children
-        )
-    )

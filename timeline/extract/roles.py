@@ -57,6 +57,10 @@ def _step(token: Token, step: str) -> Iterable[Token]:
             for obj in child.children
             if obj.dep_ in ("pobj", "pcomp")
         ]
+    if "=" in step:
+        # "relcl=extend|issue": only a dependent with that label whose lemma is one of those
+        label, lemmas = step.split("=", 1)
+        return [c for c in token.children if c.dep_ == label and c.lemma_.lower() in lemmas.split("|")]
     if step == "agent":
         # "declared persona non grata by X": the parser may hang 'by' on the complement.
         holders = [token, *(c for c in token.children if c.dep_ in ("oprd", "xcomp", "acomp"))]
@@ -104,6 +108,19 @@ def _list_members(token: Token) -> list[Token]:
     return members
 
 
+def calls_for_a_purpose(head: Token, clause: Token) -> bool:
+    """ "called X to offer condolences": a call made for a purpose, not "called on X to act"."""
+    return (
+        head.lemma_.lower() == "call"
+        and clause.dep_ in ("xcomp", "advcl")
+        and any(c.dep_ in ("dobj", "oprd") for c in head.children)
+        and not any(  # "called on X to", not "called X on Monday to"
+            c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "for") and c.i == head.i + 1
+            for c in head.children
+        )
+    )
+
+
 def controller(trigger: Token) -> Token | None:
     """The word whose subject (or, for "invited X to visit", whose object) the trigger's clause shares."""
     head = trigger.head
@@ -143,7 +160,11 @@ def controller(trigger: Token) -> Token | None:
         return None  # "X said Y had been invited": X did not invite, and may not say who did
     if trigger.dep_ == "conj" and is_passive(trigger) != is_passive(head):
         return None  # "X invited Y, and the invitation was accepted": X did not accept it
-    if trigger.dep_ == "xcomp" and head.lemma_.lower() in _OBJECT_CONTROL:
+    if (
+        trigger.dep_ == "xcomp"
+        and head.lemma_.lower() in _OBJECT_CONTROL
+        and not calls_for_a_purpose(head, trigger)  # "called X to offer condolences": the caller offers
+    ):
         objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
         if objects:
             return objects[0]

@@ -1,0 +1,59 @@
+"""Phrasings met on articles written after the coder was, each fixed as grammar or data (texts in
+our own words)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.unit.coding import code
+
+
+def _facts(text: str, published: str) -> list[tuple[str, str | None, str | None, date, str]]:
+    return [
+        (e.type, e.actor.country, e.target.country, e.occurred_on, e.modality)
+        for e in code(text, published)
+        if e.type != "StatementRecorded"
+    ]
+
+
+def test_who_calls_someone_to_offer_condolences_offers_them() -> None:
+    text = (
+        "Their first contact came on Saturday, when Jordan's King Abdullah II called Moroccan King "
+        "Mohammed VI to offer his condolences after the earthquake."
+    )
+    condolences = [f for f in _facts(text, "2023-09-11") if f[0] == "CondolencesExpressed"]
+    assert [(a, t) for _, a, t, _, _ in condolences] == [("JOR", "MAR")]
+
+
+def test_a_visit_that_opened_a_new_page_is_a_word_on_relations_not_another_visit() -> None:
+    text = (
+        "AMMAN -- Iraqi Prime Minister Mohammed Shia al-Sudani met Jordan's King Abdullah II in Amman "
+        "on Tuesday. The king told reporters that the visit opened a new page in relations."
+    )
+    facts = _facts(text, "2024-03-06")
+    assert ("RelationsCharacterized", "JOR", "IRQ", date(2024, 3, 5), "reported") in facts
+    assert [f for f in facts if f[0] == "VisitMade" and f[1] == "JOR"] == []
+
+
+def test_a_name_with_a_lower_case_particle_is_one_name() -> None:
+    events = code("Prime Minister Ulisses Correia e Silva met the Angolan president on Monday.", "2024-12-04")
+    meeting = next(e for e in events if e.type == "MeetingHeld")
+    assert (meeting.actor.country, meeting.actor.name) == ("CPV", "Ulisses Correia e Silva")
+
+
+def test_an_invitation_the_guest_accepted_is_answered_not_extended_again() -> None:
+    text = (
+        "Brazilian President Luiz Inacio Lula da Silva telephoned Chilean President Gabriel Boric "
+        "on Friday and invited him for a state visit, an invitation the Chilean leader accepted at once."
+    )
+    facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2023-05-08") if t.startswith("Invitation")}
+    assert facts == {("InvitationExtended", "BRA", "CHL"), ("InvitationAccepted", "CHL", "BRA")}
+
+
+def test_an_invitation_to_a_summit_later_in_the_year_is_dated_when_it_was_made() -> None:
+    text = (
+        "The next day, Japanese Prime Minister Fumio Kishida told Philippine President Ferdinand "
+        "Marcos Jr. that he could not come, and invited him to Tokyo for a summit later this year."
+    )
+    invitations = [f for f in _facts(text, "2023-05-10") if f[0] == "InvitationExtended"]
+    assert [(a, t, d) for _, a, t, d, _ in invitations] == [("JPN", "PHL", date(2023, 5, 10))]
