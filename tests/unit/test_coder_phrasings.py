@@ -57,3 +57,45 @@ def test_an_invitation_to_a_summit_later_in_the_year_is_dated_when_it_was_made()
     )
     invitations = [f for f in _facts(text, "2023-05-10") if f[0] == "InvitationExtended"]
     assert [(a, t, d) for _, a, t, d, _ in invitations] == [("JPN", "PHL", date(2023, 5, 10))]
+
+
+def test_the_recall_of_an_ambassador_named_as_a_noun_downgrades_ties() -> None:
+    text = "LIMA -- Peru announced on Monday the recall of its ambassador to Bolivia, Ana Ruiz."
+    assert ("RelationsDowngraded", "PER", "BOL", date(2024, 3, 4), "reported") in _facts(text, "2024-03-05")
+
+
+def test_ambassadors_called_home_are_recalled_not_phoned() -> None:
+    text = (
+        "Bolivia cut ties with Israel on Tuesday. Honduras and Belize each called their ambassadors "
+        "home from Israel for consultations."
+    )
+    facts = _facts(text, "2023-11-02")
+    assert {(a, t) for k, a, t, _, _ in facts if k == "RelationsDowngraded"} >= {
+        ("HND", "ISR"),
+        ("BLZ", "ISR"),
+    }
+    assert not [f for f in facts if f[0] in ("PhoneCallHeld", "MeetingHeld")]
+
+
+def test_an_attack_on_a_foreign_embassy_struck_the_country_it_stands_in() -> None:
+    text = "Kabul condemned the bombing of the Turkish embassy in Kabul on Friday."
+    attacks = [f for f in _facts(text, "2024-03-05") if f[0] == "AttackOccurred"]
+    assert [t for _, _, t, _, _ in attacks] == ["AFG"]
+
+
+def test_a_day_of_that_year_takes_the_year_told_before() -> None:
+    text = (
+        "Relations soured after the 2016 election. On March 3 of that year Ecuador declared the "
+        "Venezuelan ambassador persona non grata."
+    )
+    expelled = [f for f in _facts(text, "2024-05-02") if f[0] == "DiplomatExpelled"]
+    assert [(a, t, d) for _, a, t, d, _ in expelled] == [("ECU", "VEN", date(2016, 3, 3))]
+
+
+def test_an_invitation_dated_in_the_clause_that_gives_it() -> None:
+    text = (
+        "Argentine President Javier Milei arrived in Rome on Thursday. The trip answers an invitation "
+        "Italian Prime Minister Giorgia Meloni extended in Buenos Aires in January."
+    )
+    invitations = [f for f in _facts(text, "2024-06-14") if f[0] == "InvitationExtended"]
+    assert [(a, t, d) for _, a, t, d, _ in invitations] == [("ITA", "ARG", date(2024, 1, 1))]

@@ -27,7 +27,7 @@ from timeline.domain.events import Party
 from timeline.domain.vocabulary import types_with
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
 from timeline.extract.attach import Attached, attach, date_tokens, main_date, own_date
-from timeline.extract.dates import DateMention, find_dates, resolve_relative
+from timeline.extract.dates import DateMention, find_dates, in_year_told, resolve_relative
 from timeline.extract.frames import (
     Frame,
     FrameBook,
@@ -100,6 +100,7 @@ class SentenceCoder:
         self.actors = ActorFinder(lexicon, context)
         self.narrative: _When | None = None  # the day of the last dated happening
         self.previous_day: date | None = None  # the last day named in the sentence before
+        self.last_year: int | None = None  # the year of the last full date or year named
         self._events: set[int] = set()  # the trigger tokens of the sentence being coded
         self.previous: Statement | None = None  # the last coded statement, for "did the same"
         self.participants: Counter[str] = Counter()  # countries that acted or were acted on
@@ -746,9 +747,7 @@ class SentenceCoder:
         return any(
             a.word.i in scope and (a.mention.future or a.mention.preposition in ("to", "until", "till"))
             for a in attached
-        ) or any(
-            t.lower_ in later and t.head.lemma_.lower() in ("date", "time") for t in governor.subtree
-        )
+        ) or any(t.lower_ in later and t.head.lemma_.lower() in ("date", "time") for t in governor.subtree)
 
     def _called_off(
         self, token: Token, visits: list[Statement], roles: RoleReader, attached: list[Attached]
@@ -821,6 +820,10 @@ class SentenceCoder:
         same_day = "day" in mention.text.lower() and "in the day" in mention.text.lower()
         story = self.narrative.value if self.narrative else None
         anchor = (story or self.previous_day) if same_day else (self.previous_day or story)
+        if mention.needs_anchor and self.last_year is not None:
+            told = in_year_told(mention, self.last_year)
+            if told is not None:
+                return replace(mention, value=told, basis="explicit", needs_anchor=False)
         if not mention.needs_anchor or anchor is None:
             return mention
         value = resolve_relative(mention.text, anchor)
@@ -857,6 +860,14 @@ class SentenceCoder:
         self, token: Token, frame: Frame, attached: list[Attached], reported: _When | None, modality: str
     ) -> _When:
         own = own_date(token, attached, self._events, purpose=not frame.type.startswith("Invitation"))
+        if own is None and frame.pos == "NOUN":
+            # "an invitation Erdogan extended in February": the clause that gives it dates it
+            giving = {
+                c.i
+                for c in token.children
+                if c.dep_ in ("relcl", "acl") and phrasal_lemma(c) in self.frames.words["extending"]
+            }
+            own = next((a for a in attached if a.word.i in giving), None)
         if own is not None and frame.type.startswith("Invitation") and _dates_occasion(token, own):
             own = None  # "invited X to a summit in June": June is the summit's
         if (
@@ -972,6 +983,9 @@ class SentenceCoder:
     def _remember(self, statements: list[Statement], found: list[Mention], dates: list[DateMention]) -> None:
         past = [d for d in dates if d.value <= self.ctx.published and d.precision == "day"]
         self.previous_day = past[-1].value if past else None
+        years = [d.value.year for d in dates if d.basis in ("explicit", "year") and not d.needs_anchor]
+        if years:
+            self.last_year = years[-1]  # for "of that year" later
         for statement in statements:
             if (
                 statement.date_basis not in ("article", "reported-statement", "narrative")

@@ -112,7 +112,9 @@ _LEAD_WEEKDAY = r"(?:(?P<lead_weekday>(?i:monday|tuesday|wednesday|thursday|frid
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
 _RANGE = r"(?:\s*(?:-|–|—|to|and|through|until|till)\s*[0-3]?\d(?:st|nd|rd|th)?(?![\d:.,]\d))?"
 _YEAR = r"(?P<year>1[89]\d\d|20\d\d)(?!\d|[.,:]\d)"
-_YEAR_TAIL = r"(?:,?\s*" + _YEAR + r"|\s+(?P<rel_year>(?i:last|next|this))\s+(?i:year)\b)?"
+_YEAR_TAIL = (
+    r"(?:,?\s*" + _YEAR + r"|\s+(?:(?i:of)\s+)?(?P<rel_year>(?i:last|next|this|that))\s+(?i:year)\b)?"
+)
 _NUMBER = (
     r"(?P<n>\d{1,3}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of|few))"
 )
@@ -381,6 +383,7 @@ class _Found:
     offset_days: int = 0  # for anchored phrases
     offset_months: int = 0  # "a month after <event>", "seven years after": counted in months
     conjunction: bool = False  # "a day after <event>": dates the event, one day before its anchor
+    year_told: bool = False  # "of that year": the year named before, which the caller knows
 
 
 def _pick_year(published: date, month: int, day: int, tense: str | None, weekday: int | None) -> date | None:
@@ -427,6 +430,11 @@ def _resolve_day_month(m: re.Match[str], published: date, tense: str | None) -> 
     if year is not None:
         value = _day(year, month, day)
         return _Found(_plain(value), "day", "explicit") if value else None
+    if (m.group("rel_year") or "").lower() == "that":
+        # "November 23 of that year": the year told before, which the caller knows; until it
+        # says, the article's year
+        value = _day(published.year, month, day)
+        return _Found(_plain(value), "day", "month-day", year_told=True) if value else None
     value = _pick_year(published, month, day, tense, weekday)
     return _Found(value, "day", "month-day") if value else None
 
@@ -825,7 +833,7 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
     mentions = []
     anchors = _anchors(found)
     for index, (start, end, f) in enumerate(found):
-        value, needs_anchor = f.value, False
+        value, needs_anchor = f.value, f.year_told
         if f.anchored:
             anchor_index = anchors[index]
             if anchor_index is None:
@@ -863,6 +871,16 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
             )
         )
     return mentions
+
+
+def in_year_told(mention: DateMention, year: int) -> date | None:
+    """ "November 23 of that year" once the caller knows which year was told before."""
+    if "that year" not in " ".join(mention.text.lower().split()):
+        return None
+    try:
+        return mention.value.replace(year=year)
+    except ValueError:
+        return None  # February 29 of a year without one
 
 
 def resolve_relative(mention_text: str, anchor: date) -> date | None:
