@@ -99,3 +99,48 @@ def test_an_invitation_dated_in_the_clause_that_gives_it() -> None:
     )
     invitations = [f for f in _facts(text, "2024-06-14") if f[0] == "InvitationExtended"]
     assert [(a, t, d) for _, a, t, d, _ in invitations] == [("ITA", "ARG", date(2024, 1, 1))]
+
+
+def test_an_envoy_given_hours_to_leave_on_a_day_was_expelled_that_day() -> None:
+    text = "Norway's ambassador to Niger, Kari Berg, was given 48 hours to leave the country on Monday."
+    expelled = [f for f in _facts(text, "2024-03-06") if f[0] == "DiplomatExpelled"]
+    assert [(a, t, d) for _, a, t, d, _ in expelled] == [("NER", "NOR", date(2024, 3, 4))]
+
+
+def test_the_expulsion_named_again_is_not_another_one() -> None:
+    text = (
+        "Niger expelled the Norwegian ambassador on Monday. Oslo answered within hours: the Norwegian "
+        "foreign ministry said it had taken note of the expulsion and was recalling its own envoy."
+    )
+    facts = _facts(text, "2024-03-06")
+    assert [(a, t) for k, a, t, _, _ in facts if k == "DiplomatExpelled"] == [("NER", "NOR")]
+    assert ("RelationsDowngraded", "NOR", "NER", date(2024, 3, 4), "reported") in facts
+
+
+def test_an_envoy_called_in_to_a_ministry_is_summoned_by_the_country_it_stands_in() -> None:
+    text = (
+        "Finland said on Monday it would expel Russian diplomats. Russian Ambassador Pavel Kuznetsov "
+        "was called in to the foreign ministry in Helsinki on Monday."
+    )
+    summons = [f for f in _facts(text, "2024-03-06") if f[0] == "CriticismVoiced"]
+    assert [(a, t) for _, a, t, _, _ in summons] == [("FIN", "RUS")]
+
+
+def test_missions_headed_by_charges_and_an_envoy_gone_by_friday_travel_nowhere() -> None:
+    text = (
+        "The two missions will be headed by charges d'affaires, and the Russian envoy must be gone from "
+        "Helsinki by Friday."
+    )
+    assert [f for f in _facts(text, "2024-03-06") if f[0] == "VisitMade"] == []
+
+
+def test_relations_lowered_to_charge_level_are_downgraded() -> None:
+    text = "Finland said on Monday that relations with Russia would be lowered to the level of charges."
+    downgrades = [f for f in _facts(text, "2024-03-06") if f[0] == "RelationsDowngraded"]
+    assert [(a, t, m) for _, a, t, _, m in downgrades] == [("FIN", "RUS", "planned")]
+
+
+def test_an_envoy_named_after_the_post_and_a_comma_is_that_country_s() -> None:
+    events = code("Norway's ambassador in Niamey, Kari Berg, was expelled by Niger on Monday.", "2024-03-06")
+    expelled = next(e for e in events if e.type == "DiplomatExpelled")
+    assert (expelled.target.country, expelled.target.name) == ("NOR", "Kari Berg")

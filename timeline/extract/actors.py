@@ -390,14 +390,20 @@ class ActorFinder:
     ) -> Mention | None:
         """[Demonym|Country's] Title [of Country][,] Name."""
         pos = title.end
+        post: CountryMention | None = None
         country = self._country_before(sentence, title.start, countries)
         start = country[1] if country else title.start
         iso3 = country[0] if country else None
-        after = re.match(r"\s+of\s+(?:the\s+)?", sentence[pos:])
+        after = re.match(r"\s+(of|to|in)\s+(?:the\s+)?", sentence[pos:])
         if after:
             following = [c for c in countries if c.start == pos + after.end()]
             if following:
-                iso3 = iso3 or following[0].iso3
+                if after.group(1) == "of":
+                    iso3 = iso3 or following[0].iso3
+                else:
+                    # "France's ambassador to Mali, Joel Meyer": where the envoy serves, then the
+                    # name; the place stays a mention of its own (the target of "the recall of ...")
+                    post = following[0]
                 pos = following[0].end
         # The gap may hold an abbreviated honorific: "the U.S. envoy, Dr. Helen Marsh".
         gap = re.match(
@@ -424,7 +430,9 @@ class ActorFinder:
                     return None
                 name, role, kind = rest, inner.role, inner.kind
         party = self._resolve_name(name, iso3, role)
-        return self._mention(sentence, start, n_end, party, "person", head=kind in _HEAD_KINDS)
+        return self._mention(
+            sentence, n_start if post else start, n_end, party, "person", head=kind in _HEAD_KINDS
+        )
 
     def _named_person(
         self,

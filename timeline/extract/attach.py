@@ -153,6 +153,9 @@ def _dated_word(root: Token, events: set[int], happenings: frozenset[str] = froz
     return None
 
 
+_DEADLINES = frozenset({"by", "until", "till", "before"})
+
+
 def own_date(
     trigger: Token, attached: list[Attached], events: set[int], purpose: bool = True
 ) -> Attached | None:
@@ -184,6 +187,20 @@ def own_date(
                 and child.i not in events
             ):
                 return best(by_word[child.i])
+    if purpose and trigger.pos_ in ("VERB", "AUX"):
+        # "was given 72 hours to leave on Monday": the infinitive that completes the object is
+        # part of what was done, though a deadline ("to leave by Friday") is not its date
+        for obj in (c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")):
+            for clause in obj.children:
+                if (
+                    clause.dep_ in ("relcl", "acl")
+                    and clause.i in by_word
+                    and clause.i not in events
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+                ):
+                    dated = [a for a in by_word[clause.i] if a.mention.preposition not in _DEADLINES]
+                    if dated:
+                        return best(dated)
     if trigger.pos_ in ("NOUN", "PROPN"):
         # "the bombing in Bangkok, which happened on May 2": a clause inside the noun's phrase
         for word in trigger.subtree:

@@ -65,6 +65,8 @@ _ANSWERS = types_with("answers_invitation")
 _TOLD_BY_NOUNS = types_with("told_by_noun")
 # Happenings at which something is said: a date on them dates what was said there.
 _OCCASIONS = frozenset({"PhoneCallHeld", "MeetingHeld"})
+# Happenings a definite noun names again once told ("took note of the expulsion").
+_NAMED_AGAIN = frozenset({"AttackOccurred", "DiplomatExpelled", "RelationsDowngraded", "SanctionsImposed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +137,17 @@ class SentenceCoder:
         for token, frames in triggers:
             if self._thanked_for(token):
                 continue  # "thanked China for its support": the support was told before, not now
-            if self._attack_told(token, frames, attached):
+            if self._told_before(token, frames, attached):
                 continue  # "condemned the strike" after the strike was told: the same attack
             subject = _subject_token(token)
+            if token.pos_ in ("VERB", "AUX") and (
+                is_passive(token)
+                or (token.lemma_.lower() == "go" and any(c.lemma_ == "be" for c in token.children))
+            ):
+                # "missions headed by chargés", "must be gone by Friday": no one travels
+                frames = [f for f in frames if f.type != "VisitMade" or f.pos != "VERB"]
+                if not frames:
+                    continue
             if subject is not None and subject.lemma_.lower() in self.frames.words["carriers"]:
                 frames = [f for f in frames if f.type != "VisitMade"]  # "a plane carrying aid landed"
                 if not frames:
@@ -714,15 +724,21 @@ class SentenceCoder:
                     return visits[-1].actor if visits else None
         return None
 
-    def _attack_told(self, token: Token, frames: list[Frame], attached: list[Attached]) -> bool:
-        """ "the strike", "this attack" with no date of its own, once the article has told an attack."""
-        return (
-            token.pos_ == "NOUN"
-            and any(f.type == "AttackOccurred" for f in frames)
-            and any(s.type == "AttackOccurred" for s in self.told)
-            and any(c.dep_ == "det" and c.lower_ in self.definite for c in token.children)
-            and not any(a.word.i == token.i for a in attached)
-        )
+    def _told_before(self, token: Token, frames: list[Frame], attached: list[Attached]) -> bool:
+        """ "the strike", "this attack", "the expulsion" with no date of its own, once the article has
+        told one: the same happening named again. An expulsion or a recall with a doer of its own
+        ("Russia's expulsion of ...") is another one; an attack is named by its doer too ("the
+        Russian strike")."""
+        if token.pos_ != "NOUN" or any(a.word.i == token.i for a in attached):
+            return False
+        if not any(c.dep_ == "det" and c.lower_ in self.definite for c in token.children):
+            return False
+        kinds = {f.type for f in frames} & _NAMED_AGAIN
+        if "AttackOccurred" not in kinds and any(
+            c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "by") for c in token.children
+        ):
+            return False
+        return any(s.type in kinds for s in self.told)
 
     def _thanked_for(self, token: Token) -> bool:
         """A word in the reason someone is thanked or praised for ("for its support", "for
