@@ -144,3 +144,29 @@ def test_an_envoy_named_after_the_post_and_a_comma_is_that_country_s() -> None:
     events = code("Norway's ambassador in Niamey, Kari Berg, was expelled by Niger on Monday.", "2024-03-06")
     expelled = next(e for e in events if e.type == "DiplomatExpelled")
     assert (expelled.target.country, expelled.target.name) == ("NOR", "Kari Berg")
+
+
+def test_a_former_leader_s_tour_of_two_countries_is_his_visit_to_each() -> None:
+    text = "No Japanese leader had been to the region since Shinzo Abe's tour of Kenya and Ethiopia in 2016."
+    visits = [f for f in _facts(text, "2024-12-04") if f[0] == "VisitMade"]
+    assert {(a, t, d) for _, a, t, d, _ in visits} == {
+        ("JPN", "KEN", date(2016, 1, 1)),
+        ("JPN", "ETH", date(2016, 1, 1)),
+    }
+
+
+def test_touring_a_museum_or_going_as_far_as_a_step_is_no_visit() -> None:
+    text = (
+        "ACCRA -- On Tuesday the Spanish king toured the National Museum. Officials say Ghana is unlikely "
+        "to go as far as closing its embassy."
+    )
+    assert [f for f in _facts(text, "2024-12-04") if f[0] == "VisitMade"] == []
+
+
+def test_what_was_said_last_week_is_dated_on_that_week_s_monday() -> None:
+    text = (
+        "ULAANBAATAR -- The Chinese premier held talks in Ulaanbaatar on Tuesday. Beijing had said last "
+        "week that he would travel at the invitation of the Mongolian president."
+    )
+    invitations = [f for f in _facts(text, "2024-09-04") if f[0] == "InvitationExtended"]
+    assert [(a, t, d) for _, a, t, d, _ in invitations] == [("MNG", "CHN", date(2024, 8, 26))]

@@ -449,6 +449,9 @@ class ActorFinder:
         if known and (name in self.ctx.people or len(name.split()) == 1 or _name_tokens(name)):
             return self._mention(sentence, start, end, known, "person", head=_is_head_role(known.role or ""))
         roles = self.lexicon.people_named(name, on)
+        if not roles and len(name.split()) > 1:
+            # "since Barack Obama's tour": a full name out of office on the day is still its country's
+            roles = self.lexicon.people_named(name)
         if roles:
             role = roles[0]
             spelled = name if len(name.split()) > 1 else role.name

@@ -851,11 +851,11 @@ class SentenceCoder:
             word = item.word
             if (
                 self._reports(word)
-                and item.mention.precision == "day"
+                and item.mention.precision in ("day", "week")  # "said last week": that week's Monday
                 and item.mention.value <= self.ctx.published
                 and not item.mention.needs_anchor
             ):
-                return _When(item.mention.value, "day", "reported-statement")
+                return _When(item.mention.value, item.mention.precision, "reported-statement")
         return None
 
     def _reports(self, word: Token) -> bool:
