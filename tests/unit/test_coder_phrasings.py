@@ -170,3 +170,22 @@ def test_what_was_said_last_week_is_dated_on_that_week_s_monday() -> None:
     )
     invitations = [f for f in _facts(text, "2024-09-04") if f[0] == "InvitationExtended"]
     assert [(a, t, d) for _, a, t, d, _ in invitations] == [("MNG", "CHN", date(2024, 8, 26))]
+
+
+def test_demanding_that_governments_pull_their_diplomats_expels_them() -> None:
+    text = (
+        "Managua said on Monday it was withdrawing its diplomats from Panama and Honduras, and demanded "
+        "that those governments pull their envoys out of Nicaragua."
+    )
+    expelled = [f for f in _facts(text, "2024-07-30") if f[0] == "DiplomatExpelled"]
+    assert {(a, t) for _, a, t, _, _ in expelled} == {("NIC", "PAN"), ("NIC", "HND")}
+
+
+def test_ordering_a_country_to_withdraw_its_envoy_is_no_downgrade_by_it() -> None:
+    facts = _facts("Niger ordered France to withdraw its ambassador on Monday.", "2024-07-30")
+    assert [(k, a, t) for k, a, t, _, _ in facts] == [("DiplomatExpelled", "NER", "FRA")]
+
+
+def test_troops_or_military_staff_sent_home_are_no_envoys() -> None:
+    text = "Niger demanded that France withdraw its troops and its military personnel within a month."
+    assert [f for f in _facts(text, "2024-07-30") if f[0] == "DiplomatExpelled"] == []

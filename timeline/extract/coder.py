@@ -134,7 +134,10 @@ class SentenceCoder:
         self._note_story_day(triggers, attached)
         statements: list[Statement] = []
         kinds = {t.i: {f.type for f in fs} for t, fs in triggers}
+        told_within: set[int] = set()  # clauses a frame has read as its own ("ordered X to withdraw ...")
         for token, frames in triggers:
+            if token.i in told_within:
+                continue
             if self._thanked_for(token):
                 continue  # "thanked China for its support": the support was told before, not now
             if self._told_before(token, frames, attached):
@@ -159,6 +162,8 @@ class SentenceCoder:
             for frame in frames:
                 coded = self._code_trigger(sentence, token, frame, mentions, roles, attached, reported)
                 if coded:
+                    if frame.complement_object:
+                        told_within |= {c.i for c in token.children if c.dep_ in ("xcomp", "ccomp", "advcl")}
                     break
             self._note_invitations(coded)  # an answer later in the sentence answers these
             listed = list({s.target.country: s.target for s in coded if s.target.country}.values())

@@ -39,6 +39,7 @@ class Frame:
     objects: frozenset[str] = frozenset()
     has: frozenset[str] = frozenset()
     complement: frozenset[str] = frozenset()
+    complement_object: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
     governors: frozenset[str] = frozenset()
     not_governors: frozenset[str] = frozenset()
@@ -123,6 +124,7 @@ class FrameBook:
             objects=frozenset(_words(raw.get("object", ()))),
             has=frozenset(_words(raw.get("has", ()))),
             complement=frozenset(_words(raw.get("complement", ()))),
+            complement_object=frozenset(_words(raw.get("complement_object", ()))),
             unless=frozenset(_words(raw.get("unless", ()))),
             governors=frozenset(_words(raw.get("governor", ()))),
             not_governors=frozenset(_words(raw.get("not_governor", ()))),
@@ -185,7 +187,13 @@ class FrameBook:
         ):
             return False
         if frame.complement and not any(
-            c.dep_ in ("xcomp", "ccomp", "advcl") and _lemma(c) in frame.complement for c in token.children
+            c.dep_ in ("xcomp", "ccomp", "advcl")
+            and _lemma(c) in frame.complement
+            and (
+                not frame.complement_object
+                or any(_lemma(o) in frame.complement_object for o in objects_of(c))
+            )
+            for c in token.children
         ):
             return False
         if frame.has and not any(_lemma(t) in frame.has or t.lower_ in frame.has for t in near(token)):
