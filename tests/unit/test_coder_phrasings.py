@@ -189,3 +189,13 @@ def test_ordering_a_country_to_withdraw_its_envoy_is_no_downgrade_by_it() -> Non
 def test_troops_or_military_staff_sent_home_are_no_envoys() -> None:
     text = "Niger demanded that France withdraw its troops and its military personnel within a month."
     assert [f for f in _facts(text, "2024-07-30") if f[0] == "DiplomatExpelled"] == []
+
+
+def test_the_trip_named_again_without_a_date_is_the_visit_told() -> None:
+    text = (
+        "NAIROBI -- Indonesian President Joko Widodo arrived in Nairobi on Monday. At the heart of the "
+        "trip is a railway linking the port of Mombasa to the mines of Zambia."
+    )
+    visits = [f for f in _facts(text, "2023-08-22") if f[0] == "VisitMade"]
+    assert [(a, t) for _, a, t, _, _ in visits] == [("IDN", "KEN")]
+

@@ -66,7 +66,16 @@ _TOLD_BY_NOUNS = types_with("told_by_noun")
 # Happenings at which something is said: a date on them dates what was said there.
 _OCCASIONS = frozenset({"PhoneCallHeld", "MeetingHeld"})
 # Happenings a definite noun names again once told ("took note of the expulsion").
-_NAMED_AGAIN = frozenset({"AttackOccurred", "DiplomatExpelled", "RelationsDowngraded", "SanctionsImposed"})
+_NAMED_AGAIN = frozenset(
+    {
+        "AttackOccurred",
+        "DiplomatExpelled",
+        "RelationsDowngraded",
+        "SanctionsImposed",
+        "VisitMade",
+        "PhoneCallHeld",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -737,6 +746,9 @@ class SentenceCoder:
         if token.pos_ != "NOUN" or any(a.word.i == token.i for a in attached):
             return False
         if not any(c.dep_ == "det" and c.lower_ in self.definite for c in token.children):
+            return False
+        if "AttackOccurred" not in {f.type for f in frames} and own_date(token, attached, self._events):
+            return False  # "the call took place late on Thursday": dated, so told here
             return False
         kinds = {f.type for f in frames} & _NAMED_AGAIN
         if "AttackOccurred" not in kinds and any(
