@@ -199,3 +199,11 @@ def test_the_trip_named_again_without_a_date_is_the_visit_told() -> None:
     visits = [f for f in _facts(text, "2023-08-22") if f[0] == "VisitMade"]
     assert [(a, t) for _, a, t, _, _ in visits] == [("IDN", "KEN")]
 
+
+def test_a_statement_on_the_night_of_a_dated_vote_takes_the_vote_s_day() -> None:
+    text = (
+        "SANTIAGO -- The new president was sworn in on Sunday. On the night of the November 19 vote, "
+        "Brazilian President Luiz Inacio Lula da Silva congratulated the Chilean voters."
+    )
+    congratulations = [f for f in _facts(text, "2023-12-11") if f[0] == "CongratulationsExpressed"]
+    assert [(a, d) for _, a, _, d, _ in congratulations] == [("BRA", date(2023, 11, 19))]

@@ -148,8 +148,9 @@ def _dated_word(root: Token, events: set[int], happenings: frozenset[str] = froz
         if node.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and below.dep_ in _NOUN_OWN:
             # A date that is part of a noun phrase dates what the noun names, not the verb above it;
             # a date in a phrase after a noun ("a flight on Tuesday") is read with the verb, as the
-            # parser often hangs such phrases on the nearest noun.
-            return None
+            # parser often hangs such phrases on the nearest noun. The noun keeps it ("on the night
+            # of the November 19 run-off" is dated by it).
+            return node
     return None
 
 
@@ -177,8 +178,15 @@ def own_date(
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ in ("during", "at", "on"):
             for obj in child.children:
-                if obj.dep_ == "pobj" and obj.i in by_word:
-                    return best(by_word[obj.i])
+                if obj.dep_ != "pobj":
+                    continue
+                # "on the night of the November 19 run-off": the occasion the night is of
+                occasions = [obj] + [
+                    g for p in obj.children if p.lower_ == "of" for g in p.children if g.dep_ == "pobj"
+                ]
+                for occasion in occasions:
+                    if occasion.i in by_word:
+                        return best(by_word[occasion.i])
     if purpose:
         for child in trigger.children:
             if (
