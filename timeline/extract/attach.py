@@ -144,7 +144,7 @@ def _dated_word(root: Token, events: set[int], happenings: frozenset[str] = froz
         if node.i in events or node.pos_ in ("VERB", "AUX"):
             return node
         if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() in happenings:
-            return None  # "condolences over the fires in February": February is the fires'
+            return node  # "condolences over the fires in February": February is the fires'
         if node.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and below.dep_ in _NOUN_OWN:
             # A date that is part of a noun phrase dates what the noun names, not the verb above it;
             # a date in a phrase after a noun ("a flight on Tuesday") is read with the verb, as the
