@@ -30,8 +30,8 @@ Value = dict[str, Any]
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def dump_state(value: Value) -> str:
-    """A partition value (or a digest) as JSON text, as the projection tables keep it.
+def dump_state(value: Value | list[Any]) -> str:
+    """A partition value (or a digest, or a list of items) as JSON text, as the projection tables keep it.
 
     Keys keep the fold's insertion order, which is the same whether a value was folded in one
     go or loaded and folded further (the replay-equality tests check it); not sorting them
@@ -66,9 +66,21 @@ class Projection:
     #: the result has ``apply_old(event)``, ``converged(value, day)``, ``splice()`` and
     #: ``patch(snapshot_text, day)``. None: the refold meets a stored snapshot, or runs to the end.
     diverge: Callable[..., Any] | None = None
+    #: The digest in two steps, for a replay that sets items aside: ``digest_entries(partition,
+    #: items)`` is what the digest needs of those items, as plain data (lists, strings, numbers),
+    #: and ``digest_from(partition, value, entries)`` the digest of a partition whose items are
+    #: those the entries were taken from followed by the value's own (None: the whole value is
+    #: decoded again for the digest).
+    digest_entries: Callable[[str, list[Any]], list[Any]] | None = None
+    digest_from: Callable[[str, Value, list[Any]], Value | None] | None = None
 
-    def with_digest(self, digester: Callable[[str, Value], Value | None]) -> Projection:
-        return replace(self, digester=digester)
+    def with_digest(
+        self,
+        digester: Callable[[str, Value], Value | None],
+        entries: Callable[[str, list[Any]], list[Any]] | None = None,
+        built_from: Callable[[str, Value, list[Any]], Value | None] | None = None,
+    ) -> Projection:
+        return replace(self, digester=digester, digest_entries=entries, digest_from=built_from)
 
     # -- the whole state -----------------------------------------------------------------------
 

@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import gc
 import json
+import marshal
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -77,6 +78,12 @@ def takes_snapshot(position: int) -> bool:
     most its own snapshot and leaves every other one where it was.
     """
     return (position * _HASH) % _SPAN < _SPAN // SNAPSHOT_EVERY
+
+
+def _snapshot_picker() -> Callable[[int], bool]:
+    """:func:`takes_snapshot` with SNAPSHOT_EVERY read once, for a replay's loop over every event."""
+    below = _SPAN // SNAPSHOT_EVERY
+    return lambda position: (position * _HASH) % _SPAN < below
 
 
 class TableRows(Protocol):
@@ -463,26 +470,39 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 class _SetAside:
-    """The settled items of a replay's partitions, as JSON text in a temporary file: a partition
-    keeps in memory only what later events can still change."""
+    """The settled items of a replay's partitions, as JSON text in a temporary file, and what their
+    partition's digest needs of them (marshalled beside): a partition keeps in memory only what
+    later events can still change, and its digest is built without decoding that JSON again."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed with the replay
         self.chunks: dict[str, list[tuple[int, int]]] = {}
+        self.entry_chunks: dict[str, list[tuple[int, int]]] = {}
 
-    def add(self, key: str, texts: Iterable[str]) -> None:
-        data = ",".join(texts).encode("utf-8")
+    def _put(self, chunks: dict[str, list[tuple[int, int]]], key: str, data: bytes) -> None:
         offset = self.file.seek(0, os.SEEK_END)
         self.file.write(data)
-        self.chunks.setdefault(key, []).append((offset, len(data)))
+        chunks.setdefault(key, []).append((offset, len(data)))
+
+    def _get(self, chunks: dict[str, list[tuple[int, int]]], key: str) -> Iterator[bytes]:
+        for offset, size in chunks.get(key, ()):
+            self.file.seek(offset)
+            yield self.file.read(size)
+
+    def add(self, key: str, text: str, entries: list[Any] | None = None) -> None:
+        """Keep ``text``, the partition's next settled items as JSON, comma-separated (and their
+        digest ``entries``)."""
+        self._put(self.chunks, key, text.encode("utf-8"))
+        if entries is not None:
+            self._put(self.entry_chunks, key, marshal.dumps(entries))
 
     def text(self, key: str) -> str:
         """The partition's settled items, comma-separated, in their order ("" when none)."""
-        found = []
-        for offset, size in self.chunks.get(key, ()):
-            self.file.seek(offset)
-            found.append(self.file.read(size).decode("utf-8"))
-        return ",".join(found)
+        return ",".join(data.decode("utf-8") for data in self._get(self.chunks, key))
+
+    def entries(self, key: str) -> list[Any]:
+        """The digest entries of the partition's settled items, in their order."""
+        return [entry for data in self._get(self.entry_chunks, key) for entry in marshal.loads(data)]
 
     def close(self) -> None:
         self.file.close()
@@ -509,16 +529,17 @@ class _Replay:
         self.apply = projection.apply
         self.aside = _SetAside() if projection.settled is not None and projection.items else None
 
-    def add(self, event: Event) -> None:
+    def add(self, event: Event, snapshot: bool) -> None:
+        """Fold ``event``; ``snapshot``: its position takes one (see takes_snapshot)."""
         key = self.partition_of(event)
         if key is None:
             return
         self.apply(self.state, event)
-        count = self.members.get(key, 0) + 1
-        self.members[key] = count
+        members = self.members
+        members[key] = members.get(key, 0) + 1
         position = event.position or 0
         self.member_rows.append((key, event.occurred_on, position))
-        if takes_snapshot(position):
+        if snapshot:
             text = _snapshot_text(self.projection, self.parts[key], event.occurred_on)
             row = (key, event.occurred_on.isoformat(), position, text)
             if self.rows is not None:  # written at once: the rows are what a catch-up would write
@@ -531,29 +552,45 @@ class _Replay:
         settled, items = self.projection.settled, self.projection.items
         if self.aside is None or settled is None or items is None:
             return
+        entries = self.projection.digest_entries if self.projection.digest_from else None
         for key, value in self.parts.items():
             count = settled(value, day)
             if count:
                 held = value[items]
-                self.aside.add(key, map(dump_state, held[:count]))
+                gone = held[:count]
+                # One encoding of the list, brackets dropped: the items' texts joined by commas.
+                self.aside.add(key, dump_state(gone)[1:-1], None if entries is None else entries(key, gone))
                 del held[:count]
 
-    def text(self, key: str) -> str:
-        """The partition's value as JSON, its settled items put back in front."""
+    def text(self, key: str, aside: str | None = None) -> str:
+        """The partition's value as JSON, its settled items (``aside``, else read back) put in front."""
         text = dump_state(self.parts[key])
         if self.aside is None or key not in self.aside.chunks:
             return text
         opening = '{"' + str(self.projection.items) + '":['  # the items are the value's first key
         assert text.startswith(opening)
         rest = text[len(opening) :]
-        return opening + self.aside.text(key) + ("" if rest.startswith("]") else ",") + rest
+        aside = self.aside.text(key) if aside is None else aside
+        return opening + aside + ("" if rest.startswith("]") else ",") + rest
 
     def partition_row(self, key: str) -> tuple[Any, ...]:
-        value, text = self.parts[key], self.text(key)
-        whole = json.loads(text) if self.aside is not None and key in self.aside.chunks else value
-        mark = self.projection.watermark(value)
+        projection, value = self.projection, self.parts[key]
+        aside = None
+        if self.aside is None or key not in self.aside.chunks:
+            digest = projection.digest(key, value)
+        else:
+            aside = self.aside.text(key)
+            if projection.digester is None:
+                digest = None
+            elif projection.digest_from is not None:
+                digest = projection.digest_from(key, value, self.aside.entries(key))
+            else:  # the digest reads every item: the settled ones decoded back
+                items = str(projection.items)
+                whole = {**value, items: json.loads("[" + aside + "]") + value[items]}
+                digest = projection.digest(key, whole)
+        text = self.text(key, aside)
+        mark = projection.watermark(value)
         assert mark is not None
-        digest = self.projection.digest(key, whole)
         return (
             key,
             mark[0],
@@ -602,17 +639,20 @@ def _fold_stream(rows: TableRows, upto: int, write: bool) -> tuple[list[_Replay]
     folds."""
     retracted = rows.retracted_ids(upto)
     folds = [_Replay(p, rows if write else None) for p in PROJECTIONS]
+    picks = _snapshot_picker()
+    every, batch = SET_ASIDE_EVERY, WRITE_BATCH
     count = 0
     for event in rows.events_in_valid_order(upto):
         count += 1
-        if count % SET_ASIDE_EVERY == 0:
+        if count % every == 0:
             for fold in folds:  # the scan is in date order: no later event is dated before this one
                 fold.set_aside(event.occurred_on)
         if event.event_id in retracted:
             continue
+        snapshot = picks(event.position or 0)
         for fold in folds:
-            fold.add(event)
-            if write and len(fold.member_rows) >= WRITE_BATCH:
+            fold.add(event, snapshot)
+            if write and len(fold.member_rows) >= batch:
                 fold.write_members(rows)  # one row per event: written as the scan goes
     return folds, count
 
