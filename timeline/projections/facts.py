@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from timeline.domain.calendar import shift
 from timeline.domain.events import Event, Party
@@ -136,7 +136,7 @@ def _open(event: Event, on: str) -> dict[str, Any]:
         "family": _family(event.type),
         "actor": event.actor.to_dict(),
         "target": event.target.to_dict(),
-        "dyad": list(event.dyad) if event.dyad else None,
+        "dyad": list(dyad) if (dyad := event.dyad) else None,
         "occurred_on": on,
         "date_precision": event.date_precision,
         "opened_on": on,
@@ -174,8 +174,7 @@ def _same_dates(fact: Mapping[str, Any], event: Event) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Report:
+class _Report(NamedTuple):  # a tuple: made once per report matched, on the fold's hot path
     """What matching a report against each candidate fact asks of it, worked out once per report."""
 
     event: Event
