@@ -536,6 +536,7 @@ FACTS = Projection(
     settled=settled,
     splice=splice,
     diverge=Divergence,
+    apply_item=fold_one,
 )
 fold = FACTS.fold
 

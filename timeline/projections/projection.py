@@ -75,6 +75,10 @@ class Projection:
     #: decoded again for the digest).
     digest_entries: Callable[[str, list[Any]], list[Any]] | None = None
     digest_from: Callable[[str, Value, list[Any]], Value | None] | None = None
+    #: ``apply`` that also returns the one item of the partition's ``items`` the event changed
+    #: (joined, opened or merged into; no other item changes): a replay then keeps each item's
+    #: JSON until it changes instead of encoding it again for every snapshot (None: it does not).
+    apply_item: Callable[[State, Event], Any] | None = None
 
     def with_digest(
         self,

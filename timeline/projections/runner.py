@@ -286,6 +286,14 @@ def _snapshot_text(projection: Projection, value: Value, day: date) -> str:
     return dump_state(projection.checkpoint(value, day))
 
 
+def _with_items(empty: str, items: str, texts: list[str]) -> str:
+    """The JSON of a value whose first key, ``items``, holds the items of ``texts``, from the JSON
+    of the same value with no items (``empty``): the bytes dump_state gives the whole value."""
+    opening = '{"' + items + '":['
+    assert empty.startswith(opening + "]")
+    return opening + ",".join(texts) + empty[len(opening) :]
+
+
 def _catch_up_one(
     rows: TableRows, projection: Projection, fresh: Sequence[Event], retracted: Sequence[Event]
 ) -> tuple[int, list[str], int]:
@@ -528,24 +536,67 @@ class _Replay:
         self.partition_of = projection.partition_of
         self.apply = projection.apply
         self.aside = _SetAside() if projection.settled is not None and projection.items else None
+        # Each partition's items by id, with their JSON as last encoded: an item keeps its text
+        # until an event changes it, so consecutive snapshots (each a year of a busy dyad's facts)
+        # and setting aside encode an item about once, not once per snapshot that holds it.
+        self.apply_item = projection.apply_item if self.aside is not None else None
+        self.texts: dict[str, dict[int, tuple[Any, str]]] = {}
 
     def add(self, event: Event, snapshot: bool) -> None:
         """Fold ``event``; ``snapshot``: its position takes one (see takes_snapshot)."""
         key = self.partition_of(event)
         if key is None:
             return
-        self.apply(self.state, event)
+        if self.apply_item is None:
+            self.apply(self.state, event)
+        else:
+            changed = self.apply_item(self.state, event)
+            known = self.texts.get(key)
+            if known is not None:
+                known.pop(id(changed), None)
         members = self.members
         members[key] = members.get(key, 0) + 1
         position = event.position or 0
         self.member_rows.append((key, event.occurred_on, position))
         if snapshot:
-            text = _snapshot_text(self.projection, self.parts[key], event.occurred_on)
+            text = self.snapshot_text(key, event.occurred_on)
             row = (key, event.occurred_on.isoformat(), position, text)
             if self.rows is not None:  # written at once: the rows are what a catch-up would write
                 self.rows.insert_snapshots(self.projection.name, [row])
             else:
                 self.snapshots.append(row)
+
+    def item_texts(self, key: str, items: list[Any], keep: bool) -> list[str]:
+        """The JSON of each of the partition's ``items``, from the last encoding of those no event
+        changed since; with ``keep``, the texts kept are those of ``items`` alone (else theirs are
+        dropped: the items leave memory)."""
+        known = self.texts.get(key, {})
+        found = []
+        kept: dict[int, tuple[Any, str]] = {}
+        for item in items:
+            hit = known.get(id(item))
+            # The item itself is held beside its text, so its id cannot pass to another object.
+            text = hit[1] if hit is not None and hit[0] is item else dump_state(item)
+            found.append(text)
+            if keep:
+                kept[id(item)] = (item, text)
+        if keep:
+            self.texts[key] = kept
+        else:
+            for item in items:
+                known.pop(id(item), None)
+        return found
+
+    def snapshot_text(self, key: str, day: date) -> str:
+        """The partition's snapshot after an event dated ``day``: ``_snapshot_text``'s bytes."""
+        settled, items = self.projection.settled, self.projection.items
+        value = self.parts[key]
+        if self.apply_item is None or settled is None or items is None:
+            return _snapshot_text(self.projection, value, day)
+        # Every item held is kept encoded, the settled ones too: they can no longer change, and
+        # setting them aside needs their text.
+        texts = self.item_texts(key, value[items], keep=True)
+        return _with_items(dump_state({**value, items: []}), items, texts[settled(value, day) :])
 
     def set_aside(self, day: date) -> None:
         """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
@@ -558,13 +609,21 @@ class _Replay:
             if count:
                 held = value[items]
                 gone = held[:count]
-                # One encoding of the list, brackets dropped: the items' texts joined by commas.
-                self.aside.add(key, dump_state(gone)[1:-1], None if entries is None else entries(key, gone))
+                if self.apply_item is None:  # one encoding of the list, without its brackets
+                    text = dump_state(gone)[1:-1]
+                else:
+                    text = ",".join(self.item_texts(key, gone, keep=False))
+                self.aside.add(key, text, None if entries is None else entries(key, gone))
                 del held[:count]
 
     def text(self, key: str, aside: str | None = None) -> str:
         """The partition's value as JSON, its settled items (``aside``, else read back) put in front."""
-        text = dump_state(self.parts[key])
+        value, items = self.parts[key], self.projection.items
+        if self.apply_item is None or items is None:
+            text = dump_state(value)
+        else:
+            texts = self.item_texts(key, value[items], keep=False)
+            text = _with_items(dump_state({**value, items: []}), items, texts)
         if self.aside is None or key not in self.aside.chunks:
             return text
         opening = '{"' + str(self.projection.items) + '":['  # the items are the value's first key
@@ -609,6 +668,7 @@ class _Replay:
             yield self.partition_row(key)
             if release:  # let go of each folded value once it is written
                 del self.parts[key]
+                self.texts.pop(key, None)
 
     def snapshot_rows(self) -> list[tuple[Any, ...]]:
         return list(self.snapshots)
