@@ -37,6 +37,7 @@ import json
 import marshal
 import os
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -484,18 +485,25 @@ class _SetAside:
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed with the replay
-        self.chunks: dict[str, list[tuple[int, int]]] = {}
-        self.entry_chunks: dict[str, list[tuple[int, int]]] = {}
+        # Per partition, (offset, size) of each chunk, flat in an array of machine integers: at a
+        # million events there are hundreds of thousands of chunks, and a tuple each weighed tens
+        # of MiB.
+        self.chunks: dict[str, array[int]] = {}
+        self.entry_chunks: dict[str, array[int]] = {}
 
-    def _put(self, chunks: dict[str, list[tuple[int, int]]], key: str, data: bytes) -> None:
+    def _put(self, chunks: dict[str, array[int]], key: str, data: bytes) -> None:
         offset = self.file.seek(0, os.SEEK_END)
         self.file.write(data)
-        chunks.setdefault(key, []).append((offset, len(data)))
+        found = chunks.get(key)
+        if found is None:
+            found = chunks[key] = array("q")
+        found.extend((offset, len(data)))
 
-    def _get(self, chunks: dict[str, list[tuple[int, int]]], key: str) -> Iterator[bytes]:
-        for offset, size in chunks.get(key, ()):
-            self.file.seek(offset)
-            yield self.file.read(size)
+    def _get(self, chunks: dict[str, array[int]], key: str) -> Iterator[bytes]:
+        found = chunks.get(key, array("q"))
+        for at in range(0, len(found), 2):
+            self.file.seek(found[at])
+            yield self.file.read(found[at + 1])
 
     def add(self, key: str, text: str, entries: list[Any] | None = None) -> None:
         """Keep ``text``, the partition's next settled items as JSON, comma-separated (and their
