@@ -1,6 +1,7 @@
 """Benchmark: persisted projections on SQLite at 10k, 100k and 1M generated events.
 
     python benchmarks/bench_projections.py [--sizes 10000,100000,1000000] [--repeat 5]
+        [--baseline PATH]
 
 For each size, in a throwaway SQLite file: events are generated (many dyads, a few hot ones,
 articles mostly in date order with some late ones) and appended through EventStore.append in
@@ -9,7 +10,9 @@ big batches. Then, in the same run:
 * raw scan: the events table read with the sqlite3 driver in valid-time order, payloads
   json-decoded (the floor any replay must read through);
 * replay: runner.replay() (every projection, tables emptied and rewritten), events/s;
-  goal >= 50% of the raw scan's rate; and its peak RSS, replaying alone in a process of its own;
+  goal >= 50% of the raw scan's rate; and its peak RSS, each replay alone in a process of its
+  own. With --baseline PATH (a checkout of another commit, e.g. a `git worktree`), that
+  checkout's replay runs on the same database, alternating with this one's, best of each;
 * reads, in-process through the service layer (catch-up check included), best of --repeat:
   relations --as-of D --dyad and invitations --as-of D --dyad for a typical and the hottest
   dyad (goal < 50 ms at 1M), history A B for the same two (best of 3 at most), and
@@ -25,6 +28,7 @@ import argparse
 import bisect
 import itertools
 import json
+import os
 import random
 import sqlite3
 import subprocess
@@ -43,6 +47,7 @@ from timeline.projections.catalog import is_dyad_partition
 from timeline.store import EventStore, create_engine, migrate
 from timeline.store.projection_store import ProjectionStore
 
+ROOT = Path(__file__).resolve().parent.parent  # this checkout, whose `timeline` replays by default
 SEED = 20240331
 SPAN_START = date(2015, 1, 1)
 SPAN_DAYS = 3650
@@ -190,7 +195,7 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return min(times), result
 
 
-def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
+def run_size(n: int, repeat: int, folder: Path, baseline: str | None = None) -> dict[str, Any]:
     path = folder / f"bench-{n}.db"
     url = f"sqlite:///{path}"
     engine = create_engine(url)
@@ -204,14 +209,26 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
 
     scan_s, scanned = best(lambda: raw_scan(str(path)), max(1, min(repeat, 3)))
     ps = ProjectionStore(store)
-    replay_s, _ = best(lambda: runner.replay(ps), 1 if n >= 1_000_000 else 2)
-    scan_rate, replay_rate = scanned / scan_s, total / replay_s
-    replay_rss = replay_peak_rss(url)
+    runner.replay(ps)  # untimed: every timed replay then starts from full tables, as in use
+    rounds = 1 if n >= 1_000_000 else 2
+    replays: dict[str | None, list[tuple[float, float]]] = {None: []}
+    if baseline:
+        replays[baseline] = []
+    for _ in range(rounds):  # alternating, so both see the same load on a shared machine
+        for tree, runs in replays.items():
+            runs.append(replay_alone(url, tree))
+    scan_rate = scanned / scan_s
     print(f"  raw ordered scan + json.loads    {scan_rate:>10,.0f} events/s ({scan_s:.2f} s)")
-    print(
-        f"  replay (every projection)        {replay_rate:>10,.0f} events/s ({replay_s:.2f} s) "
-        f"= {replay_rate / scan_rate:.0%} of the scan, peak RSS {replay_rss:,.0f} MiB (own process)"
-    )
+    for tree, runs in replays.items():
+        took, rss = min(t for t, _ in runs), max(r for _, r in runs)
+        label = "replay (every projection)" if tree is None else "  baseline's replay"
+        print(
+            f"  {label:<32} {total / took:>10,.0f} events/s ({took:.2f} s) "
+            f"= {total / took / scan_rate:.0%} of the scan, peak RSS {rss:,.0f} MiB (own process)"
+            + ("" if tree is None else f" [{tree}]")
+        )
+    replay_s, replay_rss = min(t for t, _ in replays[None]), max(r for _, r in replays[None])
+    replay_rate = total / replay_s
 
     sizes = {key: count for key, count in _member_counts(ps) if is_dyad_partition(key)}
     ordered = sorted(sizes.items(), key=lambda kv: kv[1])
@@ -220,6 +237,7 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
     result: dict[str, Any] = {
         "events": total, "scan_eps": scan_rate, "replay_eps": replay_rate, "replay_s": replay_s,
         "replay_rss_mib": replay_rss,
+        "baseline_replay_eps": total / min(t for t, _ in replays[baseline]) if baseline else None,
         "typical_members": ordered[len(ordered) // 2][1], "hot_members": ordered[-1][1],
     }  # fmt: skip
     for label, dyad in (("typical", typical), ("hot", hottest)):
@@ -268,23 +286,33 @@ def run_size(n: int, repeat: int, folder: Path) -> dict[str, Any]:
 
 
 REPLAY_ALONE = """
-import resource, sys
+import resource, sys, time
+from pathlib import Path
+import timeline
+assert Path(timeline.__file__).resolve().is_relative_to(Path(sys.argv[2]).resolve()), timeline.__file__
 from timeline.projections import runner
 from timeline.store import EventStore, create_engine
 from timeline.store.projection_store import ProjectionStore
 engine = create_engine(sys.argv[1])
+start = time.perf_counter()
 runner.replay(ProjectionStore(EventStore(engine)))
+took = time.perf_counter() - start
 engine.dispose()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def replay_peak_rss(url: str) -> float:
-    """The peak resident memory (MiB) of a process that opens the store and replays it, alone."""
-    done = subprocess.run(
-        [sys.executable, "-c", REPLAY_ALONE, url], capture_output=True, text=True, check=True
-    )
-    return int(done.stdout.split()[-1]) / 1024  # Linux reports KiB
+def replay_alone(url: str, tree: str | None = None) -> tuple[float, float]:
+    """One replay in a process of its own: its time (s) and the process's peak resident memory
+    (MiB). ``tree``: the checkout whose ``timeline`` package replays (None: this one)."""
+    env = dict(os.environ)
+    here = tree or str(ROOT)
+    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [env.get("PYTHONPATH")])])
+    # Run from the checkout too: `python -c` puts the working directory first on sys.path.
+    command = [sys.executable, "-c", REPLAY_ALONE, url, here]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=here)
+    took, rss = done.stdout.split()[-2:]
+    return float(took), int(rss) / 1024  # Linux reports KiB
 
 
 def _history(store: EventStore, pair: tuple[str, str]) -> list[Any]:
@@ -323,21 +351,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", help="a checkout of another commit whose replay runs beside this one's")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory(prefix="timeline-bench-proj-") as folder:
         for n in sizes:
-            results.append(run_size(n, args.repeat, Path(folder)))
+            results.append(run_size(n, args.repeat, Path(folder), args.baseline))
     print("\nsummary (SQLite):")
     print(
-        f"{'events':>10} {'scan ev/s':>10} {'replay ev/s':>12} {'ratio':>6} {'rel typ ms':>10} "
-        f"{'inv typ ms':>10} {'rel hot ms':>10} {'inv hot ms':>10} {'all rel ms':>10} {'late ms':>8}"
+        f"{'events':>10} {'scan ev/s':>10} {'replay ev/s':>12} {'ratio':>6} {'base ev/s':>10} "
+        f"{'rel typ ms':>10} {'inv typ ms':>10} {'rel hot ms':>10} {'inv hot ms':>10} "
+        f"{'all rel ms':>10} {'late ms':>8}"
     )
     for r in results:
         print(
             f"{r['events']:>10,} {r['scan_eps']:>10,.0f} {r['replay_eps']:>12,.0f} "
-            f"{r['replay_eps'] / r['scan_eps']:>6.0%} {r['typical_relations_ms']:>10.1f} "
+            f"{r['replay_eps'] / r['scan_eps']:>6.0%} "
+            f"{'-' if r['baseline_replay_eps'] is None else format(r['baseline_replay_eps'], ',.0f'):>10} "
+            f"{r['typical_relations_ms']:>10.1f} "
             f"{r['typical_invitations_ms']:>10.1f} {r['hot_relations_ms']:>10.1f} "
             f"{r['hot_invitations_ms']:>10.1f} {r['all_relations_ms']:>10.1f} {r['late_ms']:>8.1f}"
         )

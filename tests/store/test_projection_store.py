@@ -402,6 +402,45 @@ def test_a_replay_writing_as_it_scans_equals_catch_up(store: EventStore, monkeyp
     assert ps.rows() == incremental
 
 
+def test_a_replay_that_keeps_each_fact_s_text_writes_what_encoding_anew_writes(
+    store: EventStore, monkeypatch
+) -> None:
+    # A replay keeps each fact's JSON until an event changes it (joins it, or a visit takes in the
+    # meetings of its trip, which then leave the list): snapshots after nearly every member and
+    # set-asides every few events must give the bytes of a replay that encodes every fact anew.
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 2)
+    monkeypatch.setattr(runner, "SET_ASIDE_EVERY", 3)
+    made = []
+    for day in range(0, 2400, 60):
+        made += [
+            ev("MeetingHeld", day, AUT, CHE),
+            ev("MeetingHeld", day + 1, ("AUT", None), CHE),  # the same meeting, told again
+            ev("AgreementSigned", day + 2, CHE, AUT, sectors=["trade"]),
+            ev("VisitMade", day + 2, AUT, ("CHE", None)),  # takes in the meeting
+            ev("MeetingHeld", day + 3, CHE, ITA),
+            ev("AgreementSigned", day + 4, AUT, CHE, sectors=["energy"]),  # joins the agreement
+        ]
+    store.append(made)
+    ps = ProjectionStore(store)
+    encoded = []  # the length of every text encoded: the work a replay does in JSON
+
+    def counted(value):
+        text = dump_state(value)
+        encoded.append(len(text))
+        return text
+
+    monkeypatch.setattr(runner, "dump_state", counted)
+    runner.replay(ps)
+    kept, kept_encoded = ps.rows(), sum(encoded)
+    anew = tuple(replace(p, apply_item=None) for p in runner.PROJECTIONS)
+    assert anew != runner.PROJECTIONS
+    monkeypatch.setattr(runner, "PROJECTIONS", anew)
+    encoded.clear()
+    runner.replay(ps)
+    assert ps.rows() == kept
+    assert len(kept["projection_snapshots"]) > 50 and kept_encoded < sum(encoded) / 2
+
+
 KINDS = ["MeetingHeld", "VisitMade", "InvitationExtended", "InvitationAccepted", "AgreementSigned"]
 
 

@@ -56,6 +56,23 @@ def ids(events) -> list[str]:
     return [e.event_id for e in events]
 
 
+def test_an_event_read_back_is_the_event_its_constructor_makes(store: EventStore) -> None:
+    # Rows become Events through the slots' setters, not Event's __init__: the same value, hash
+    # and immutability, with provenance and without.
+    article = sample.article()
+    stored = [
+        *store.append([sample.event(1, payload={"sectors": ["trade"]})]).events,
+        *store.append([sample.event(1, source=article)], article).events,
+    ]
+    assert stored[1].provenance is not None
+    for written, read in zip(stored, store.read(), strict=True):
+        fields = {name: getattr(read, name) for name in Event.__slots__}
+        assert read == written == Event(**fields) and repr(read) == repr(Event(**fields))
+        assert type(read) is Event
+        with pytest.raises(AttributeError):
+            read.type = "Other"  # type: ignore[misc]
+
+
 def test_everything_in_position_order(store: EventStore, stream: Stream) -> None:
     events = list(store.read())
     assert ids(events) == ids([stream.e1, stream.e2, stream.e3, stream.e4])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from timeline.domain.events import Event, Party
 from timeline.projections import digest, facts
+from timeline.projections.catalog import FACTS
 from timeline.projections.ordering import in_valid_order
 from timeline.projections.relations import status as folded_status
 from timeline.projections.tone import ToneRule
@@ -143,3 +145,17 @@ def test_a_quiet_dyad_reads_the_same_from_its_digest_years_later():
         answers.append((mine.tone, mine.score))
         assert mine.quiet_days == (as_of - (START + timedelta(days=120))).days
     assert set(answers) == {("hostile", answers[0][1])}
+
+
+@settings(max_examples=60, deadline=None)
+@given(dyad_events())
+def test_a_digest_from_the_entries_of_facts_set_aside_equals_the_whole_groups(events):
+    """A replay keeps, for the facts it sets aside, only their digest entries (marshalled to a
+    file): the digest built from those and the facts still held is the one built from the group."""
+    group = facts.fold(in_valid_order(events))["groups"]["DNK|SWE"]
+    whole = digest.build(group)
+    held = group["facts"]
+    for cut in range(len(held) + 1):
+        earlier = marshal.loads(marshal.dumps(FACTS.digest_entries("DNK|SWE", held[:cut])))
+        assert FACTS.digest_from("DNK|SWE", {**group, "facts": held[cut:]}, earlier) == whole
+    assert FACTS.digest_entries("SWE|SWE", held) == [] and FACTS.digest_from("SWE|SWE", group, []) is None

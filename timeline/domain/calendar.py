@@ -31,7 +31,10 @@ def check_in_range(day: date, what: str) -> date:
     return day
 
 
+_FIRST, _LAST = date.min.toordinal(), date.max.toordinal()
+
+
 def shift(day: date, days: int) -> date:
     """``day`` moved by ``days``, held at the ends of Python's calendar instead of overflowing."""
     ordinal = day.toordinal() + days
-    return date.fromordinal(min(max(ordinal, date.min.toordinal()), date.max.toordinal()))
+    return date.fromordinal(_FIRST if ordinal < _FIRST else _LAST if ordinal > _LAST else ordinal)

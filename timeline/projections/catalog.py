@@ -9,6 +9,8 @@ so a relations read loads those partitions of ``facts``, each with its digest.
 
 from __future__ import annotations
 
+from typing import Any
+
 from timeline.projections import digest as _digest
 from timeline.projections.facts import FACTS as _FACTS
 from timeline.projections.invitations import INVITATIONS
@@ -25,7 +27,18 @@ def _dyad_digest(partition: str, value: Value) -> Value | None:
     return _digest.build(value) if is_dyad_partition(partition) else None
 
 
-FACTS = _FACTS.with_digest(_dyad_digest)
+def _dyad_entries(partition: str, facts: list[Any]) -> list[Any]:
+    return list(_digest.entries(facts)) if is_dyad_partition(partition) else []
+
+
+def _dyad_digest_from(partition: str, value: Value, earlier: list[Any]) -> Value | None:
+    """The digest of a dyad whose facts are those of ``earlier`` entries, then the value's."""
+    if not is_dyad_partition(partition):
+        return None
+    return _digest.build_from([*earlier, *_digest.entries(value["facts"])])
+
+
+FACTS = _FACTS.with_digest(_dyad_digest, _dyad_entries, _dyad_digest_from)
 
 #: Every persisted projection, in the order they are maintained.
 PROJECTIONS: tuple[Projection, ...] = (FACTS, INVITATIONS)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from timeline.projections.relations import FAMILIES, INTENT_TYPES, MUTUAL_TYPES, RelationStatus
@@ -43,43 +44,76 @@ def fingerprint(rule: ToneRule) -> list[Any]:
     return [rule.half_life_days, tones, sorted(rule.rupture_types)]
 
 
+#: What a digest needs of one fact: (occurred_on ISO, family, tone value, sources, rupture, sectors
+#: or None, a wish to cooperate, the actor's country, a mutual wish), as plain data: a replay keeps
+#: these for the facts it sets aside instead of decoding them again.
+Entry = tuple[str, str, float | None, int, bool, list[str] | None, bool, str | None, bool]
+
+
+def entry(fact: Mapping[str, Any], rule: ToneRule = DEFAULT_RULE) -> Entry:
+    """What the digest reads of ``fact``."""
+    kind = fact["type"]
+    return (
+        fact["occurred_on"],
+        fact["family"],
+        rule.value(fact),
+        len(fact["sources"]),
+        rule.is_rupture(fact),
+        list(fact["sectors"]) if fact["sectors"] else None,
+        kind in INTENT_TYPES,
+        fact["actor"]["country"],
+        kind in MUTUAL_TYPES,
+    )
+
+
+def entries(facts: Iterable[Mapping[str, Any]], rule: ToneRule = DEFAULT_RULE) -> list[Entry]:
+    return [entry(fact, rule) for fact in facts]
+
+
 def build(group: Mapping[str, Any], rule: ToneRule = DEFAULT_RULE) -> Digest:
     """The digest of one facts partition (a dyad's)."""
-    facts = sorted(group["facts"], key=lambda f: f["occurred_on"])  # stable: as relations reads them
-    if not all(_in_range(date.fromisoformat(f["occurred_on"]).toordinal(), rule) for f in facts):
+    return build_from(entries(group["facts"], rule), rule)
+
+
+def build_from(found: list[Entry], rule: ToneRule = DEFAULT_RULE) -> Digest:
+    """The digest of a dyad whose facts, in the partition's order, have the entries ``found``."""
+    found = sorted(found, key=itemgetter(0))  # stable: by date, as relations reads the facts
+    days = [date.fromisoformat(e[0]).toordinal() for e in found]
+    if not all(_in_range(day, rule) for day in days):
         return {"version": VERSION, "rule": fingerprint(rule), "unusable": "a fact dated beyond its range"}
     families = list(FAMILIES)
-    on, fam, val, src = [], [], [], []
+    index = {name: i for i, name in enumerate(families)}
+    on, fam, val, src = days, [], [], []
     rup, sec_at, sec, intent_at, intent, mutual = [], [], [], [], [], []
     blocks = []
     s0 = s1 = 0.0
     valued = reports = 0
     counts = [0] * len(families)
-    for i, fact in enumerate(facts):
-        day = date.fromisoformat(fact["occurred_on"]).toordinal()
-        family = fact["family"]
-        if family not in families:
+    for i, (day, (_, family, value, sources, rupture, sectors, wish, actor, both)) in enumerate(
+        zip(days, found, strict=True)
+    ):
+        at = index.get(family)
+        if at is None:
+            at = index[family] = len(families)
             families.append(family)
             counts.append(0)
-        value = rule.value(fact)
-        on.append(day)
-        fam.append(families.index(family))
+        fam.append(at)
         val.append(value)
-        src.append(len(fact["sources"]))
+        src.append(sources)
         if value is not None:
             x = _growth(day, rule)
             s0, s1, valued = s0 + x, s1 + x * value, valued + 1
-        reports += len(fact["sources"])
-        counts[fam[-1]] += 1
-        if rule.is_rupture(fact):
+        reports += sources
+        counts[at] += 1
+        if rupture:
             rup.append(i)
-        if fact["sectors"]:
+        if sectors:
             sec_at.append(i)
-            sec.append(list(fact["sectors"]))
-        if fact["type"] in INTENT_TYPES:
+            sec.append(sectors)
+        if wish:
             intent_at.append(i)
-            intent.append(fact["actor"]["country"])
-        if fact["type"] in MUTUAL_TYPES:
+            intent.append(actor)
+        if both:
             mutual.append(i)
         if (i + 1) % BLOCK == 0:
             blocks.append([s0, s1, valued, reports, *counts])

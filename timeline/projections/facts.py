@@ -30,13 +30,13 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from timeline.domain.calendar import shift
 from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import event_types, types_of_family
 from timeline.projections import parties
-from timeline.projections.ordering import sort_key
 from timeline.projections.projection import Projection, dump_state
 
 State = dict[str, Any]
@@ -93,21 +93,27 @@ def reported_on(event: Event) -> str | None:
     return event.recorded_at.isoformat() if event.recorded_at else None
 
 
+@cache
+def _type_traits(type_name: str) -> tuple[str, float | None, bool]:
+    """(family, default Goldstein value, symmetric) of a type: looked up once per type, not per report."""
+    spec = event_types().get(type_name)
+    if spec is None:
+        return ("statements", None, False)
+    return (spec.family, spec.goldstein, bool(spec.symmetric))
+
+
 def _goldstein(event: Event) -> float | None:
     if event.goldstein is not None:
         return event.goldstein
-    spec = event_types().get(event.type)
-    return spec.goldstein if spec else None
+    return _type_traits(event.type)[1]
 
 
 def _family(type_name: str) -> str:
-    spec = event_types().get(type_name)
-    return spec.family if spec else "statements"
+    return _type_traits(type_name)[0]
 
 
 def _symmetric(type_name: str) -> bool:
-    spec = event_types().get(type_name)
-    return bool(spec and spec.symmetric)
+    return _type_traits(type_name)[2]
 
 
 def _sectors(event: Event) -> list[str]:
@@ -122,15 +128,15 @@ def _tone(event: Event) -> str | None:
     return str(tone) if tone else None
 
 
-def _open(event: Event) -> dict[str, Any]:
-    on = event.occurred_on.isoformat()
+def _open(event: Event, on: str) -> dict[str, Any]:
+    """A new fact from its first report (``on``: the report's date, ISO)."""
     return {
         "fact_id": event.event_id,
         "type": event.type,
         "family": _family(event.type),
         "actor": event.actor.to_dict(),
         "target": event.target.to_dict(),
-        "dyad": list(event.dyad) if event.dyad else None,
+        "dyad": list(dyad) if (dyad := event.dyad) else None,
         "occurred_on": on,
         "date_precision": event.date_precision,
         "opened_on": on,
@@ -168,14 +174,31 @@ def _same_dates(fact: Mapping[str, Any], event: Event) -> bool:
     )
 
 
-def _same_happening(fact: Mapping[str, Any], event: Event) -> bool:
-    if fact["type"] != event.type or fact["tone"] != _tone(event):
+class _Report(NamedTuple):  # a tuple: made once per report matched, on the fold's hot path
+    """What matching a report against each candidate fact asks of it, worked out once per report."""
+
+    event: Event
+    tone: str | None
+    symmetric: bool
+    actor: Party  # the sides without inferred people (see _named_sides)
+    target: Party
+
+    @classmethod
+    def of(cls, event: Event) -> _Report:
+        return cls(event, _tone(event), _symmetric(event.type), *_named_sides(event))
+
+
+def _same_happening(fact: Mapping[str, Any], event: Event, report: _Report | None = None) -> bool:
+    if fact["type"] != event.type:
         return False
-    symmetric = _symmetric(event.type)
+    report = report or _Report.of(event)
+    if fact["tone"] != report.tone:
+        return False
+    symmetric = report.symmetric
     straight = _aligned(fact, event.actor, event.target, symmetric)
     if straight is None:
         return False
-    actor, target = _named_sides(event)
+    actor, target = report.actor, report.target
     if not _people_agree(fact, actor, target, straight):
         # Symmetric types between one country's own people can line up either way round.
         if not (symmetric and event.actor.country == event.target.country):
@@ -240,10 +263,20 @@ def _merge_meeting_into_visit(visit: dict[str, Any], meeting: Mapping[str, Any])
         visit["first_reported"] = meeting["first_reported"]
 
 
+def _horizon(group: Mapping[str, Any], event: Event) -> str:
+    """The earliest ``opened_on`` (ISO) of a fact of the partition that could still take this report."""
+    coarsest = max(group["coarsest"], PRECISION_RANK.get(event.date_precision, 0))
+    return _days_before(event.occurred_on, REACH_DAYS[coarsest])
+
+
+@lru_cache(maxsize=4096)  # a date-ordered fold asks the same few days over and over
+def _days_before(day: date, days: int) -> str:
+    return shift(day, -days).isoformat()
+
+
 def _candidates(group: Mapping[str, Any], event: Event) -> Iterable[dict[str, Any]]:
     """Facts of the partition that could still take this report, most recently opened first."""
-    coarsest = max(group["coarsest"], PRECISION_RANK.get(event.date_precision, 0))
-    horizon = shift(event.occurred_on, -REACH_DAYS[coarsest]).isoformat()
+    horizon = _horizon(group, event)
     for fact in reversed(group["facts"]):
         if fact["opened_on"] < horizon:
             break  # facts are opened in valid-time order, so every earlier one is older still
@@ -252,10 +285,17 @@ def _candidates(group: Mapping[str, Any], event: Event) -> Iterable[dict[str, An
 
 def _find(group: Mapping[str, Any], event: Event) -> dict[str, Any] | None:
     hosting = None
-    for fact in _candidates(group, event):
-        if _same_happening(fact, event):
-            return fact
-        if hosting is None and _meeting_is_hosting(fact, event):
+    report = None
+    meeting = event.type == "MeetingHeld"  # only a meeting can be a visit's hosting
+    horizon = _horizon(group, event)
+    for fact in reversed(group["facts"]):  # _candidates, without a generator on the hot path
+        if fact["opened_on"] < horizon:
+            break
+        if fact["type"] == event.type:
+            report = report or _Report.of(event)
+            if _same_happening(fact, event, report):
+                return fact
+        elif meeting and hosting is None and _meeting_is_hosting(fact, event):
             hosting = fact
     return hosting
 
@@ -293,17 +333,24 @@ def fold_one(state: State, event: Event) -> dict[str, Any] | None:
     """Fold one event and return the fact (state dict) it joined or opened, None if it is no fact."""
     if not is_fact_report(event):
         return None
-    group = state["groups"].setdefault(group_key(event), {"facts": [], "through": None, "coarsest": 0})
+    groups = state["groups"]
+    key = group_key(event)
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = {"facts": [], "through": None, "coarsest": 0}
+    on = event.occurred_on.isoformat()
     fact = _find(group, event)
     if fact is not None:
         _absorb(fact, event)
     else:
-        fact = _open(event)
+        fact = _open(event, on)
         group["facts"].append(fact)
         if event.type == "VisitMade":
             _absorb_earlier_meetings(group, fact, event)
-    group["through"] = list(sort_key(event))
-    group["coarsest"] = max(group["coarsest"], PRECISION_RANK.get(event.date_precision, 0))
+    group["through"] = [on, event.position if event.position is not None else -1]  # as sort_key
+    rank = PRECISION_RANK.get(event.date_precision, 0)
+    if rank > group["coarsest"]:
+        group["coarsest"] = rank
     return fact
 
 
@@ -489,6 +536,7 @@ FACTS = Projection(
     settled=settled,
     splice=splice,
     diverge=Divergence,
+    apply_item=fold_one,
 )
 fold = FACTS.fold
 

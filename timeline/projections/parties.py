@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 _NON_WORD = re.compile(r"[^\w\s]")
 
 
+@lru_cache(maxsize=16384)  # names repeat over a stream; folds compare them report after report
 def name_tokens(name: str | None) -> tuple[str, ...]:
     """A name as lower-case words without accents or punctuation ("S. Jaishankar" -> s, jaishankar)."""
     if not name:

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import gc
 import json
+import marshal
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -77,6 +79,12 @@ def takes_snapshot(position: int) -> bool:
     most its own snapshot and leaves every other one where it was.
     """
     return (position * _HASH) % _SPAN < _SPAN // SNAPSHOT_EVERY
+
+
+def _snapshot_picker() -> Callable[[int], bool]:
+    """:func:`takes_snapshot` with SNAPSHOT_EVERY read once, for a replay's loop over every event."""
+    below = _SPAN // SNAPSHOT_EVERY
+    return lambda position: (position * _HASH) % _SPAN < below
 
 
 class TableRows(Protocol):
@@ -279,6 +287,14 @@ def _snapshot_text(projection: Projection, value: Value, day: date) -> str:
     return dump_state(projection.checkpoint(value, day))
 
 
+def _with_items(empty: str, items: str, texts: list[str]) -> str:
+    """The JSON of a value whose first key, ``items``, holds the items of ``texts``, from the JSON
+    of the same value with no items (``empty``): the bytes dump_state gives the whole value."""
+    opening = '{"' + items + '":['
+    assert empty.startswith(opening + "]")
+    return opening + ",".join(texts) + empty[len(opening) :]
+
+
 def _catch_up_one(
     rows: TableRows, projection: Projection, fresh: Sequence[Event], retracted: Sequence[Event]
 ) -> tuple[int, list[str], int]:
@@ -463,26 +479,46 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 class _SetAside:
-    """The settled items of a replay's partitions, as JSON text in a temporary file: a partition
-    keeps in memory only what later events can still change."""
+    """The settled items of a replay's partitions, as JSON text in a temporary file, and what their
+    partition's digest needs of them (marshalled beside): a partition keeps in memory only what
+    later events can still change, and its digest is built without decoding that JSON again."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed with the replay
-        self.chunks: dict[str, list[tuple[int, int]]] = {}
+        # Per partition, (offset, size) of each chunk, flat in an array of machine integers: at a
+        # million events there are hundreds of thousands of chunks, and a tuple each weighed tens
+        # of MiB.
+        self.chunks: dict[str, array[int]] = {}
+        self.entry_chunks: dict[str, array[int]] = {}
 
-    def add(self, key: str, texts: Iterable[str]) -> None:
-        data = ",".join(texts).encode("utf-8")
+    def _put(self, chunks: dict[str, array[int]], key: str, data: bytes) -> None:
         offset = self.file.seek(0, os.SEEK_END)
         self.file.write(data)
-        self.chunks.setdefault(key, []).append((offset, len(data)))
+        found = chunks.get(key)
+        if found is None:
+            found = chunks[key] = array("q")
+        found.extend((offset, len(data)))
+
+    def _get(self, chunks: dict[str, array[int]], key: str) -> Iterator[bytes]:
+        found = chunks.get(key, array("q"))
+        for at in range(0, len(found), 2):
+            self.file.seek(found[at])
+            yield self.file.read(found[at + 1])
+
+    def add(self, key: str, text: str, entries: list[Any] | None = None) -> None:
+        """Keep ``text``, the partition's next settled items as JSON, comma-separated (and their
+        digest ``entries``)."""
+        self._put(self.chunks, key, text.encode("utf-8"))
+        if entries is not None:
+            self._put(self.entry_chunks, key, marshal.dumps(entries))
 
     def text(self, key: str) -> str:
         """The partition's settled items, comma-separated, in their order ("" when none)."""
-        found = []
-        for offset, size in self.chunks.get(key, ()):
-            self.file.seek(offset)
-            found.append(self.file.read(size).decode("utf-8"))
-        return ",".join(found)
+        return ",".join(data.decode("utf-8") for data in self._get(self.chunks, key))
+
+    def entries(self, key: str) -> list[Any]:
+        """The digest entries of the partition's settled items, in their order."""
+        return [entry for data in self._get(self.entry_chunks, key) for entry in marshal.loads(data)]
 
     def close(self) -> None:
         self.file.close()
@@ -508,52 +544,120 @@ class _Replay:
         self.partition_of = projection.partition_of
         self.apply = projection.apply
         self.aside = _SetAside() if projection.settled is not None and projection.items else None
+        # Each partition's items by id, with their JSON as last encoded: an item keeps its text
+        # until an event changes it, so consecutive snapshots (each a year of a busy dyad's facts)
+        # and setting aside encode an item about once, not once per snapshot that holds it.
+        self.apply_item = projection.apply_item if self.aside is not None else None
+        self.texts: dict[str, dict[int, tuple[Any, str]]] = {}
 
-    def add(self, event: Event) -> None:
+    def add(self, event: Event, snapshot: bool) -> None:
+        """Fold ``event``; ``snapshot``: its position takes one (see takes_snapshot)."""
         key = self.partition_of(event)
         if key is None:
             return
-        self.apply(self.state, event)
-        count = self.members.get(key, 0) + 1
-        self.members[key] = count
+        if self.apply_item is None:
+            self.apply(self.state, event)
+        else:
+            changed = self.apply_item(self.state, event)
+            known = self.texts.get(key)
+            if known is not None:
+                known.pop(id(changed), None)
+        members = self.members
+        members[key] = members.get(key, 0) + 1
         position = event.position or 0
         self.member_rows.append((key, event.occurred_on, position))
-        if takes_snapshot(position):
-            text = _snapshot_text(self.projection, self.parts[key], event.occurred_on)
+        if snapshot:
+            text = self.snapshot_text(key, event.occurred_on)
             row = (key, event.occurred_on.isoformat(), position, text)
             if self.rows is not None:  # written at once: the rows are what a catch-up would write
                 self.rows.insert_snapshots(self.projection.name, [row])
             else:
                 self.snapshots.append(row)
 
+    def item_texts(self, key: str, items: list[Any], keep: bool) -> list[str]:
+        """The JSON of each of the partition's ``items``, from the last encoding of those no event
+        changed since; with ``keep``, the texts kept are those of ``items`` alone (else theirs are
+        dropped: the items leave memory)."""
+        known = self.texts.get(key, {})
+        found = []
+        kept: dict[int, tuple[Any, str]] = {}
+        for item in items:
+            hit = known.get(id(item))
+            # The item itself is held beside its text, so its id cannot pass to another object.
+            text = hit[1] if hit is not None and hit[0] is item else dump_state(item)
+            found.append(text)
+            if keep:
+                kept[id(item)] = (item, text)
+        if keep:
+            self.texts[key] = kept
+        else:
+            for item in items:
+                known.pop(id(item), None)
+        return found
+
+    def snapshot_text(self, key: str, day: date) -> str:
+        """The partition's snapshot after an event dated ``day``: ``_snapshot_text``'s bytes."""
+        settled, items = self.projection.settled, self.projection.items
+        value = self.parts[key]
+        if self.apply_item is None or settled is None or items is None:
+            return _snapshot_text(self.projection, value, day)
+        # Every item held is kept encoded, the settled ones too: they can no longer change, and
+        # setting them aside needs their text.
+        texts = self.item_texts(key, value[items], keep=True)
+        return _with_items(dump_state({**value, items: []}), items, texts[settled(value, day) :])
+
     def set_aside(self, day: date) -> None:
         """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
         settled, items = self.projection.settled, self.projection.items
         if self.aside is None or settled is None or items is None:
             return
+        entries = self.projection.digest_entries if self.projection.digest_from else None
         for key, value in self.parts.items():
             count = settled(value, day)
             if count:
                 held = value[items]
-                self.aside.add(key, map(dump_state, held[:count]))
+                gone = held[:count]
+                if self.apply_item is None:  # one encoding of the list, without its brackets
+                    text = dump_state(gone)[1:-1]
+                else:
+                    text = ",".join(self.item_texts(key, gone, keep=False))
+                self.aside.add(key, text, None if entries is None else entries(key, gone))
                 del held[:count]
 
-    def text(self, key: str) -> str:
-        """The partition's value as JSON, its settled items put back in front."""
-        text = dump_state(self.parts[key])
+    def text(self, key: str, aside: str | None = None) -> str:
+        """The partition's value as JSON, its settled items (``aside``, else read back) put in front."""
+        value, items = self.parts[key], self.projection.items
+        if self.apply_item is None or items is None:
+            text = dump_state(value)
+        else:
+            texts = self.item_texts(key, value[items], keep=False)
+            text = _with_items(dump_state({**value, items: []}), items, texts)
         if self.aside is None or key not in self.aside.chunks:
             return text
         opening = '{"' + str(self.projection.items) + '":['  # the items are the value's first key
         assert text.startswith(opening)
         rest = text[len(opening) :]
-        return opening + self.aside.text(key) + ("" if rest.startswith("]") else ",") + rest
+        aside = self.aside.text(key) if aside is None else aside
+        return opening + aside + ("" if rest.startswith("]") else ",") + rest
 
     def partition_row(self, key: str) -> tuple[Any, ...]:
-        value, text = self.parts[key], self.text(key)
-        whole = json.loads(text) if self.aside is not None and key in self.aside.chunks else value
-        mark = self.projection.watermark(value)
+        projection, value = self.projection, self.parts[key]
+        aside = None
+        if self.aside is None or key not in self.aside.chunks:
+            digest = projection.digest(key, value)
+        else:
+            aside = self.aside.text(key)
+            if projection.digester is None:
+                digest = None
+            elif projection.digest_from is not None:
+                digest = projection.digest_from(key, value, self.aside.entries(key))
+            else:  # the digest reads every item: the settled ones decoded back
+                items = str(projection.items)
+                whole = {**value, items: json.loads("[" + aside + "]") + value[items]}
+                digest = projection.digest(key, whole)
+        text = self.text(key, aside)
+        mark = projection.watermark(value)
         assert mark is not None
-        digest = self.projection.digest(key, whole)
         return (
             key,
             mark[0],
@@ -572,6 +676,7 @@ class _Replay:
             yield self.partition_row(key)
             if release:  # let go of each folded value once it is written
                 del self.parts[key]
+                self.texts.pop(key, None)
 
     def snapshot_rows(self) -> list[tuple[Any, ...]]:
         return list(self.snapshots)
@@ -602,17 +707,20 @@ def _fold_stream(rows: TableRows, upto: int, write: bool) -> tuple[list[_Replay]
     folds."""
     retracted = rows.retracted_ids(upto)
     folds = [_Replay(p, rows if write else None) for p in PROJECTIONS]
+    picks = _snapshot_picker()
+    every, batch = SET_ASIDE_EVERY, WRITE_BATCH
     count = 0
     for event in rows.events_in_valid_order(upto):
         count += 1
-        if count % SET_ASIDE_EVERY == 0:
+        if count % every == 0:
             for fold in folds:  # the scan is in date order: no later event is dated before this one
                 fold.set_aside(event.occurred_on)
         if event.event_id in retracted:
             continue
+        snapshot = picks(event.position or 0)
         for fold in folds:
-            fold.add(event)
-            if write and len(fold.member_rows) >= WRITE_BATCH:
+            fold.add(event, snapshot)
+            if write and len(fold.member_rows) >= batch:
                 fold.write_members(rows)  # one row per event: written as the scan goes
     return folds, count
 

@@ -221,10 +221,13 @@ class ProjectionRows:
     # -- members --------------------------------------------------------------------------------
 
     def insert_members(self, projection: str, members: Iterable[MemberRow]) -> None:
-        self._insert(projection_members, [
-            {"projection": projection, "partition": key, "occurred_on": day, "position": position}
-            for key, day, position in members
-        ])  # fmt: skip
+        # A replay writes one row per event and projection: tuples straight to the driver.
+        iso = self.sqlite
+        self._insert_values(
+            projection_members,
+            ("projection", "partition", "occurred_on", "position"),
+            [(projection, key, day.isoformat() if iso else day, position) for key, day, position in members],
+        )
 
     def delete_members(self, projection: str, members: Iterable[MemberRow]) -> None:
         m = projection_members.c
@@ -321,11 +324,16 @@ class ProjectionRows:
         if not rows:
             return
         columns = list(rows[0])
+        self._insert_values(table, columns, [tuple(_cell(r[c], self.sqlite) for c in columns) for r in rows])
+
+    def _insert_values(self, table: Any, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
+        """Insert rows given as tuples in ``columns`` order, as the driver takes them."""
+        if not values:
+            return
         mark = "?" if self.sqlite else "%s"
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        for start in range(0, len(rows), INSERT_CHUNK):
-            chunk = rows[start : start + INSERT_CHUNK]
-            self.conn.exec_driver_sql(sql, [tuple(_cell(r[c], self.sqlite) for c in columns) for r in chunk])
+        for start in range(0, len(values), INSERT_CHUNK):
+            self.conn.exec_driver_sql(sql, values[start : start + INSERT_CHUNK])
 
 
 class ProjectionStore:
