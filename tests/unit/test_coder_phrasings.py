@@ -207,3 +207,12 @@ def test_a_statement_on_the_night_of_a_dated_vote_takes_the_vote_s_day() -> None
     )
     congratulations = [f for f in _facts(text, "2023-12-11") if f[0] == "CongratulationsExpressed"]
     assert [(a, d) for _, a, _, d, _ in congratulations] == [("BRA", date(2023, 11, 19))]
+
+
+def test_the_two_leaders_who_came_to_a_third_capital_each_visited_it() -> None:
+    text = (
+        "WASHINGTON -- Serbian President Aleksandar Vucic and Kosovo Prime Minister Avdullah Hoti signed "
+        "a deal at the White House on Friday. The two leaders had come to Washington for the ceremony."
+    )
+    visits = {(a, t) for k, a, t, _, _ in _facts(text, "2020-09-05") if k == "VisitMade"}
+    assert visits == {("SRB", "USA"), ("XKX", "USA")}

@@ -553,6 +553,16 @@ class SentenceCoder:
             if dyad is None:
                 return []
             a, b = dyad
+            third = list(
+                {
+                    m.party.country: m.party
+                    for m in targets
+                    if m.kind != "both" and m.party.country and m.party.country not in (a.country, b.country)
+                }.values()
+            )
+            if third and kind not in _MUTUAL:
+                # "the two leaders had come to Washington": each of them, to a third side
+                return [(side, other) for side in (a, b) for other in third]
             return [(a, b), (b, a)] if kind in _MUTUAL else [(a, b)]
         sides = [m.party for m in actors if m.party.country] or [Party()]
         objects = [m.party for m in targets if m.party.country and m.kind != "both"]
