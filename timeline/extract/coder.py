@@ -749,7 +749,7 @@ class SentenceCoder:
         return None
 
     def _told_before(self, token: Token, frames: list[Frame], attached: list[Attached]) -> bool:
-        """ "the strike", "this attack", "the expulsion" with no date of its own, once the article has
+        """ "the strike", "the expulsion", "the trip" with no date of its own, once the article has
         told one: the same happening named again. An expulsion or a recall with a doer of its own
         ("Russia's expulsion of ...") is another one; an attack is named by its doer too ("the
         Russian strike")."""
@@ -759,7 +759,6 @@ class SentenceCoder:
             return False
         if "AttackOccurred" not in {f.type for f in frames} and own_date(token, attached, self._events):
             return False  # "the call took place late on Thursday": dated, so told here
-            return False
         kinds = {f.type for f in frames} & _NAMED_AGAIN
         if "AttackOccurred" not in kinds and any(
             c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "by") for c in token.children
