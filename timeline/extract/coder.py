@@ -154,7 +154,11 @@ class SentenceCoder:
             subject = _subject_token(token)
             if token.pos_ in ("VERB", "AUX") and (
                 is_passive(token)
-                or (token.lemma_.lower() == "go" and any(c.lemma_ == "be" for c in token.children))
+                or (
+                    token.tag_ == "VBN"  # "is going to Paris" is a journey; "be gone" is not
+                    and token.lemma_.lower() in self.frames.words["gone"]
+                    and any(c.lemma_ == "be" for c in token.children)
+                )
             ):
                 # "missions headed by chargés", "must be gone by Friday": no one travels
                 frames = [f for f in frames if f.type != "VisitMade" or f.pos != "VERB"]

@@ -30,6 +30,7 @@ class DateMention:
     # resolve_relative(text, anchor) instead.
     needs_anchor: bool = False
     preposition: str | None = None  # the word just before it, lower case ("on", "in", "since")
+    year_told: bool = False  # "November 23 of that year": in the year named before, once known
 
 
 # --- word lists -------------------------------------------------------------------------------
@@ -868,6 +869,7 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
                 future=future,
                 needs_anchor=needs_anchor,
                 preposition=word if word in _PREPOSITIONS else None,
+                year_told=f.year_told,
             )
         )
     return mentions
@@ -875,7 +877,7 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
 
 def in_year_told(mention: DateMention, year: int) -> date | None:
     """ "November 23 of that year" once the caller knows which year was told before."""
-    if "that year" not in " ".join(mention.text.lower().split()):
+    if not mention.year_told:
         return None
     try:
         return mention.value.replace(year=year)
