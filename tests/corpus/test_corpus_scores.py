@@ -33,6 +33,8 @@ WRITTEN = Path(__file__).resolve().parent / "written"
 WRITTEN_FLOORS = {
     "europe-africa-pacific": (0.49, 0.84),
     "mideast-asia-south": (0.64, 0.86),
+    "gulf-horn-americas": (0.43, 0.66),
+    "europe-pacific-africa-west": (0.40, 0.68),
 }
 
 

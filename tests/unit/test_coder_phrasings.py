@@ -216,3 +216,36 @@ def test_the_two_leaders_who_came_to_a_third_capital_each_visited_it() -> None:
     )
     visits = {(a, t) for k, a, t, _, _ in _facts(text, "2020-09-05") if k == "VisitMade"}
     assert visits == {("SRB", "USA"), ("XKX", "USA")}
+
+
+def test_a_date_opening_the_clause_dates_the_verb_though_the_parser_joins_it_to_the_name() -> None:
+    # The parser reads "In early March Norway" and "On Thursday Chile's" as parts of the names.
+    text = (
+        "In early March Norway had already recalled its ambassador from Nicaragua. "
+        "On Thursday Chile's transport authority suspended all flights to Bolivia."
+    )
+    facts = {(t, a, g): d for t, a, g, d, _ in _facts(text, "2022-06-10")}
+    assert facts[("RelationsDowngraded", "NOR", "NIC")] == date(2022, 3, 1)
+    assert facts[("SanctionsImposed", "CHL", "BOL")] == date(2022, 6, 9)
+
+
+def test_what_a_background_paragraph_goes_on_to_tell_happened_when_it_began() -> None:
+    text = (
+        "Sweden and Nigeria restored full diplomatic relations on Monday.\n\n"
+        "The dispute began in October 2019 over a critical report by the Swedish embassy. "
+        "The Swedish ambassador was expelled, and the Nigerian envoy in Stockholm was recalled.\n\n"
+        "The Swedish foreign minister said on Monday that the new envoy would arrive soon."
+    )
+    facts = {(t, a, g): d for t, a, g, d, _ in _facts(text, "2023-02-14")}
+    assert facts[("DiplomatExpelled", "NGA", "SWE")] == date(2019, 10, 1)
+    assert facts[("RelationsDowngraded", "NGA", "SWE")] == date(2019, 10, 1)
+
+
+def test_a_paragraph_of_the_story_after_the_background_is_dated_by_the_story() -> None:
+    text = (
+        "The two countries first fell out in 2017. The Qatari envoy was expelled that summer.\n\n"
+        "Saudi Arabia's foreign minister met his Qatari counterpart in Riyadh on Tuesday."
+    )
+    facts = {(t, a, g): d for t, a, g, d, _ in _facts(text, "2023-05-18")}
+    meeting = next(d for (t, _, _), d in facts.items() if t == "MeetingHeld")
+    assert meeting == date(2023, 5, 16)

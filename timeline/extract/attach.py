@@ -55,7 +55,20 @@ def attach(
         bounded = (mention.preposition in _BOUNDS or _bounding_preposition(root) in _BOUNDS) and not (
             _is_span(mention)  # "from January 8 to 12": when it happened, not a bound
         )
-        word = None if bounded else _relative_target(root) or _dated_word(root, events, happenings)
+        # "On Tuesday Kenya's aviation authority suspended ...", "In late November Somalia had ...":
+        # the parser reads a date opening the clause as a modifier of the name after it. A date
+        # after a preposition is no part of a name, so it is read with the verb.
+        misread = (
+            mention.preposition is not None
+            and root.dep_ in ("compound", "amod")
+            and root.head.pos_ == "PROPN"
+            and root.head.i not in inside
+        )
+        word = (
+            None
+            if bounded
+            else _relative_target(root) or _dated_word(root, events, happenings, noun_own=not misread)
+        )
         if word is not None:
             out.append(Attached(mention, word))
         # "in 1991, when she was received by X": the clause on the date happened then
@@ -135,7 +148,9 @@ def _relative_target(root: Token) -> Token | None:
     return next((c for c in prep.children if c.dep_ in ("pcomp", "pobj")), None)
 
 
-def _dated_word(root: Token, events: set[int], happenings: frozenset[str] = frozenset()) -> Token | None:
+def _dated_word(
+    root: Token, events: set[int], happenings: frozenset[str] = frozenset(), noun_own: bool = True
+) -> Token | None:
     node = root
     for _ in range(8):
         if node.head.i == node.i:
@@ -145,7 +160,7 @@ def _dated_word(root: Token, events: set[int], happenings: frozenset[str] = froz
             return node
         if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() in happenings:
             return node  # "condolences over the fires in February": February is the fires'
-        if node.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and below.dep_ in _NOUN_OWN:
+        if noun_own and node.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and below.dep_ in _NOUN_OWN:
             # A date that is part of a noun phrase dates what the noun names, not the verb above it;
             # a date in a phrase after a noun ("a flight on Tuesday") is read with the verb, as the
             # parser often hangs such phrases on the nearest noun. The noun keeps it ("on the night

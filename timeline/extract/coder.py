@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from timeline.domain.events import Party
@@ -112,6 +112,10 @@ class SentenceCoder:
         self.narrative: _When | None = None  # the day of the last dated happening
         self.previous_day: date | None = None  # the last day named in the sentence before
         self.last_year: int | None = None  # the year of the last full date or year named
+        # The day of a past happening told as background ("the row erupted in August 2018"): what
+        # the same paragraph goes on to tell in the past tense, undated, happened then too.
+        self.background: _When | None = None
+        self._last_end = 0  # where the sentence before ended in the text, to see paragraphs
         self._events: set[int] = set()  # the trigger tokens of the sentence being coded
         self.previous: Statement | None = None  # the last coded statement, for "did the same"
         self.participants: Counter[str] = Counter()  # countries that acted or were acted on
@@ -122,6 +126,10 @@ class SentenceCoder:
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
+        if "\n" in sentence.doc.text[self._last_end : sentence.start_char]:
+            self.background = None  # a new paragraph: background told above is over
+        # spaCy keeps a paragraph's closing newlines in its last sentence: end at its last word
+        self._last_end = max((t.idx + len(t.text) for t in sentence if not t.is_space), default=sentence.end_char)
         found = self.actors.mentions(text)
         for mention in found:
             if mention.party.country:
@@ -187,6 +195,7 @@ class SentenceCoder:
         if not statements:
             statements.append(self._plain_statement(sentence, mentions, roles, attached, reported))
         thread = self.ctx.last_subject
+        self._note_background(statements, attached)
         self._remember(statements, found, dates)
         if thread is not None and any(
             t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("he", "she") for t in sentence.root.children
@@ -935,6 +944,8 @@ class SentenceCoder:
         main = main_date(attached, self.frames.reporting, self.ctx.published, token)
         if main is not None and main.word.i != token.i:
             return _When(main.mention.value, main.mention.precision, main.mention.basis)
+        if self.background is not None and frame.type in ACTIONS and reported is None and _told_as_past(token):
+            return self.background
         if reported:
             return reported
         if self.narrative and frame.type in ACTIONS:
@@ -1052,6 +1063,25 @@ class SentenceCoder:
         if subjects:
             self.ctx.last_subject = subjects[0].party
 
+    def _note_background(self, statements: list[Statement], attached: list[Attached]) -> None:
+        """A happening dated long before the story opens a background thread ("the quarrel erupted
+        in August 2018"); a date within the story's days closes it."""
+        recent = self.ctx.published - timedelta(days=_NARRATIVE_DAYS)
+        told = [a.mention for a in attached if not a.mention.needs_anchor]
+        if any(m.value >= recent for m in told):
+            return  # "the crisis broke on Saturday, ... the 2014 blasts": the story, not background
+        for item in attached:
+            if item.word.dep_ == "ROOT" and not item.mention.future and _told_as_past(item.word):
+                self.background = _When(item.mention.value, item.mention.precision, "background")
+        for statement in statements:
+            if (
+                statement.type in ACTIONS
+                and statement.modality == "reported"
+                and statement.date_basis not in ("article", "reported-statement", "narrative", "background")
+                and statement.occurred_on < recent
+            ):
+                self.background = _When(statement.occurred_on, statement.date_precision, "background")
+
     def set_anchor(self, sentences: list[Span]) -> None:
         """Date the lede by the release it reports, when one of the first lines names its day."""
         for sentence in sentences:
@@ -1130,6 +1160,22 @@ def _names_another(token: Token, frame: Frame, mentions: SentenceMentions) -> bo
                 for t in reached
             )
     return False
+
+
+def _told_as_past(token: Token) -> bool:
+    """ "was expelled", "had recalled", "froze": a verb told in a past tense (a noun follows its verb)."""
+    verb = token if token.pos_ in ("VERB", "AUX") else next(
+        (a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None
+    )
+    if verb is None:
+        return False
+    while verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head  # "..., calling the tweet interference": the tense of the clause it hangs on
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in verb.children
+    )
 
 
 def _answers_several(token: Token) -> bool:
