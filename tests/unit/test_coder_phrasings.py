@@ -249,3 +249,27 @@ def test_a_paragraph_of_the_story_after_the_background_is_dated_by_the_story() -
     facts = {(t, a, g): d for t, a, g, d, _ in _facts(text, "2023-05-18")}
     meeting = next(d for (t, _, _), d in facts.items() if t == "MeetingHeld")
     assert meeting == date(2023, 5, 16)
+
+
+def test_aid_and_supplies_cut_off_are_sanctions() -> None:
+    text = (
+        "Germany suspended its development aid to Guatemala on Monday. "
+        "Kazakhstan cut off gas exports to Kyrgyzstan on Tuesday."
+    )
+    facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2024-02-08")}
+    assert {("SanctionsImposed", "DEU", "GTM"), ("SanctionsImposed", "KAZ", "KGZ")} <= facts
+
+
+def test_relations_suspended_as_a_noun_and_a_treaty_revoked_are_downgrades() -> None:
+    text = (
+        "Peru announced the suspension of diplomatic relations with Honduras on Friday. "
+        "Mali revoked its defence accords with Sweden on Saturday."
+    )
+    facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2024-03-04")}
+    assert {("RelationsDowngraded", "PER", "HND"), ("RelationsDowngraded", "MLI", "SWE")} <= facts
+
+
+def test_ties_cut_with_one_country_in_solidarity_with_another_are_cut_with_the_first() -> None:
+    text = "Bolivia said on Sunday that it was cutting ties with Israel in solidarity with Palestine."
+    downgrades = {(a, g) for t, a, g, _, _ in _facts(text, "2023-11-06") if t == "RelationsDowngraded"}
+    assert downgrades == {("BOL", "ISR")}
