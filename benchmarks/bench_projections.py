@@ -29,7 +29,9 @@ import bisect
 import itertools
 import json
 import os
+import pickle
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -195,17 +197,35 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return min(times), result
 
 
-def run_size(n: int, repeat: int, folder: Path, baseline: str | None = None) -> dict[str, Any]:
+def run_size(
+    n: int, repeat: int, folder: Path, baseline: str | None = None, cache: Path | None = None
+) -> dict[str, Any]:
     path = folder / f"bench-{n}.db"
     url = f"sqlite:///{path}"
+    world = World()
+    kept = cache / f"events-{n}-{SEED}.db" if cache else None
+    if kept and kept.exists():
+        # The generated events only (no projections), and the generator's state after them, so
+        # the articles appended below are the same as in an uncached run.
+        shutil.copyfile(kept, path)
+        world.rng.setstate(pickle.loads(kept.with_suffix(".rng").read_bytes()))
+        total = _event_count(path)
+        print(f"\n{total:,} events copied from {kept}", flush=True)
+    else:
+        engine = create_engine(url)
+        migrate(engine)
+        start = time.perf_counter()
+        total = fill(EventStore(engine), n, world)
+        fill_s = time.perf_counter() - start
+        engine.dispose()
+        print(f"\n{total:,} events appended in {fill_s:.1f} s ({total / fill_s:,.0f} events/s)", flush=True)
+        if kept:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, kept)
+            kept.with_suffix(".rng").write_bytes(pickle.dumps(world.rng.getstate()))
     engine = create_engine(url)
     migrate(engine)
     store = EventStore(engine)
-    world = World()
-    start = time.perf_counter()
-    total = fill(store, n, world)
-    fill_s = time.perf_counter() - start
-    print(f"\n{total:,} events appended in {fill_s:.1f} s ({total / fill_s:,.0f} events/s)", flush=True)
 
     scan_s, scanned = best(lambda: raw_scan(str(path)), max(1, min(repeat, 3)))
     ps = ProjectionStore(store)
@@ -323,6 +343,14 @@ def _history(store: EventStore, pair: tuple[str, str]) -> list[Any]:
     return history(service.state_events(store, AS_OF, None, pair), pair)
 
 
+def _event_count(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def _timed(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
     fn()
@@ -352,12 +380,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline", help="a checkout of another commit whose replay runs beside this one's")
+    parser.add_argument(
+        "--cache", type=Path, help="a folder keeping the generated events per size, reused by later runs"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory(prefix="timeline-bench-proj-") as folder:
         for n in sizes:
-            results.append(run_size(n, args.repeat, Path(folder), args.baseline))
+            results.append(run_size(n, args.repeat, Path(folder), args.baseline, args.cache))
     print("\nsummary (SQLite):")
     print(
         f"{'events':>10} {'scan ev/s':>10} {'replay ev/s':>12} {'ratio':>6} {'base ev/s':>10} "
