@@ -282,10 +282,20 @@ def run_size(
     fresh = world.article(index, SPAN_START + timedelta(days=SPAN_DAYS + 1), tuple(typical))
     store.append(fresh)
     one_s = _timed(lambda: runner.catch_up(ps))
-    lates = []
+    articles = []
     for offset, fraction in enumerate((0.5, 0.25, 0.75), start=1):
         day = SPAN_START + timedelta(days=int(SPAN_DAYS * fraction))
-        store.append(world.article(index + offset, day, tuple(hottest)))
+        articles.append((day, world.article(index + offset, day, tuple(hottest))))
+    if baseline:  # the same late articles caught up by the baseline's code, on a copy of the tables
+        copy = folder / f"baseline-{n}.db"
+        engine.dispose()
+        _copy_sqlite(path, copy)
+        took = late_alone(f"sqlite:///{copy}", [events for _, events in articles], baseline)
+        copy.unlink()
+        result["baseline_late_ms"] = sorted(took)[1] * 1000
+    lates = []
+    for day, events in articles:
+        store.append(events)
         start = time.perf_counter()
         refold = runner.catch_up(ps)
         lates.append((time.perf_counter() - start, day, refold))
@@ -293,6 +303,11 @@ def run_size(
     result["catch_up_ms"], result["late_ms"] = one_s * 1000, late_s * 1000
     print(f"  catch-up, one new article        {one_s * 1000:9.1f} ms")
     print(f"  catch-up, late article, hot dyad {late_s * 1000:9.1f} ms (median of 3)")
+    if baseline:
+        print(
+            f"    baseline's late article        {result['baseline_late_ms']:9.1f} ms (median of 3, "
+            f"the same articles on a copy of the same tables, own process) [{baseline}]"
+        )
     for took, day, refold in lates:
         again = getattr(refold, "refolded_events", None)  # None: a runner that does not count them
         print(
@@ -333,6 +348,48 @@ def replay_alone(url: str, tree: str | None = None) -> tuple[float, float]:
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=here)
     took, rss = done.stdout.split()[-2:]
     return float(took), int(rss) / 1024  # Linux reports KiB
+
+
+LATE_ALONE = """
+import pickle, sys, time
+from pathlib import Path
+import timeline
+assert Path(timeline.__file__).resolve().is_relative_to(Path(sys.argv[2]).resolve()), timeline.__file__
+from timeline.projections import runner
+from timeline.store import EventStore, create_engine
+from timeline.store.projection_store import ProjectionStore
+engine = create_engine(sys.argv[1])
+store = EventStore(engine)
+tables = ProjectionStore(store)
+for events in pickle.loads(Path(sys.argv[3]).read_bytes()):
+    store.append(events)
+    start = time.perf_counter()
+    runner.catch_up(tables)
+    print(time.perf_counter() - start)
+engine.dispose()
+"""
+
+
+def late_alone(url: str, articles: list[list[Event]], tree: str) -> list[float]:
+    """Each article appended and caught up by ``tree``'s code in a process of its own: the times (s)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([tree, *filter(None, [env.get("PYTHONPATH")])])
+    with tempfile.NamedTemporaryFile(suffix=".pickle") as kept:
+        kept.write(pickle.dumps(articles))
+        kept.flush()
+        command = [sys.executable, "-c", LATE_ALONE, url, tree, kept.name]
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=tree)
+    return [float(line) for line in done.stdout.split()]
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (its write-ahead log included)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
 
 
 def _history(store: EventStore, pair: tuple[str, str]) -> list[Any]:
@@ -393,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'events':>10} {'scan ev/s':>10} {'replay ev/s':>12} {'ratio':>6} {'base ev/s':>10} "
         f"{'rel typ ms':>10} {'inv typ ms':>10} {'rel hot ms':>10} {'inv hot ms':>10} "
-        f"{'all rel ms':>10} {'late ms':>8}"
+        f"{'all rel ms':>10} {'late ms':>8} {'base late':>9} {'snap MiB':>8}"
     )
     for r in results:
         print(
@@ -402,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{'-' if r['baseline_replay_eps'] is None else format(r['baseline_replay_eps'], ',.0f'):>10} "
             f"{r['typical_relations_ms']:>10.1f} "
             f"{r['typical_invitations_ms']:>10.1f} {r['hot_relations_ms']:>10.1f} "
-            f"{r['hot_invitations_ms']:>10.1f} {r['all_relations_ms']:>10.1f} {r['late_ms']:>8.1f}"
+            f"{r['hot_invitations_ms']:>10.1f} {r['all_relations_ms']:>10.1f} {r['late_ms']:>8.1f} "
+            f"{'-' if r.get('baseline_late_ms') is None else format(r['baseline_late_ms'], '.1f'):>9} "
+            f"{r['snapshot_mib']:>8.1f}"
         )
     return 0
 
