@@ -65,8 +65,14 @@ def joined(before: str, group_text: str, after: str) -> str:
     close = tail.find(_AFTER_FACTS) if tail.startswith("{") else 0
     assert close >= 0
     between, rest = tail[:close], tail[close:]
-    facts = ",".join(part for part in (before, between, after) if part)
-    return _OPENING + facts + rest
+    pieces = [_OPENING]
+    for part in (before, between, after):
+        if part:
+            pieces += [part, ","]
+    if pieces[-1] == ",":
+        pieces.pop()
+    # One join: ``before`` and ``after`` can be megabytes, copied again by every concatenation.
+    return "".join([*pieces, rest])
 
 
 def _opened(text: str, start: int, end: int) -> str:
