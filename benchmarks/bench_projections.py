@@ -29,7 +29,9 @@ import bisect
 import itertools
 import json
 import os
+import pickle
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -195,17 +197,35 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return min(times), result
 
 
-def run_size(n: int, repeat: int, folder: Path, baseline: str | None = None) -> dict[str, Any]:
+def run_size(
+    n: int, repeat: int, folder: Path, baseline: str | None = None, cache: Path | None = None
+) -> dict[str, Any]:
     path = folder / f"bench-{n}.db"
     url = f"sqlite:///{path}"
+    world = World()
+    kept = cache / f"events-{n}-{SEED}.db" if cache else None
+    if kept and kept.exists():
+        # The generated events only (no projections), and the generator's state after them, so
+        # the articles appended below are the same as in an uncached run.
+        shutil.copyfile(kept, path)
+        world.rng.setstate(pickle.loads(kept.with_suffix(".rng").read_bytes()))
+        total = _event_count(path)
+        print(f"\n{total:,} events copied from {kept}", flush=True)
+    else:
+        engine = create_engine(url)
+        migrate(engine)
+        start = time.perf_counter()
+        total = fill(EventStore(engine), n, world)
+        fill_s = time.perf_counter() - start
+        engine.dispose()
+        print(f"\n{total:,} events appended in {fill_s:.1f} s ({total / fill_s:,.0f} events/s)", flush=True)
+        if kept:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, kept)
+            kept.with_suffix(".rng").write_bytes(pickle.dumps(world.rng.getstate()))
     engine = create_engine(url)
     migrate(engine)
     store = EventStore(engine)
-    world = World()
-    start = time.perf_counter()
-    total = fill(store, n, world)
-    fill_s = time.perf_counter() - start
-    print(f"\n{total:,} events appended in {fill_s:.1f} s ({total / fill_s:,.0f} events/s)", flush=True)
 
     scan_s, scanned = best(lambda: raw_scan(str(path)), max(1, min(repeat, 3)))
     ps = ProjectionStore(store)
@@ -262,10 +282,20 @@ def run_size(n: int, repeat: int, folder: Path, baseline: str | None = None) -> 
     fresh = world.article(index, SPAN_START + timedelta(days=SPAN_DAYS + 1), tuple(typical))
     store.append(fresh)
     one_s = _timed(lambda: runner.catch_up(ps))
-    lates = []
+    articles = []
     for offset, fraction in enumerate((0.5, 0.25, 0.75), start=1):
         day = SPAN_START + timedelta(days=int(SPAN_DAYS * fraction))
-        store.append(world.article(index + offset, day, tuple(hottest)))
+        articles.append((day, world.article(index + offset, day, tuple(hottest))))
+    if baseline:  # the same late articles caught up by the baseline's code, on a copy of the tables
+        copy = folder / f"baseline-{n}.db"
+        engine.dispose()
+        _copy_sqlite(path, copy)
+        took = late_alone(f"sqlite:///{copy}", [events for _, events in articles], baseline)
+        copy.unlink()
+        result["baseline_late_ms"] = sorted(took)[1] * 1000
+    lates = []
+    for day, events in articles:
+        store.append(events)
         start = time.perf_counter()
         refold = runner.catch_up(ps)
         lates.append((time.perf_counter() - start, day, refold))
@@ -273,6 +303,11 @@ def run_size(n: int, repeat: int, folder: Path, baseline: str | None = None) -> 
     result["catch_up_ms"], result["late_ms"] = one_s * 1000, late_s * 1000
     print(f"  catch-up, one new article        {one_s * 1000:9.1f} ms")
     print(f"  catch-up, late article, hot dyad {late_s * 1000:9.1f} ms (median of 3)")
+    if baseline:
+        print(
+            f"    baseline's late article        {result['baseline_late_ms']:9.1f} ms (median of 3, "
+            f"the same articles on a copy of the same tables, own process) [{baseline}]"
+        )
     for took, day, refold in lates:
         again = getattr(refold, "refolded_events", None)  # None: a runner that does not count them
         print(
@@ -315,12 +350,62 @@ def replay_alone(url: str, tree: str | None = None) -> tuple[float, float]:
     return float(took), int(rss) / 1024  # Linux reports KiB
 
 
+LATE_ALONE = """
+import pickle, sys, time
+from pathlib import Path
+import timeline
+assert Path(timeline.__file__).resolve().is_relative_to(Path(sys.argv[2]).resolve()), timeline.__file__
+from timeline.projections import runner
+from timeline.store import EventStore, create_engine
+from timeline.store.projection_store import ProjectionStore
+engine = create_engine(sys.argv[1])
+store = EventStore(engine)
+tables = ProjectionStore(store)
+for events in pickle.loads(Path(sys.argv[3]).read_bytes()):
+    store.append(events)
+    start = time.perf_counter()
+    runner.catch_up(tables)
+    print(time.perf_counter() - start)
+engine.dispose()
+"""
+
+
+def late_alone(url: str, articles: list[list[Event]], tree: str) -> list[float]:
+    """Each article appended and caught up by ``tree``'s code in a process of its own: the times (s)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([tree, *filter(None, [env.get("PYTHONPATH")])])
+    with tempfile.NamedTemporaryFile(suffix=".pickle") as kept:
+        kept.write(pickle.dumps(articles))
+        kept.flush()
+        command = [sys.executable, "-c", LATE_ALONE, url, tree, kept.name]
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=tree)
+    return [float(line) for line in done.stdout.split()]
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (its write-ahead log included)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
 def _history(store: EventStore, pair: tuple[str, str]) -> list[Any]:
     """`history A B` as the service reads it (one ordered read of the dyad, then the fold); the
     generated countries are no ISO codes, so the service's name check is left out."""
     from timeline.projections.relations import history
 
     return history(service.state_events(store, AS_OF, None, pair), pair)
+
+
+def _event_count(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def _timed(fn: Callable[[], Any]) -> float:
@@ -352,17 +437,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline", help="a checkout of another commit whose replay runs beside this one's")
+    parser.add_argument(
+        "--cache", type=Path, help="a folder keeping the generated events per size, reused by later runs"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory(prefix="timeline-bench-proj-") as folder:
         for n in sizes:
-            results.append(run_size(n, args.repeat, Path(folder), args.baseline))
+            results.append(run_size(n, args.repeat, Path(folder), args.baseline, args.cache))
     print("\nsummary (SQLite):")
     print(
         f"{'events':>10} {'scan ev/s':>10} {'replay ev/s':>12} {'ratio':>6} {'base ev/s':>10} "
         f"{'rel typ ms':>10} {'inv typ ms':>10} {'rel hot ms':>10} {'inv hot ms':>10} "
-        f"{'all rel ms':>10} {'late ms':>8}"
+        f"{'all rel ms':>10} {'late ms':>8} {'base late':>9} {'snap MiB':>8}"
     )
     for r in results:
         print(
@@ -371,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{'-' if r['baseline_replay_eps'] is None else format(r['baseline_replay_eps'], ',.0f'):>10} "
             f"{r['typical_relations_ms']:>10.1f} "
             f"{r['typical_invitations_ms']:>10.1f} {r['hot_relations_ms']:>10.1f} "
-            f"{r['hot_invitations_ms']:>10.1f} {r['all_relations_ms']:>10.1f} {r['late_ms']:>8.1f}"
+            f"{r['hot_invitations_ms']:>10.1f} {r['all_relations_ms']:>10.1f} {r['late_ms']:>8.1f} "
+            f"{'-' if r.get('baseline_late_ms') is None else format(r['baseline_late_ms'], '.1f'):>9} "
+            f"{r['snapshot_mib']:>8.1f}"
         )
     return 0
 

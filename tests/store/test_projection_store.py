@@ -203,6 +203,34 @@ def test_a_late_article_refolds_the_months_it_reaches_not_the_years_after(
     assert runner.differences(ps) == []
 
 
+def test_a_late_article_decodes_only_the_facts_it_can_reach_and_splices_the_digest(
+    store: EventStore, monkeypatch
+) -> None:
+    """The refold reads the stored group decoded from its snapshot's horizon to a month after the
+    late article only (the years before and after go back as text) and the digest is spliced, not
+    built again: the rows are still a replay's."""
+    from timeline.projections import digest as digests
+    from timeline.store.projection_store import ProjectionRows
+
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 4)
+    ps = ProjectionStore(store)
+    _busy_pair(store)
+    loaded, built = [], []
+    load, build = ProjectionRows.load_partition, digests.build
+    monkeypatch.setattr(
+        ProjectionRows, "load_partition", lambda self, p, k: loaded.append((p, k)) or load(self, p, k)
+    )
+    monkeypatch.setattr(digests, "build", lambda group, *rule: built.append(1) or build(group, *rule))
+    for day in (800, 1100, 1500):
+        visit = ev("VisitMade", day, ("AUT", "Eva Huber"), ("CHE", None))
+        store.append([visit, ev("MeetingHeld", day, CHE, AUT)])
+        assert runner.catch_up(ps).refolded == ("facts:AUT|CHE",)
+    assert ("facts", "AUT|CHE") not in loaded and built == []
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+
+
 def test_late_articles_years_apart_in_one_catch_up_are_both_folded(store: EventStore, monkeypatch) -> None:
     # The refold may stop only after the last of them: a snapshot between the two equals the stored
     # one once the first is out of reach, but the stored facts after it lack the second.

@@ -38,7 +38,14 @@ def _dyad_digest_from(partition: str, value: Value, earlier: list[Any]) -> Value
     return _digest.build_from([*earlier, *_digest.entries(value["facts"])])
 
 
-FACTS = _FACTS.with_digest(_dyad_digest, _dyad_entries, _dyad_digest_from)
+def _dyad_digest_spliced(
+    partition: str, digest: Value, old: list[Any], new: list[Any], low: str, high: str
+) -> Value | None:
+    """A dyad's digest after a run of its facts changed (None: build it whole)."""
+    return _digest.spliced(digest, old, new, low, high) if is_dyad_partition(partition) else None
+
+
+FACTS = _FACTS.with_digest(_dyad_digest, _dyad_entries, _dyad_digest_from, _dyad_digest_spliced)
 
 #: Every persisted projection, in the order they are maintained.
 PROJECTIONS: tuple[Projection, ...] = (FACTS, INVITATIONS)

@@ -124,6 +124,114 @@ def build_from(found: list[Entry], rule: ToneRule = DEFAULT_RULE) -> Digest:
     }  # fmt: skip
 
 
+def spliced(
+    digest: Mapping[str, Any],
+    old: list[Mapping[str, Any]],
+    new: list[Mapping[str, Any]],
+    low: str,
+    high: str,
+    rule: ToneRule = DEFAULT_RULE,
+) -> Digest | None:
+    """The digest ``build`` gives after a run of a dyad's facts changed, worked out from ``digest``
+    (the one before) and that run only: ``old`` and ``new`` are the facts of one stretch of the
+    partition before and after the change; every fact outside the stretch is the same in both and,
+    as the caller vouches, dated before ``low`` or on or after ``high`` (ISO).
+
+    The facts that differ are dated somewhere in [first, last]; every fact dated so is in the
+    stretch, so the digest's entries dated then are replaced by the new stretch's, sorted by date
+    as a build sorts them, and the running sums restart from the block before: the same numbers
+    added in the same order as a whole build, so the floats come out bit for bit the same. None:
+    the change reaches outside [low, high), or ``digest`` is not one this can splice (another
+    version or rule, a family outside the vocabulary); the caller builds it whole.
+    """
+    if not usable(digest, rule) or digest["families"] != list(FAMILIES):
+        return None
+    same = 0
+    while same < min(len(old), len(new)) and old[same] == new[same]:
+        same += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - same and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    changed = [*old[same : len(old) - tail], *new[same : len(new) - tail]]
+    if not changed:
+        return dict(digest)
+    first = min(f["occurred_on"] for f in changed)
+    last = max(f["occurred_on"] for f in changed)
+    if first < low or last >= high:
+        return None
+    on = digest["on"]
+    start, end = date.fromisoformat(first).toordinal(), date.fromisoformat(last).toordinal()
+    k, m = bisect_left(on, start), bisect_right(on, end)
+    if m - k != sum(1 for f in old if first <= f["occurred_on"] <= last):
+        return None  # the digest is not of these facts
+    found = sorted((entry(f, rule) for f in new if first <= f["occurred_on"] <= last), key=itemgetter(0))
+    days = [date.fromisoformat(e[0]).toordinal() for e in found]
+    if not all(_in_range(day, rule) for day in days):
+        return None
+    families = list(FAMILIES)
+    index = {name: i for i, name in enumerate(families)}
+    shift = len(found) - (m - k)
+    fam = digest["fam"][:k]
+    val = digest["val"][:k]
+    src = digest["src"][:k]
+    sparse: dict[str, list[Any]] = {n: [] for n in ("rup", "sec_at", "sec", "intent_at", "intent", "mutual")}
+    for i, (_, family, value, sources, rupture, sectors, wish, actor, both) in enumerate(found, start=k):
+        at = index.get(family)
+        if at is None:
+            return None  # a family outside the vocabulary: its place in the list is a build's to find
+        fam.append(at)
+        val.append(value)
+        src.append(sources)
+        if rupture:
+            sparse["rup"].append(i)
+        if sectors:
+            sparse["sec_at"].append(i)
+            sparse["sec"].append(sectors)
+        if wish:
+            sparse["intent_at"].append(i)
+            sparse["intent"].append(actor)
+        if both:
+            sparse["mutual"].append(i)
+    fam += digest["fam"][m:]
+    val += digest["val"][m:]
+    src += digest["src"][m:]
+    on = [*on[:k], *days, *on[m:]]
+
+    def joined(at: str, items: str | None = None) -> tuple[list[Any], list[Any] | None]:
+        indices = digest[at]
+        lo, hi = bisect_left(indices, k), bisect_left(indices, m)
+        moved = [*indices[:lo], *sparse[at], *(i + shift for i in indices[hi:])]
+        if items is None:
+            return moved, None
+        return moved, [*digest[items][:lo], *sparse[items], *digest[items][hi:]]
+
+    rup, _ = joined("rup")
+    sec_at, sec = joined("sec_at", "sec")
+    intent_at, intent = joined("intent_at", "intent")
+    mutual, _ = joined("mutual")
+    whole = k // BLOCK  # the blocks ending before the first entry that changed stand
+    blocks = digest["blocks"][:whole]
+    if whole:
+        s0, s1, valued, reports, *counts = blocks[-1]
+        counts = list(counts)
+    else:
+        s0, s1, valued, reports, counts = 0.0, 0.0, 0, 0, [0] * len(families)
+    for i in range(whole * BLOCK, len(on)):
+        value = val[i]
+        if value is not None:
+            x = _growth(on[i], rule)
+            s0, s1, valued = s0 + x, s1 + x * value, valued + 1
+        reports += src[i]
+        counts[fam[i]] += 1
+        if (i + 1) % BLOCK == 0:
+            blocks.append([s0, s1, valued, reports, *counts])
+    return {
+        "version": VERSION, "rule": fingerprint(rule), "families": families, "on": on, "fam": fam,
+        "val": val, "src": src, "blocks": blocks, "rup": rup, "sec_at": sec_at, "sec": sec,
+        "intent_at": intent_at, "intent": intent, "mutual": mutual,
+    }  # fmt: skip
+
+
 def _in_range(day: int, rule: ToneRule) -> bool:
     return abs(day - ANCHOR) <= MAX_HALF_LIVES * rule.half_life_days
 

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from timeline.domain.calendar import shift
 from timeline.domain.events import Event, Party
 from timeline.domain.vocabulary import event_types, types_of_family
-from timeline.projections import parties
+from timeline.projections import facts_text, parties
 from timeline.projections.projection import Projection, dump_state
 
 State = dict[str, Any]
@@ -469,11 +469,14 @@ class Divergence:
 
     def splice(self) -> State:
         """The group a refold to the last member would end with: the refolded facts before the
-        point where the folds met, then the stored ones from there on."""
+        point where the folds met, then the stored ones from there on. Raises LookupError when
+        the folds met past the stored facts given."""
         assert self.new is not None and self.cut is not None
         a_hi, b_hi, _ = self.cut
         old, stored = self.old_state["groups"][self.key]["facts"], self.stored["facts"]
-        assert b_hi <= len(stored) and (b_hi == 0 or stored[b_hi - 1] == old[b_hi - 1])
+        if b_hi > len(stored):  # a stored group read only up to a day (see read_window)
+            raise LookupError("the folds met past the stored facts decoded")
+        assert b_hi == 0 or stored[b_hi - 1] == old[b_hi - 1]
         return {
             **self.stored,
             "facts": self.new["facts"][:a_hi] + stored[b_hi:],
@@ -526,6 +529,43 @@ class Divergence:
         return head + between + tail
 
 
+#: How much later than the day it was opened a fact can be dated, by the coarsest precision its
+#: group has seen: only a finer report moves a fact's date later (a year's fact to a day of that
+#: year, then a month's to a day of that month, a week's to a day near its Monday), and reports
+#: are folded in date order, so no fact is dated before the day it was opened.
+LATER_DATE_DAYS = {0: 0, 1: 10, 2: 10 + 31, 3: 10 + 31 + 366}
+#: How far past the last late report a refold's stored facts are decoded: it stops within a few
+#: days of it when the dyad's reports are day-precise (else it refolds to the last member).
+WINDOW_DAYS = 31
+
+
+class Window(NamedTuple):
+    """A stored group read for a refold from a snapshot after an event dated ``day`` (see
+    :func:`read_window`), and what the facts left as text vouch for."""
+
+    before: str  # the settled facts as of ``day``, as JSON text (the snapshot left them out)
+    group: State  # the group with the facts opened from there up to a month after the late reports
+    after: str  # the facts opened after those, as JSON text
+    low: str  # every fact in ``before`` is dated before this (ISO)
+    high: str  # every fact in ``after`` is dated on or after this
+
+
+def read_window(text: str, day: date, until: date) -> Window | None:
+    """The stored group ``text`` for a refold from a snapshot after an event dated ``day`` of late
+    reports dated up to ``until``: decoded only from the facts ``settled`` leaves out of the
+    snapshot to WINDOW_DAYS after ``until`` (None: text not laid out as dump_state writes it)."""
+    horizon = shift(day, -max(REACH_DAYS.values())).isoformat()  # as settled() and checkpoint
+    high = shift(max(day, until), WINDOW_DAYS).isoformat()
+    parts = facts_text.cut(text, horizon, high)
+    if parts is None:
+        return None
+    low = "0001-01-01"
+    if parts.latest_before is not None:
+        drift = LATER_DATE_DAYS[parts.group["coarsest"]]
+        low = shift(date.fromisoformat(parts.latest_before), drift + 1).isoformat()
+    return Window(parts.before, parts.group, parts.after, low, high)
+
+
 FACTS = Projection(
     "facts",
     "groups",
@@ -537,6 +577,8 @@ FACTS = Projection(
     splice=splice,
     diverge=Divergence,
     apply_item=fold_one,
+    read_window=read_window,
+    join_window=facts_text.joined,
 )
 fold = FACTS.fold
 

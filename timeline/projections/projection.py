@@ -79,14 +79,26 @@ class Projection:
     #: (joined, opened or merged into; no other item changes): a replay then keeps each item's
     #: JSON until it changes instead of encoding it again for every snapshot (None: it does not).
     apply_item: Callable[[State, Event], Any] | None = None
+    #: A refold from a snapshot reads the stored value decoded only where it can change:
+    #: ``read_window(text, day, until)`` (facts: see ``facts.read_window``) gives the items before
+    #: and after as text, and ``join_window(before, value_text, after)`` the whole value's JSON
+    #: again (None: the stored value is decoded whole).
+    read_window: Callable[[str, date, date], Any] | None = None
+    join_window: Callable[[str, str, str], str] | None = None
+    #: ``digest_spliced(partition, digest, old_items, new_items, low, high)``: the digest after a
+    #: run of items changed, from the digest before (see ``digest.spliced``; None: built whole).
+    digest_spliced: Callable[..., Value | None] | None = None
 
     def with_digest(
         self,
         digester: Callable[[str, Value], Value | None],
         entries: Callable[[str, list[Any]], list[Any]] | None = None,
         built_from: Callable[[str, Value, list[Any]], Value | None] | None = None,
+        spliced: Callable[..., Value | None] | None = None,
     ) -> Projection:
-        return replace(self, digester=digester, digest_entries=entries, digest_from=built_from)
+        return replace(
+            self, digester=digester, digest_entries=entries, digest_from=built_from, digest_spliced=spliced
+        )
 
     # -- the whole state -----------------------------------------------------------------------
 

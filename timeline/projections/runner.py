@@ -108,6 +108,7 @@ class TableRows(Protocol):
     def clear(self) -> None: ...
     def watermark(self, projection: str, partition: str) -> tuple[SortKey, int] | None: ...
     def load_partition(self, projection: str, partition: str) -> tuple[Value | None, int]: ...
+    def partition_texts(self, projection: str, partition: str) -> tuple[str | None, str | None]: ...
     def replace_partition(self, projection: str, partition: str, row: Any) -> None: ...
     def insert_partitions(self, projection: str, rows: Sequence[Any]) -> None: ...
     def insert_members(self, projection: str, members: Iterable[Member]) -> None: ...
@@ -262,6 +263,21 @@ class _Partition:
     members: int
     snapshots: dict[SortKey, str] = field(default_factory=dict)
     drop: list[SortKey] = field(default_factory=list)
+    #: The value is the stored one's middle (see Projection.read_window): the items before and
+    #: after it as text, the stored middle's items and digest text, and what the texts vouch for.
+    window: _Window | None = None
+
+
+@dataclass
+class _Window:
+    """What a refold read of a stored value without decoding it all (see Projection.read_window)."""
+
+    before: str
+    after: str
+    old_items: list[Any]  # the stored items the value's stand in place of
+    digest: str | None  # the stored digest's JSON
+    low: str
+    high: str
 
 
 @dataclass
@@ -366,8 +382,15 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
     earlier = [k for k in keys if k < late.since]
     later = [k for k in keys if k >= late.since]  # taken again, up to where the refold stops
     windowed = projection.items is not None and projection.settled is not None
-    stored = rows.load_partition(name, key)[0] if windowed else None
     base = earlier[-1] if earlier else None
+    window, stored_digest = None, None
+    if windowed and base is not None and projection.read_window is not None:
+        # Only what the refold can change is decoded: the rest goes back as the text it came as.
+        text, stored_digest = rows.partition_texts(name, key)
+        if text is not None:
+            day, until = date.fromisoformat(base[0]), date.fromisoformat(late.until[0])
+            window = projection.read_window(text, day, until)
+    stored = window.group if window is not None else rows.load_partition(name, key)[0] if windowed else None
     value: Value | None = None
     if base is not None:
         text = rows.snapshot_text(name, key, base)
@@ -376,12 +399,17 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
     splice = projection.splice
     # The stored snapshots a refold may stop at: after every late event, of events folded before.
     meet = {k for k in later if k > late.until}
-    if splice is None or stored is None or late.retraction:
-        meet = set()
+    if splice is None or stored is None or late.retraction or window is not None:
+        meet = set()  # (a window holds too few of the stored items to splice at a snapshot)
     diverge = None if stored is None or late.retraction else projection.diverge
     fork: Any = None
     checked: date | None = None
     part = _Partition(key, None, rows.count_members(name, key), drop=later)
+    if window is not None:
+        items = str(projection.items)
+        part.window = _Window(
+            window.before, window.after, window.group[items], stored_digest, window.low, window.high
+        )
     state = projection.state_of([] if value is None else [(key, value)])
     parts, apply = state[projection.container], projection.apply
     after, folded = base, 0
@@ -414,6 +442,11 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
             break
         after = sort_key(page[-1])
     part.value = parts.get(key)
+    if part.window is not None and part.window.after:
+        # Refolded to the last member: the items after the window are in the value now.
+        after = json.loads("[" + part.window.after + "]")
+        part.window.old_items, part.window.after = part.window.old_items + after, ""
+        part.window.high = "9999-12-31"
     return part, folded
 
 
@@ -423,6 +456,10 @@ def _splice_fork(
     """End a refold whose fork has converged after the member at ``at``: the value spliced, the
     stored snapshots after ``at`` patched while they hold facts that differ. False (nothing
     changed) when a stored snapshot is not laid out as expected: the refold then goes on."""
+    try:
+        value = fork.splice()
+    except LookupError:
+        return False
     patched: dict[SortKey, str] = {}
     for k in later:
         if k <= at:
@@ -436,7 +473,7 @@ def _splice_fork(
         if fresh is None:
             break  # later snapshots hold only facts opened after the ones that differ
         patched[k] = fresh
-    part.value = fork.splice()
+    part.value = value
     part.drop = [k for k in later if k <= at] + list(patched)
     part.snapshots.update(patched)
     return True
@@ -449,13 +486,37 @@ def _partition_row(projection: Projection, key: str, value: Value, members: int)
     return (key, mark[0], mark[1], members, dump_state(value), None if digest is None else dump_state(digest))
 
 
+def _window_row(
+    projection: Projection, key: str, value: Value, members: int, window: _Window
+) -> tuple[Any, ...]:
+    """:func:`_partition_row` of a value that is the middle of the stored one (see _Window): the
+    same bytes, without decoding or encoding the items outside the middle."""
+    assert projection.join_window is not None
+    mark = projection.watermark(value)
+    assert mark is not None
+    text = projection.join_window(window.before, dump_state(value), window.after)
+    digest = None
+    if window.digest is not None:
+        if projection.digest_spliced is not None:
+            items = value[str(projection.items)]
+            old = json.loads(window.digest)
+            digest = projection.digest_spliced(key, old, window.old_items, items, window.low, window.high)
+        if digest is None:
+            digest = projection.digest(key, json.loads(text))
+    return (key, mark[0], mark[1], members, text, None if digest is None else dump_state(digest))
+
+
 def _write(rows: TableRows, projection: Projection, part: _Partition) -> None:
     """Replace the partition's row (or drop it when nothing is left) and its snapshots."""
     name = projection.name
     if part.value is None or part.members == 0:
         rows.replace_partition(name, part.key, None)
         return
-    rows.replace_partition(name, part.key, _partition_row(projection, part.key, part.value, part.members))
+    if part.window is not None:
+        row = _window_row(projection, part.key, part.value, part.members, part.window)
+    else:
+        row = _partition_row(projection, part.key, part.value, part.members)
+    rows.replace_partition(name, part.key, row)
     if part.drop:
         rows.delete_snapshots(name, part.key, part.drop)
     rows.insert_snapshots(name, [(part.key, at[0], at[1], text) for at, text in part.snapshots.items()])

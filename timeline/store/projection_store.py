@@ -200,6 +200,14 @@ class ProjectionRows:
         ).first()
         return (None, 0) if row is None else (json.loads(row.state), int(row.members))
 
+    def partition_texts(self, projection: str, partition: str) -> tuple[str | None, str | None]:
+        """A partition's state and digest as the JSON text stored, undecoded ((None, None): no row)."""
+        p = projection_partitions.c
+        row = self.conn.execute(
+            select(p.state, p.digest).where(p.projection == projection, p.partition == partition)
+        ).first()
+        return (None, None) if row is None else (row.state, row.digest)
+
     def replace_partition(self, projection: str, partition: str, row: PartitionRow | None) -> None:
         """Replace a partition's row by ``row`` (None: drop it, and its snapshots)."""
         p = projection_partitions.c
