@@ -129,7 +129,8 @@ class SentenceCoder:
         if "\n" in sentence.doc.text[self._last_end : sentence.start_char]:
             self.background = None  # a new paragraph: background told above is over
         # spaCy keeps a paragraph's closing newlines in its last sentence: end at its last word
-        self._last_end = max((t.idx + len(t.text) for t in sentence if not t.is_space), default=sentence.end_char)
+        words = [t for t in sentence if not t.is_space]
+        self._last_end = words[-1].idx + len(words[-1].text) if words else sentence.end_char
         found = self.actors.mentions(text)
         for mention in found:
             if mention.party.country:
@@ -944,8 +945,8 @@ class SentenceCoder:
         main = main_date(attached, self.frames.reporting, self.ctx.published, token)
         if main is not None and main.word.i != token.i:
             return _When(main.mention.value, main.mention.precision, main.mention.basis)
-        if self.background is not None and frame.type in ACTIONS and reported is None and _told_as_past(token):
-            return self.background
+        if self.background is not None and frame.type in ACTIONS and not reported and _told_as_past(token):
+            return self.background  # "the envoy was expelled", after "the row erupted in 2018"
         if reported:
             return reported
         if self.narrative and frame.type in ACTIONS:
