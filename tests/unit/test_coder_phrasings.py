@@ -273,3 +273,9 @@ def test_ties_cut_with_one_country_in_solidarity_with_another_are_cut_with_the_f
     text = "Bolivia said on Sunday that it was cutting ties with Israel in solidarity with Palestine."
     downgrades = {(a, g) for t, a, g, _, _ in _facts(text, "2023-11-06") if t == "RelationsDowngraded"}
     assert downgrades == {("BOL", "ISR")}
+
+
+def test_an_attack_on_a_countrys_embassy_abroad_is_an_attack_on_that_country() -> None:
+    text = "Two guards were wounded in an attack on Turkey's embassy in Kabul on Monday."
+    attacks = {g for t, _, g, _, _ in _facts(text, "2024-05-08") if t == "AttackOccurred"}
+    assert attacks == {"TUR"}
