@@ -141,3 +141,7 @@ def test_agreed_clause_is_not_inner() -> None:
 
 def test_main_verb_is_not_inner() -> None:
     assert not is_inner(word("Chile visited Norway.", "visited"), BOOK)
+
+
+def test_a_visit_someone_was_due_to_make_is_planned_though_the_parser_hangs_it_on_was() -> None:
+    assert mood("Albanese was due later on Friday to visit a copper mine near Lusaka.", "visit") == "planned"

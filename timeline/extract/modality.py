@@ -110,6 +110,10 @@ def modality_of(
             return "negated"
         if lemma in book.governors.planned or head.lemma_.lower() in book.governors.planned:
             return "planned"
+        if head.lemma_ == "be" and any(
+            c.dep_ in ("acomp", "attr") and c.lemma_.lower() in book.governors.planned for c in head.children
+        ):
+            return "planned"  # "was due later on Tuesday to visit X": the parser hangs the visit on "was"
         if future_here(head, book):
             return "planned"
         token = head
