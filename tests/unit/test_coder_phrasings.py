@@ -279,3 +279,13 @@ def test_an_attack_on_a_countrys_embassy_abroad_is_an_attack_on_that_country() -
     text = "Two guards were wounded in an attack on Turkey's embassy in Kabul on Monday."
     attacks = {g for t, _, g, _, _ in _facts(text, "2024-05-08") if t == "AttackOccurred"}
     assert attacks == {"TUR"}
+
+
+def test_a_guest_received_in_the_hosts_country_travelled_there() -> None:
+    text = (
+        "The Kenyan president was received in Addis Ababa by Prime Minister Abiy Ahmed on Monday. "
+        "Abiy later received Egypt's foreign minister at his office in Cairo's embassy district."
+    )
+    facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2024-02-14")}
+    assert ("VisitMade", "KEN", "ETH") in facts
+    assert ("VisitMade", "EGY", "ETH") not in facts  # received somewhere that is not his country

@@ -528,7 +528,22 @@ class SentenceCoder:
             return self._called_off(token, told, roles, attached) or self._refused(token, told)
         if frame.type == "VisitMade" and modality == "planned":
             return self._promised(token, told)
+        if frame.type == "MeetingHeld" and modality == "reported":
+            return self._hosted(token, told, roles)
         return []
+
+    def _hosted(self, token: Token, meetings: list[Statement], roles: RoleReader) -> list[Statement]:
+        """ "was received in Asmara by Afwerki", "Biden received him at the White House": a guest
+        received in the host's own country travelled there."""
+        if phrasal_lemma(token) not in self.frames.words["hosting"]:
+            return []
+        places, _ = roles.along(token, ("prep:in|at",))
+        where = {m.party.country for m in places if m.kind not in ("person", "role")}
+        return [
+            replace(s, type="VisitMade", actor=s.target, target=s.actor)
+            for s in meetings
+            if s.actor.country in where and s.target.country and s.target.country != s.actor.country
+        ]
 
     def _promised(self, token: Token, visits: list[Statement]) -> list[Statement]:
         """ "The two agreed that X would come": a visit agreed to accepts the invitation behind it."""
