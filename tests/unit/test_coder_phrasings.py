@@ -289,3 +289,9 @@ def test_a_guest_received_in_the_hosts_country_travelled_there() -> None:
     facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2024-02-14")}
     assert ("VisitMade", "KEN", "ETH") in facts
     assert ("VisitMade", "EGY", "ETH") not in facts  # received somewhere that is not his country
+
+
+def test_a_delegation_from_two_countries_is_both_of_them() -> None:
+    text = "A delegation from Ghana and Togo was in Abidjan on Tuesday for talks on the border."
+    visits = {(a, g) for t, a, g, _, _ in _facts(text, "2024-10-10") if t == "VisitMade"}
+    assert visits == {("GHA", "CIV"), ("TGO", "CIV")}

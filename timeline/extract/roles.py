@@ -98,12 +98,13 @@ def with_conjuncts(tokens: list[Token]) -> list[Token]:
 def _list_members(token: Token) -> list[Token]:
     """Members of a list the parser hangs elsewhere than on conjuncts: "X's president, Y's president
     and Z's minister" (an apposition owned by another country: "their host, Prime Minister Y" is
-    the same person) and "the leaders of X, Y and Z" (the conjuncts of a plural's 'of' object)."""
+    the same person), "the leaders of X, Y and Z" (the conjuncts of a plural's 'of' object) and "a
+    delegation from X and Y"."""
     members: list[Token] = []
     for child in token.children:
         if child.dep_ == "appos" and any(c.dep_ == "poss" for c in child.children):
             members += with_conjuncts([child])
-        elif child.dep_ == "prep" and child.lower_ == "of" and token.tag_ == "NNS":
+        elif child.dep_ == "prep" and (child.lower_ == "from" or (child.lower_ == "of" and token.tag_ == "NNS")):
             members += [c for obj in child.children if obj.dep_ == "pobj" for c in obj.conjuncts]
     return members
 
