@@ -104,7 +104,9 @@ def _list_members(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ == "appos" and any(c.dep_ == "poss" for c in child.children):
             members += with_conjuncts([child])
-        elif child.dep_ == "prep" and (child.lower_ == "from" or (child.lower_ == "of" and token.tag_ == "NNS")):
+        elif child.dep_ == "prep" and (
+            child.lower_ == "from" or (child.lower_ == "of" and token.tag_ == "NNS")
+        ):
             members += [c for obj in child.children if obj.dep_ == "pobj" for c in obj.conjuncts]
     return members
 
