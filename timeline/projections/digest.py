@@ -17,7 +17,7 @@ float sums.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -211,20 +211,8 @@ def spliced(
     mutual, _ = joined("mutual")
     whole = k // BLOCK  # the blocks ending before the first entry that changed stand
     blocks = digest["blocks"][:whole]
-    if whole:
-        s0, s1, valued, reports, *counts = blocks[-1]
-        counts = list(counts)
-    else:
-        s0, s1, valued, reports, counts = 0.0, 0.0, 0, 0, [0] * len(families)
-    for i in range(whole * BLOCK, len(on)):
-        value = val[i]
-        if value is not None:
-            x = _growth(on[i], rule)
-            s0, s1, valued = s0 + x, s1 + x * value, valued + 1
-        reports += src[i]
-        counts[fam[i]] += 1
-        if (i + 1) % BLOCK == 0:
-            blocks.append([s0, s1, valued, reports, *counts])
+    start = blocks[-1] if whole else None
+    _run(start, len(families), (on, fam, val, src), whole * BLOCK, len(on), rule, closed=blocks)
     return {
         "version": VERSION, "rule": fingerprint(rule), "families": families, "on": on, "fam": fam,
         "val": val, "src": src, "blocks": blocks, "rup": rup, "sec_at": sec_at, "sec": sec,
@@ -234,6 +222,36 @@ def spliced(
 
 def _in_range(day: int, rule: ToneRule) -> bool:
     return abs(day - ANCHOR) <= MAX_HALF_LIVES * rule.half_life_days
+
+
+def _run(
+    start: Sequence[Any] | None,
+    families: int,
+    columns: tuple[list[int], list[int], list[float | None], list[int]],
+    lo: int,
+    hi: int,
+    rule: ToneRule,
+    closed: list[list[Any]] | None = None,
+) -> tuple[float, float, int, int, list[int]]:
+    """The running sums over entries ``lo`` to ``hi`` (of the ``on``, ``fam``, ``val`` and ``src``
+    columns), from a block's sums or from nothing, added in entry order so that the same entries
+    always give the same floats; with ``closed``, each block's sums appended as it ends."""
+    if start:
+        s0, s1, valued, reports, *counts = start
+    else:
+        s0, s1, valued, reports, counts = 0.0, 0.0, 0, 0, []
+    counts = list(counts) + [0] * (families - len(counts))
+    on, fam, val, src = columns
+    for i in range(lo, hi):
+        value = val[i]
+        if value is not None:
+            x = _growth(on[i], rule)
+            s0, s1, valued = s0 + x, s1 + x * value, valued + 1
+        reports += src[i]
+        counts[fam[i]] += 1
+        if closed is not None and (i + 1) % BLOCK == 0:
+            closed.append([s0, s1, valued, reports, *counts])
+    return s0, s1, valued, reports, counts
 
 
 def _growth(day: int, rule: ToneRule) -> float:
@@ -266,19 +284,9 @@ def status(
         return None
     families = digest["families"]
     whole = n // BLOCK
-    if whole:
-        s0, s1, valued, reports, *counts = digest["blocks"][whole - 1]
-    else:
-        s0, s1, valued, reports, counts = 0.0, 0.0, 0, 0, [0] * len(families)
-    counts = list(counts) + [0] * (len(families) - len(counts))
-    fam, val, src = digest["fam"], digest["val"], digest["src"]
-    for i in range(whole * BLOCK, n):
-        value = val[i]
-        if value is not None:
-            x = _growth(on[i], rule)
-            s0, s1, valued = s0 + x, s1 + x * value, valued + 1
-        reports += src[i]
-        counts[fam[i]] += 1
+    columns = (on, digest["fam"], digest["val"], digest["src"])
+    start = digest["blocks"][whole - 1] if whole else None
+    s0, s1, valued, reports, counts = _run(start, len(families), columns, whole * BLOCK, n, rule)
     latest = on[n - 1]
     if valued:
         shrink = 2.0 ** (-(latest - ANCHOR) / rule.half_life_days)
