@@ -340,6 +340,7 @@ def test_relative_phrase_without_another_date_needs_the_callers_anchor():
         ("the previous day", -1),
         ("the next day", 1),
         ("the same day", 0),
+        ("the same evening", 0),
         ("that day", 0),
         ("earlier in the day", 0),
         ("hours later", 0),

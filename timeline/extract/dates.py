@@ -238,7 +238,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<phrase>(?i:the\s+(?:previous|preceding)\s+(?:day|evening|night|morning|afternoon)"
             r"|the\s+(?:next|following)\s+(?:day|morning|evening|afternoon)"
             r"|the\s+day\s+(?:before|after)|the\s+night\s+before"
-            r"|(?:on\s+)?the\s+same\s+day|(?:earlier|later)\s+that\s+day|that\s+same\s+day"
+            r"|(?:on\s+)?the\s+same\s+(?:day|evening|night|morning|afternoon)"
+            r"|(?:earlier|later)\s+that\s+day|that\s+same\s+day"
             r"|that\s+(?:day|evening|morning|afternoon|night)"
             r"|(?:earlier|later)\s+in\s+the\s+day))\b"
         ),
