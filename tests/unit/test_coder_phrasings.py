@@ -295,3 +295,12 @@ def test_a_delegation_from_two_countries_is_both_of_them() -> None:
     text = "A delegation from Ghana and Togo was in Abidjan on Tuesday for talks on the border."
     visits = {(a, g) for t, a, g, _, _ in _facts(text, "2024-10-10") if t == "VisitMade"}
     assert visits == {("GHA", "CIV"), ("TGO", "CIV")}
+
+
+def test_an_envoy_called_home_beside_a_rupture_is_called_home_from_the_same_country() -> None:
+    text = (
+        "Belize has suspended diplomatic relations with Israel over the war, while Honduras and "
+        "Chile each called their ambassador home for consultations."
+    )
+    downgrades = {(a, g) for t, a, g, _, _ in _facts(text, "2023-11-15") if t == "RelationsDowngraded"}
+    assert downgrades == {("BLZ", "ISR"), ("HND", "ISR"), ("CHL", "ISR")}

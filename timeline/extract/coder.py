@@ -121,6 +121,7 @@ class SentenceCoder:
         self.participants: Counter[str] = Counter()  # countries that acted or were acted on
         self.attacker: Party | None = None  # who carried out the last attack told
         self.told: list[Statement] = []  # every statement coded so far, for "during that call"
+        self._told_here: list[Statement] = []
         # determiners of something told before: the data's "that call" words, and "the strike"
         self.definite = frames.words["back_references"] | {"the"}
 
@@ -151,6 +152,7 @@ class SentenceCoder:
         reported = self._reporting_date(attached)
         self._note_story_day(triggers, attached)
         statements: list[Statement] = []
+        self._told_here = statements  # what this sentence has told so far, for _last_target
         kinds = {t.i: {f.type for f in fs} for t, fs in triggers}
         told_within: set[int] = set()  # clauses a frame has read as its own ("ordered X to withdraw ...")
         for token, frames in triggers:
@@ -440,7 +442,19 @@ class SentenceCoder:
             # "X and Y were in the audience", "arrived on Sunday": a visit whose place the sentence
             # does not name is to the story's place, the dateline's country
             return [Mention(0, 0, "", Party(country=host), "context")]
+        if not targets and frame.type == "RelationsDowngraded":
+            # "X cut ties with Israel, while Chile called its ambassador home": from the same country
+            last = self._last_target(frame.type, actor_countries)
+            if last is not None:
+                return [Mention(0, 0, "", last, "context")]
         return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
+
+    def _last_target(self, kind: str, actors: set[str | None]) -> Party | None:
+        """The side the last statement of this kind was aimed at, unless it is one of the actors."""
+        for statement in reversed([*self.told, *self._told_here]):
+            if statement.type == kind and statement.target.country:
+                return None if statement.target.country in actors else statement.target
+        return None
 
     def _said_of_pair(
         self, token: Token, roles: RoleReader, actors: list[Mention], targets: list[Mention]
