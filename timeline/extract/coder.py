@@ -115,7 +115,6 @@ class SentenceCoder:
         # The day of a past happening told as background ("the row erupted in August 2018"): what
         # the same paragraph goes on to tell in the past tense, undated, happened then too.
         self.background: _When | None = None
-        self._last_end = 0  # where the sentence before ended in the text, to see paragraphs
         self._events: set[int] = set()  # the trigger tokens of the sentence being coded
         self.previous: Statement | None = None  # the last coded statement, for "did the same"
         self.participants: Counter[str] = Counter()  # countries that acted or were acted on
@@ -127,11 +126,8 @@ class SentenceCoder:
 
     def code(self, sentence: Span) -> list[Statement]:
         text = sentence.text
-        if "\n" in sentence.doc.text[self._last_end : sentence.start_char]:
+        if _opens_paragraph(sentence):
             self.background = None  # a new paragraph: background told above is over
-        # spaCy keeps a paragraph's closing newlines in its last sentence: end at its last word
-        words = [t for t in sentence if not t.is_space]
-        self._last_end = words[-1].idx + len(words[-1].text) if words else sentence.end_char
         found = self.actors.mentions(text)
         for mention in found:
             if mention.party.country:
@@ -1190,6 +1186,16 @@ def _names_another(token: Token, frame: Frame, mentions: SentenceMentions) -> bo
                 for t in reached
             )
     return False
+
+
+def _opens_paragraph(sentence: Span) -> bool:
+    """A line break just before the sentence (spaCy keeps it as the last token of the one before,
+    or as the whitespace after its last word); read on the tokens, not on the whole text, which
+    spaCy would build anew for every sentence."""
+    if sentence.start == 0:
+        return True
+    before = sentence.doc[sentence.start - 1]
+    return "\n" in before.whitespace_ or (before.is_space and "\n" in before.text)
 
 
 def _told_as_past(token: Token) -> bool:
