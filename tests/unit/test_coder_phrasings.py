@@ -304,3 +304,43 @@ def test_an_envoy_called_home_beside_a_rupture_is_called_home_from_the_same_coun
     )
     downgrades = {(a, g) for t, a, g, _, _ in _facts(text, "2023-11-15") if t == "RelationsDowngraded"}
     assert downgrades == {("BLZ", "ISR"), ("HND", "ISR"), ("CHL", "ISR")}
+
+
+def test_the_following_day_counts_from_the_last_day_named_though_sentences_came_between() -> None:
+    text = (
+        "Chad on Thursday expelled Sudan's ambassador.\n\n"
+        "The quarrel goes back to January 1, when Sudan signed a pact with a rebel group. "
+        "Chad says the pact broke an earlier pledge.\n\n"
+        "N'Djamena recalled its ambassador from Khartoum the following day."
+    )
+    recalls = [f for f in _facts(text, "2024-04-05") if f[0] == "RelationsDowngraded"]
+    assert [(a, t, d) for _, a, t, d, _ in recalls] == [("TCD", "SDN", date(2024, 1, 2))]
+
+
+def test_the_following_month_and_at_the_time_count_from_the_month_told_before() -> None:
+    text = (
+        "Algeria suspended a treaty with Spain on Wednesday. Algeria cut diplomatic relations with "
+        "Morocco in August 2021 and closed its airspace to Moroccan planes the following month. "
+        "Morocco said at the time that it regretted the decision."
+    )
+    facts = {(t, a, g): d for t, a, g, d, _ in _facts(text, "2022-06-09")}
+    assert facts[("SanctionsImposed", "DZA", "MAR")] == date(2021, 9, 1)
+    assert facts[("CriticismVoiced", "MAR", "DZA")] == date(2021, 8, 1)
+
+
+def test_a_meeting_told_by_a_when_clause_takes_that_clause_s_date() -> None:
+    text = (
+        "Scholz spoke to Putin by phone on Friday. The two leaders last met in person when Scholz "
+        "visited Moscow in February 2022."
+    )
+    meetings = [d for t, _, _, d, _ in _facts(text, "2024-11-16") if t == "MeetingHeld"]
+    assert meetings and set(meetings) == {date(2022, 2, 1)}
+
+
+def test_a_day_named_without_a_happening_moves_the_story_on() -> None:
+    text = (
+        "Peru recalled its ambassador from Israel on Tuesday. On Wednesday, Jordan joined them. "
+        "Its foreign minister said Amman was recalling its ambassador from Israel at once."
+    )
+    recalls = {a: d for t, a, _, d, _ in _facts(text, "2023-11-01") if t == "RelationsDowngraded"}
+    assert recalls == {"PER": date(2023, 10, 31), "JOR": date(2023, 11, 1)}

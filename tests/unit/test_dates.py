@@ -351,6 +351,41 @@ def test_resolve_relative(phrase, delta):
     assert resolve_relative(phrase, anchor) == date(2024, 3, 12 + delta)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "precision"),
+    [
+        (
+            "They broke ties in May 2019 and closed the border the following month.",
+            "the following month",
+            date(2019, 6, 1),
+            "month",
+        ),
+        (
+            "They met on 3 March 2020; the next year they signed a pact.",
+            "the next year",
+            date(2021, 1, 1),
+            "year",
+        ),
+        ("Talks began in 2016 and failed that same year.", "that same year", date(2016, 1, 1), "year"),
+        (
+            "The pact was signed in July 2018, and the envoy said at the time that it was fair.",
+            "at the time",
+            date(2018, 7, 1),
+            "month",
+        ),
+    ],
+)
+def test_a_month_or_year_counted_from_the_date_told_before_it(sentence, text, value, precision):
+    m = next(m for m in find_dates(sentence, SUNDAY) if m.text == text)
+    assert (m.value, m.precision, m.needs_anchor) == (value, precision, False)
+
+
+def test_the_following_month_alone_waits_for_the_callers_date_and_the_time_of_a_thing_is_no_date():
+    m = only("Ankara closed the border the following month.", SUNDAY)
+    assert (m.needs_anchor, m.told_unit, m.told_months) == (True, "month", 1)
+    assert find_dates("They spoke at the time of the attack.", SUNDAY) == []
+
+
 def test_resolve_relative_of_something_else():
     assert resolve_relative("in the morning", SUNDAY) is None
     assert resolve_relative("last week", date(2024, 3, 14)) == date(2024, 3, 4)

@@ -189,6 +189,14 @@ def own_date(
 
     if trigger.i in by_word:
         return best(by_word[trigger.i])
+    # "last met when Scholz visited Moscow in February 2022": the "when" clause's time is the verb's
+    for child in trigger.children:
+        if (
+            child.dep_ == "advcl"
+            and child.i in by_word
+            and any(c.dep_ == "advmod" and c.lower_ == "when" for c in child.children)
+        ):
+            return best(by_word[child.i])
     # "accepted the invitation during talks in Lima on May 3": the occasion's date
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ in ("during", "at", "on"):

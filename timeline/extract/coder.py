@@ -27,7 +27,7 @@ from timeline.domain.events import Party
 from timeline.domain.vocabulary import types_with
 from timeline.extract.actors import ActorFinder, ArticleContext, Mention
 from timeline.extract.attach import Attached, attach, date_tokens, main_date, own_date
-from timeline.extract.dates import DateMention, find_dates, in_year_told, resolve_relative
+from timeline.extract.dates import DateMention, find_dates, in_year_told, resolve_relative, told_from
 from timeline.extract.frames import (
     Frame,
     FrameBook,
@@ -111,6 +111,8 @@ class SentenceCoder:
         self.actors = ActorFinder(lexicon, context)
         self.narrative: _When | None = None  # the day of the last dated happening
         self.previous_day: date | None = None  # the last day named in the sentence before
+        # the last past date named, at any precision, for "the following month", "at the time"
+        self.previous_told: DateMention | None = None
         self.last_year: int | None = None  # the year of the last full date or year named
         # The day of a past happening told as background ("the row erupted in August 2018"): what
         # the same paragraph goes on to tell in the past tense, undated, happened then too.
@@ -905,6 +907,12 @@ class SentenceCoder:
             told = in_year_told(mention, self.last_year)
             if told is not None:
                 return replace(mention, value=told, basis="explicit", needs_anchor=False)
+        if mention.needs_anchor and mention.told_unit is not None:
+            told = self.previous_told
+            if told is None:
+                return mention
+            value, precision = told_from(told.value, told.precision, mention.told_unit, mention.told_months)
+            return replace(mention, value=value, precision=precision, basis="relative", needs_anchor=False)
         if not mention.needs_anchor or anchor is None:
             return mention
         value = resolve_relative(mention.text, anchor)
@@ -916,7 +924,8 @@ class SentenceCoder:
             word = item.word
             if (
                 self._reports(word)
-                and item.mention.precision in ("day", "week")  # "said last week": that week's Monday
+                # "said last week": that week's Monday; "said at the time": the date told before
+                and (item.mention.precision in ("day", "week") or item.mention.told_unit == "time")
                 and item.mention.value <= self.ctx.published
                 and not item.mention.needs_anchor
             ):
@@ -1057,15 +1066,29 @@ class SentenceCoder:
                 and modality_of(token, self.frames, frame.modality) != "planned"
             ):
                 self.narrative = _When(value, "day", "narrative")
-        if not triggers and self.narrative is None:
-            # "Modi was sworn in on Sunday", told first: the story's day, though no trigger tells it
+        if not triggers:
+            # "Modi was sworn in on Sunday", "On Wednesday, Jordan joined the list": the story's
+            # day moves on, though no trigger tells what happened
             main = main_date(attached, self.frames.reporting, self.ctx.published)
-            if main is not None and (self.ctx.published - main.mention.value).days <= _NARRATIVE_DAYS:
+            if (
+                main is not None
+                and (self.ctx.published - main.mention.value).days <= _NARRATIVE_DAYS
+                and (self.narrative is None or main.mention.value > self.narrative.value)
+            ):
                 self.narrative = _When(main.mention.value, "day", "narrative")
 
     def _remember(self, statements: list[Statement], found: list[Mention], dates: list[DateMention]) -> None:
         past = [d for d in dates if d.value <= self.ctx.published and d.precision == "day"]
-        self.previous_day = past[-1].value if past else None
+        # "the following day" leans on the last day named, though sentences without one came between
+        self.previous_day = past[-1].value if past else self.previous_day
+        # a date named, not counted from one ("the following month" leans on the date it follows)
+        named = [
+            d
+            for d in dates
+            if d.value <= self.ctx.published and d.basis != "relative" and not d.needs_anchor and not d.future
+        ]
+        if named:
+            self.previous_told = named[-1]
         years = [d.value.year for d in dates if d.basis in ("explicit", "year") and not d.needs_anchor]
         if years:
             self.last_year = years[-1]  # for "of that year" later

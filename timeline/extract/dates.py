@@ -31,6 +31,10 @@ class DateMention:
     needs_anchor: bool = False
     preposition: str | None = None  # the word just before it, lower case ("on", "in", "since")
     year_told: bool = False  # "November 23 of that year": in the year named before, once known
+    # "the following month", "at the time": counted from the last date told at any precision, not
+    # only from a day ("month" and "year": that many months on; "time": that date itself)
+    told_unit: str | None = None
+    told_months: int = 0  # "the following month": +1; "the previous year": -12
 
 
 # --- word lists -------------------------------------------------------------------------------
@@ -244,6 +248,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|(?:earlier|later)\s+in\s+the\s+day))\b"
         ),
     ),
+    # "the following month", "that same year", "at the time": the month, year or date told before
+    (
+        "anchor_unit",
+        re.compile(
+            r"\b(?P<phrase>(?i:the\s+(?:next|following|previous|preceding)\s+(?:month|year)"
+            r"|(?:that|the)\s+same\s+(?:month|year)|at\s+(?:the|that)\s+time(?!\s+of\b)))\b"
+        ),
+    ),
 ]
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
@@ -386,6 +398,8 @@ class _Found:
     offset_months: int = 0  # "a month after <event>", "seven years after": counted in months
     conjunction: bool = False  # "a day after <event>": dates the event, one day before its anchor
     year_told: bool = False  # "of that year": the year named before, which the caller knows
+    told_unit: str | None = None  # see DateMention.told_unit
+    told_months: int = 0
 
 
 def _pick_year(published: date, month: int, day: int, tense: str | None, weekday: int | None) -> date | None:
@@ -677,6 +691,20 @@ def _resolve_anchor_word(m: re.Match[str], published: date, sentence: str) -> _F
     return _Found(value, "day", "relative", anchored=True, offset_days=days, conjunction=conjunction)
 
 
+def _resolve_anchor_unit(m: re.Match[str], published: date) -> _Found | None:
+    """Counted from ``published`` until the caller knows the date told before (see find_dates)."""
+    phrase = " ".join(m.group("phrase").lower().split())
+    if phrase.endswith("time"):
+        return _Found(published, "day", "relative", anchored=True, told_unit="time")
+    unit = "year" if phrase.endswith("year") else "month"
+    step = 0 if "same" in phrase else -1 if ("previous" in phrase or "preceding" in phrase) else 1
+    months = step * (12 if unit == "year" else 1)
+    value = _shift(published, months=months)
+    if value is None:
+        return None
+    return _Found(_start_of(value, unit), unit, "relative", anchored=True, told_unit=unit, told_months=months)  # type: ignore[arg-type]
+
+
 # --- assembling mentions ------------------------------------------------------------------------
 
 
@@ -714,6 +742,8 @@ def _worth_trying(sentence: str) -> set[str]:
         kinds.add("hours")
     if any(word in low for word in ("day", "evening", "night", "morning", "afternoon")):
         kinds.add("anchor_word")
+    if "month" in low or "year" in low or "time" in low:
+        kinds.add("anchor_unit")
     return kinds
 
 
@@ -767,6 +797,8 @@ def _resolve(kind: str, m: re.Match[str], published: date, sentence: str, lazy: 
         return _resolve_hours(m, published, sentence)
     if kind == "anchor_word":
         return _resolve_anchor_word(m, published, sentence)
+    if kind == "anchor_unit":
+        return _resolve_anchor_unit(m, published)
     return None
 
 
@@ -835,8 +867,14 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
     mentions = []
     anchors = _anchors(found)
     for index, (start, end, f) in enumerate(found):
-        value, needs_anchor = f.value, f.year_told
-        if f.anchored:
+        value, needs_anchor, precision = f.value, f.year_told, f.precision
+        if f.told_unit is not None:
+            told = _told_before(found[:index], f.told_unit)
+            if told is None:
+                needs_anchor = True
+            else:
+                value, precision = told_from(told.value, told.precision, f.told_unit, f.told_months)
+        elif f.anchored:
             anchor_index = anchors[index]
             if anchor_index is None:
                 needs_anchor = True
@@ -865,15 +903,37 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
                 end=end,
                 text=sentence[start:end],
                 value=value,
-                precision=f.precision,
+                precision=precision,
                 basis=f.basis,
                 future=future,
                 needs_anchor=needs_anchor,
                 preposition=word if word in _PREPOSITIONS else None,
                 year_told=f.year_told,
+                told_unit=f.told_unit,
+                told_months=f.told_months,
             )
         )
     return mentions
+
+
+def _told_before(found: list[tuple[int, int, _Found]], unit: str) -> _Found | None:
+    """The last date before a "the following month" in its own sentence that it can count from."""
+    for _, _, f in reversed(found):
+        if f.anchored or f.forward:
+            continue
+        if unit == "month" and f.precision not in ("day", "week", "month"):
+            return None  # "in 2021 ... the following month": which month is not told
+        return f
+    return None
+
+
+def told_from(value: date, precision: Precision, unit: str, months: int) -> tuple[date, Precision]:
+    """The date a "the following month" (unit "month", months 1) or "at the time" (unit "time")
+    names, counted from a date told at ``precision``."""
+    if unit == "time":
+        return value, precision
+    moved = _shift(value, months=months) or value
+    return _start_of(moved, unit), unit  # type: ignore[return-value]
 
 
 def in_year_told(mention: DateMention, year: int) -> date | None:
