@@ -344,3 +344,15 @@ def test_a_day_named_without_a_happening_moves_the_story_on() -> None:
     )
     recalls = {a: d for t, a, _, d, _ in _facts(text, "2023-11-01") if t == "RelationsDowngraded"}
     assert recalls == {"PER": date(2023, 10, 31), "JOR": date(2023, 11, 1)}
+
+
+def test_the_following_day_after_a_month_told_without_a_day_is_a_day_of_that_month() -> None:
+    text = (
+        "Kenya summoned Somalia's envoy on Tuesday.\n\n"
+        "The row began in February, when Somalia auctioned oil blocks in waters Kenya claims. "
+        "Kenya recalled its ambassador from Mogadishu the following day."
+    )
+    recalls = [
+        (e.occurred_on, e.date_precision) for e in code(text, "2024-06-05") if e.type == "RelationsDowngraded"
+    ]
+    assert recalls == [(date(2024, 2, 1), "month")]

@@ -113,6 +113,9 @@ class SentenceCoder:
         self.previous_day: date | None = None  # the last day named in the sentence before
         # the last past date named, at any precision, for "the following month", "at the time"
         self.previous_told: DateMention | None = None
+        # the month or year last told, when no day was told after it: "the row dates back to
+        # March, ..." then "the following day" is a day of that March, not of the story's week
+        self.previous_coarse: DateMention | None = None
         self.last_year: int | None = None  # the year of the last full date or year named
         # The day of a past happening told as background ("the row erupted in August 2018"): what
         # the same paragraph goes on to tell in the past tense, undated, happened then too.
@@ -913,6 +916,11 @@ class SentenceCoder:
                 return mention
             value, precision = told_from(told.value, told.precision, mention.told_unit, mention.told_months)
             return replace(mention, value=value, precision=precision, basis="relative", needs_anchor=False)
+        coarse = self.previous_coarse
+        if mention.needs_anchor and coarse is not None and not same_day:
+            return replace(
+                mention, value=coarse.value, precision=coarse.precision, basis="relative", needs_anchor=False
+            )
         if not mention.needs_anchor or anchor is None:
             return mention
         value = resolve_relative(mention.text, anchor)
@@ -1089,6 +1097,11 @@ class SentenceCoder:
         ]
         if named:
             self.previous_told = named[-1]
+        latest = [d for d in dates if d.value <= self.ctx.published and not d.needs_anchor and not d.future]
+        if latest:
+            # a sentence that names no day ("the row dates back to March") is told at its month
+            coarse = all(d.precision in ("month", "year") for d in latest)
+            self.previous_coarse = latest[-1] if coarse else None
         years = [d.value.year for d in dates if d.basis in ("explicit", "year") and not d.needs_anchor]
         if years:
             self.last_year = years[-1]  # for "of that year" later
