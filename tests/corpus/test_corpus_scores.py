@@ -22,9 +22,9 @@ from timeline.extract.pipeline import Extractor
 CORPUS_ENV = "TIMELINE_CORPUS_DIR"
 # F1 and date-accuracy floors per development corpus (measured: see the README's Extraction section).
 FLOORS = {
-    "dev": (0.725, 0.87),
+    "dev": (0.715, 0.86),
     "dev-world": (0.83, 0.98),
-    "dev-europe-americas": (0.75, 0.92),
+    "dev-europe-americas": (0.76, 0.95),
 }
 VALIDATION = "dev-asia-africa"
 # Corpora kept in this repository: articles written for the project in its own words from the facts
@@ -33,8 +33,9 @@ WRITTEN = Path(__file__).resolve().parent / "written"
 WRITTEN_FLOORS = {
     "europe-africa-pacific": (0.49, 0.84),
     "mideast-asia-south": (0.68, 0.88),
-    "gulf-horn-americas": (0.45, 0.67),
-    "europe-pacific-africa-west": (0.42, 0.68),
+    "gulf-horn-americas": (0.48, 0.72),
+    "europe-pacific-africa-west": (0.46, 0.76),
+    "east-europe-andes-oceania": (0.47, 0.65),
 }
 
 

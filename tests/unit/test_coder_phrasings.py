@@ -356,3 +356,26 @@ def test_the_following_day_after_a_month_told_without_a_day_is_a_day_of_that_mon
         (e.occurred_on, e.date_precision) for e in code(text, "2024-06-05") if e.type == "RelationsDowngraded"
     ]
     assert recalls == [(date(2024, 2, 1), "month")]
+
+
+def test_a_deed_called_a_war_crime_or_said_to_amount_to_surrender_is_criticism_of_its_doer() -> None:
+    text = (
+        "Petro said on Monday that the shelling of schools by Israel was a war crime. "
+        "Spain's foreign ministry said on Monday that Nicaragua's decision amounted to a betrayal."
+    )
+    facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2024-05-14") if t == "CriticismVoiced"}
+    assert facts == {("CriticismVoiced", "COL", "ISR"), ("CriticismVoiced", "ESP", "NIC")}
+
+
+def test_the_victims_named_in_a_deed_called_a_crime_are_not_its_target() -> None:
+    text = "Lula said on Monday that the starving of Palestinian children was a war crime."
+    assert [f for f in _facts(text, "2024-05-14") if f[0] == "CriticismVoiced" and f[2] == "PSE"] == []
+
+
+def test_accused_at_the_time_of_doing_is_dated_at_the_time_told_before() -> None:
+    text = (
+        "Caracas severed ties with Bogota on February 23, 2019. "
+        "Maduro accused Colombia at the time of plotting against his government."
+    )
+    facts = [(a, g, d) for t, a, g, d, _ in _facts(text, "2022-09-27") if t == "CriticismVoiced"]
+    assert facts == [("VEN", "COL", date(2019, 2, 23))]

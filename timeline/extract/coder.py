@@ -56,6 +56,8 @@ _SECTOR_TYPES = types_with("carries_sectors")
 # How far back a dated happening (or the release the lede reports) still sets the day of the
 # undated statements told after it.
 _NARRATIVE_DAYS = 60
+# Dates the coder supplied rather than read off the statement: these never date what follows.
+_INFERRED = frozenset({"article", "reported-statement", "narrative", "background"})
 # Acts others can join in ("along with"), each then acting on the same target.
 _SHARED_ACTS = types_with("joinable")
 # Acts that answer another's ("Iran condemned the move"): with no target named, whoever acted last.
@@ -1107,7 +1109,7 @@ class SentenceCoder:
             self.last_year = years[-1]  # for "of that year" later
         for statement in statements:
             if (
-                statement.date_basis not in ("article", "reported-statement", "narrative")
+                statement.date_basis not in _INFERRED
                 and statement.modality == "reported"
                 and statement.type in ACTIONS
                 and statement.type != "AttackOccurred"
@@ -1139,7 +1141,7 @@ class SentenceCoder:
             if (
                 statement.type in ACTIONS
                 and statement.modality == "reported"
-                and statement.date_basis not in ("article", "reported-statement", "narrative", "background")
+                and statement.date_basis not in _INFERRED
                 and statement.occurred_on < recent
             ):
                 self.background = _When(statement.occurred_on, statement.date_precision, "background")

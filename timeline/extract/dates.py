@@ -249,11 +249,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     # "the following month", "that same year", "at the time": the month, year or date told before
+    # ("at the time of the vote" is the vote's; "accused X at the time of lending ..." is not)
     (
         "anchor_unit",
         re.compile(
             r"\b(?P<phrase>(?i:the\s+(?:next|following|previous|preceding)\s+(?:month|year)"
-            r"|(?:that|the)\s+same\s+(?:month|year)|at\s+(?:the|that)\s+time(?!\s+of\b)))\b"
+            r"|(?:that|the)\s+same\s+(?:month|year)|at\s+(?:the|that)\s+time(?!\s+of\s+(?!\w+ing\b))))\b"
         ),
     ),
 ]

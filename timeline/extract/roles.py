@@ -50,13 +50,17 @@ def _step(token: Token, step: str) -> Iterable[Token]:
         return [] if token.head.i == token.i else [token.head]
     if step.startswith("prep:"):
         words = set(step[5:].split("|"))
-        return [
+        found = [
             obj
             for child in token.children
             if child.dep_ in ("prep", "agent", "dative") and child.lower_ in words
             for obj in child.children
             if obj.dep_ in ("pobj", "pcomp")
         ]
+        if not found and "by" in words and token.pos_ == "NOUN":
+            # "the bombing of hospitals by X": the parser hangs the doer's "by" on the last noun
+            return [obj for inner in _step(token, "prep:of") for obj in _step(inner, "prep:by")]
+        return found
     if "=" in step:
         # "relcl=extend|issue": only a dependent with that label whose lemma is one of those
         label, lemmas = step.split("=", 1)
