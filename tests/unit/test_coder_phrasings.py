@@ -379,3 +379,47 @@ def test_accused_at_the_time_of_doing_is_dated_at_the_time_told_before() -> None
     )
     facts = [(a, g, d) for t, a, g, d, _ in _facts(text, "2022-09-27") if t == "CriticismVoiced"]
     assert facts == [("VEN", "COL", date(2019, 2, 23))]
+
+
+def test_a_guest_received_by_the_host_in_his_capital_visited_though_the_place_hangs_on_the_host() -> None:
+    facts = _facts("Petro was received by Lula in Brasilia on July 11.", "2023-07-20")
+    assert ("VisitMade", "COL", "BRA", date(2023, 7, 11), "reported") in facts
+
+
+def test_a_decision_met_with_regret_is_criticism_not_a_meeting() -> None:
+    text = "Beijing expelled Vilnius's envoy on Sunday. The decision was met with dismay in Vilnius."
+    facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2021-11-22")}
+    assert ("CriticismVoiced", "LTU", "CHN") in facts
+    assert not any(t == "MeetingHeld" for t, _, _ in facts)
+
+
+def test_a_charge_rejected_the_next_day_as_groundless_is_criticism() -> None:
+    text = (
+        "Canada accused India of interference on Monday. "
+        "The Indian embassy rejected it the following day as absurd and irresponsible."
+    )
+    facts = [(a, g, d) for t, a, g, d, _ in _facts(text, "2023-09-21") if t == "CriticismVoiced"]
+    assert ("IND", "CAN", date(2023, 9, 19)) in facts
+
+
+def test_what_came_a_week_after_a_signing_dates_the_signing_a_week_before() -> None:
+    text = (
+        "Macri met May in New York on Tuesday. The meeting came a week after the signing of a trade "
+        "accord by Argentina and Britain."
+    )
+    signed = {d for t, _, _, d, _ in _facts(text, "2016-09-21") if t == "AgreementSigned"}
+    assert signed == {date(2016, 9, 13)}
+
+
+def test_a_day_after_told_in_a_month_s_sentence_is_of_that_month() -> None:
+    text = (
+        "Somalia cut ties with Kenya in December, a day after President Uhuru Kenyatta met "
+        "Ethiopia's prime minister in Nairobi."
+    )
+    meetings = {
+        (d, p)
+        for e in code(text, "2021-05-06")
+        if e.type == "MeetingHeld"
+        for d, p in [(e.occurred_on, e.date_precision)]
+    }
+    assert meetings == {(date(2020, 12, 1), "month")}

@@ -178,6 +178,13 @@ class SentenceCoder:
                 frames = [f for f in frames if f.type != "VisitMade" or f.pos != "VERB"]
                 if not frames:
                     continue
+            if (
+                token.pos_ == "VERB"
+                and is_passive(token)
+                and phrasal_lemma(token) in self.frames.words["reception"]
+                and any(o.i in self._events for o in follow(token, "prep:with"))
+            ):
+                continue  # "the decision was met with regret": the regret is told, no one met
             if subject is not None and subject.lemma_.lower() in self.frames.words["carriers"]:
                 frames = [f for f in frames if f.type != "VisitMade"]  # "a plane carrying aid landed"
                 if not frames:
@@ -554,7 +561,8 @@ class SentenceCoder:
         received in the host's own country travelled there."""
         if phrasal_lemma(token) not in self.frames.words["hosting"]:
             return []
-        places, _ = roles.along(token, ("prep:in|at",))
+        # "received by Duda in Warsaw": the parser may hang the place on the host or the guest
+        places, _ = roles.along(token, ("prep:in|at", "agent>prep:in|at", "dobj>prep:in|at"))
         where = {m.party.country for m in places if m.kind not in ("person", "role")}
         return [
             replace(s, type="VisitMade", actor=s.target, target=s.actor)

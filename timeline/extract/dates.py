@@ -877,7 +877,11 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
                 value, precision = told_from(told.value, told.precision, f.told_unit, f.told_months)
         elif f.anchored:
             anchor_index = anchors[index]
-            if anchor_index is None:
+            month = _told_before(found[:index], "month") if f.conjunction and not f.offset_months else None
+            if anchor_index is None and month is not None and month.precision == "month":
+                # "cut ties in December, a day after X": X too is of December, as far as is told
+                value, precision = month.value, "month"
+            elif anchor_index is None:
                 needs_anchor = True
             else:
                 anchor_value = found[anchor_index][2].value
@@ -948,10 +952,18 @@ def in_year_told(mention: DateMention, year: int) -> date | None:
 
 
 def resolve_relative(mention_text: str, anchor: date) -> date | None:
-    """The date a relative phrase ("a day earlier", "the same day") names, counted from anchor."""
+    """The date a relative phrase ("a day earlier", "the same day") names, counted from anchor.
+
+    "A week after" (the phrase before the event it dates: "comes a week after the signing") names
+    the day the event happened, a week before anchor."""
     # Alone in its text, the phrase has no other date to lean on, so find_dates counts from anchor.
     mentions = find_dates(mention_text, anchor)
-    return mentions[0].value if mentions else None
+    if not mentions:
+        return None
+    value = mentions[0].value
+    if mention_text.lower().rstrip().endswith((" after", " before")):
+        return _shift(anchor, days=(anchor - value).days) or value
+    return value
 
 
 def sentence_date(sentence: str, published: date) -> DateMention | None:

@@ -332,13 +332,14 @@ def near(token: Token) -> list[Token]:
 
 def _described_as(token: Token) -> list[Token]:
     """ "described the move as a selfish and reckless act": the words of what it is called, where
-    the parser hangs 'as' on the verb or on its object."""
-    holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
+    the parser hangs 'as' on the verb, on its object or on a date after it ("rejected it the next
+    day as groundless", where the adjective may hang on 'as' itself)."""
+    holders = [token, *(c for c in token.children if c.dep_ in ("dobj", "npadvmod"))]
     out: list[Token] = []
     for prep in (c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "as"):
-        for obj in (g for g in prep.children if g.dep_ == "pobj"):
+        for obj in (g for g in prep.children if g.dep_ in ("pobj", "amod", "acomp")):
             words = [w for w in obj.children if w.dep_ in ("amod", "compound")]
-            out += [obj, *words, *(c for w in words for c in w.conjuncts)]
+            out += [obj, *obj.conjuncts, *words, *(c for w in words for c in w.conjuncts)]
     return out
 
 
