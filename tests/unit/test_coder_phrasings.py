@@ -423,3 +423,33 @@ def test_a_day_after_told_in_a_month_s_sentence_is_of_that_month() -> None:
         for d, p in [(e.occurred_on, e.date_precision)]
     }
     assert meetings == {(date(2020, 12, 1), "month")}
+
+
+def test_complaints_lodged_against_a_country_are_criticism_of_it() -> None:
+    facts = _facts(
+        "On Monday Kyiv lodged complaints against Hungary at the World Trade Organization.", "2023-09-21"
+    )
+    assert ("CriticismVoiced", "UKR", "HUN", date(2023, 9, 18), "reported") in facts
+
+
+def test_a_leader_s_call_to_another_that_lasted_an_hour_was_a_phone_call() -> None:
+    facts = _facts("Macron's first call to Putin, on Monday, lasted about an hour.", "2022-02-23")
+    assert ("PhoneCallHeld", "FRA", "RUS", date(2022, 2, 21), "reported") in facts
+
+
+def test_export_controls_tightened_on_a_country_are_sanctions_and_their_lifting_is_not() -> None:
+    facts = _facts("Beijing tightened controls on exports to Japan of rare earths in May 2010.", "2023-05-08")
+    assert ("SanctionsImposed", "CHN", "JPN", date(2010, 5, 1), "reported") in facts
+    lifted = "Beijing announced on Monday the lifting of restrictions on imports from Australia."
+    assert [f for f in _facts(lifted, "2023-05-08") if f[0] == "SanctionsImposed"] == []
+
+
+def test_fighter_jets_handed_over_to_a_country_are_aid() -> None:
+    facts = _facts("Slovakia handed over fighter jets to Ukraine on Friday.", "2023-03-20")
+    assert ("AidProvided", "SVK", "UKR", date(2023, 3, 17), "reported") in facts
+
+
+def test_being_told_to_bear_the_consequences_is_a_threat() -> None:
+    text = "Beijing said on Sunday that the Philippine side shall bear all the consequences."
+    facts = [(t, a, g) for t, a, g, _, _ in _facts(text, "2024-06-18")]
+    assert ("ThreatIssued", "CHN", "PHL") in facts

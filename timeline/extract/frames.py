@@ -205,7 +205,7 @@ class FrameBook:
         governors = governing_lemmas(token)
         if frame.governors and not governors & frame.governors:
             return False
-        if frame.not_governors and governors & frame.not_governors:
+        if frame.not_governors and (governors | _container(token)) & frame.not_governors:
             return False
         return not (frame.has_tone and self.tone_of(token) is None)
 
@@ -374,6 +374,14 @@ def governing_lemmas(token: Token) -> set[str]:
     if token.dep_ == "pobj" and token.head.dep_ == "prep":
         out.add(token.head.lower_)  # "after private talks, X thanked Y": 'after' as well as 'thank'
     return out
+
+
+def _container(token: Token) -> set[str]:
+    """ "announced the lifting of curbs": the noun a trigger is 'of', which may undo it."""
+    prep = token.head
+    if token.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ == "NOUN" and prep.head.i != prep.i:
+        return {prep.head.lemma_.lower()}
+    return set()
 
 
 def _pos_fits(pos: str, token: Token) -> bool:
