@@ -453,3 +453,12 @@ def test_being_told_to_bear_the_consequences_is_a_threat() -> None:
     text = "Beijing said on Sunday that the Philippine side shall bear all the consequences."
     facts = [(t, a, g) for t, a, g, _, _ in _facts(text, "2024-06-18")]
     assert ("ThreatIssued", "CHN", "PHL") in facts
+
+
+def test_the_three_named_as_actors_before_are_the_targets_of_the_three() -> None:
+    text = (
+        "Austria, Italy and Greece closed their ports to Turkish ships on Friday. "
+        "On Monday Ankara lodged complaints against the three at the World Trade Organization."
+    )
+    complaints = {g for t, a, g, _, _ in _facts(text, "2023-09-21") if t == "CriticismVoiced" and a == "TUR"}
+    assert complaints == {"AUT", "ITA", "GRC"}

@@ -40,6 +40,9 @@ _PRONOUN_OBJECT = re.compile(r"\b(?:him|her)\b(?=\s+(?:to|for|on|with|as|at|in)\
 # Plural references to a list just named: "those governments", "them".
 _GROUP = re.compile(
     r"\b(?:those|these|the(?: other)?) (?:governments|countries|nations|states|capitals|neighbours)\b"
+    # "complaints against the three", "the four governments": a list told before
+    r"|\bthe (?:three|four|five|six) (?:governments|countries|nations|states|capitals|neighbours)\b"
+    r"|\bthe (?:three|four|five|six)\b(?=\s*(?:[,.;]|at\b|in\b|on\b|over\b|for\b|with\b|and\b))"
     r"|(?<!among )(?<!of )(?<!including )\bthem\b",  # not "among them X, Y and Z": a list follows
     re.I,
 )

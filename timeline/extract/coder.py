@@ -201,8 +201,11 @@ class SentenceCoder:
                     break
             self._note_invitations(coded)  # an answer later in the sentence answers these
             listed = list({s.target.country: s.target for s in coded if s.target.country}.values())
+            acting = list({s.actor.country: s.actor for s in coded if s.actor.country}.values())
             if len(listed) >= 2:
                 self.ctx.last_targets = listed  # for "them", "those governments" later
+            elif len(acting) >= 2:
+                self.ctx.last_targets = acting  # "X, Y and Z banned ...; Kyiv complained of the three"
             statements.extend(coded)
         statements = _deduplicated(statements + self._same_again(sentence, roles, statements))
         if not statements:
