@@ -550,12 +550,26 @@ class Window(NamedTuple):
     high: str  # every fact in ``after`` is dated on or after this
 
 
+def _window_bounds(day: date, until: date) -> tuple[date, date]:
+    """The opened_on days :func:`read_window` decodes the facts from and up to (excluded)."""
+    return shift(day, -max(REACH_DAYS.values())), shift(max(day, until), WINDOW_DAYS)
+
+
+def window_chunks(day: date, until: date) -> tuple[int, int]:
+    """The first and last chunk (the years facts were opened in, see ``facts_text.by_year``) that
+    :func:`read_window` reads of a group for the same ``day`` and ``until``."""
+    since, high = _window_bounds(day, until)
+    return since.year, high.year
+
+
 def read_window(text: str, day: date, until: date) -> Window | None:
     """The stored group ``text`` for a refold from a snapshot after an event dated ``day`` of late
     reports dated up to ``until``: decoded only from the facts ``settled`` leaves out of the
-    snapshot to WINDOW_DAYS after ``until`` (None: text not laid out as dump_state writes it)."""
-    horizon = shift(day, -max(REACH_DAYS.values())).isoformat()  # as settled() and checkpoint
-    high = shift(max(day, until), WINDOW_DAYS).isoformat()
+    snapshot to WINDOW_DAYS after ``until`` (None: text not laid out as dump_state writes it).
+    ``text`` may hold only the chunks :func:`window_chunks` names: the facts outside them are
+    neither in the window nor in its texts before and after."""
+    since, until_day = _window_bounds(day, until)
+    horizon, high = since.isoformat(), until_day.isoformat()  # horizon as settled() and checkpoint
     parts = facts_text.cut(text, horizon, high)
     if parts is None:
         return None
@@ -579,6 +593,8 @@ FACTS = Projection(
     apply_item=fold_one,
     read_window=read_window,
     join_window=facts_text.joined,
+    chunked=facts_text.by_year,
+    window_chunks=window_chunks,
 )
 fold = FACTS.fold
 

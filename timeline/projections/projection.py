@@ -22,7 +22,7 @@ from timeline.projections.ordering import SortKey, as_key
 
 #: Bump when a fold's rules or state shape change: persisted projections of another version
 #: are no longer read, and `timeline replay` (or the next write) rebuilds them.
-FOLD_VERSION = "3"  # 3: snapshots of facts keep only what later events can still change
+FOLD_VERSION = "4"  # 4: a dyad's facts kept in chunks, by the year they were opened in
 
 State = dict[str, Any]
 Value = dict[str, Any]
@@ -88,6 +88,13 @@ class Projection:
     #: ``digest_spliced(partition, digest, old_items, new_items, low, high)``: the digest after a
     #: run of items changed, from the digest before (see ``digest.spliced``; None: built whole).
     digest_spliced: Callable[..., Value | None] | None = None
+    #: The tables keep a value's items in chunks beside its row: ``chunked(text)`` splits a value's
+    #: JSON into the JSON of the value with no items and ``[(chunk, the items' JSON comma-separated)]``
+    #: in order (None: text not laid out as expected); ``window_chunks(day, until)`` the first and
+    #: last chunk ``read_window(text, day, until)`` needs of the value's items. None: a value is
+    #: kept whole in its row.
+    chunked: Callable[[str], tuple[str, list[tuple[int, str]]] | None] | None = None
+    window_chunks: Callable[[date, date], tuple[int, int]] | None = None
 
     def with_digest(
         self,
