@@ -57,6 +57,15 @@ def cut(text: str, since: str, until: str) -> Parts | None:
     return Parts(text[len(_OPENING) : first].rstrip(","), latest, group, text[last:end])
 
 
+def tail(text: str) -> dict[str, Any]:
+    """The keys of a group's JSON after its facts (its watermark and coarsest precision), decoded
+    without its facts. Raises LookupError when the text is not laid out as dump_state writes it."""
+    end = text.rfind(_AFTER_FACTS)
+    if not text.startswith(_OPENING) or end < 0:
+        raise LookupError("a group's JSON not laid out as expected")
+    return dict(json.loads("{" + text[end + 2 :]))
+
+
 def joined(before: str, group_text: str, after: str) -> str:
     """The JSON of a group from the text of its facts before, the JSON of the group holding the
     facts between, and the text of its facts after."""

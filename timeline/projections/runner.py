@@ -394,26 +394,36 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
     later = [k for k in keys if k >= late.since]  # taken again, up to where the refold stops
     windowed = projection.items is not None and projection.settled is not None
     base = earlier[-1] if earlier else None
+    snapshot: Value | None = None
+    if base is not None:
+        text = rows.snapshot_text(name, key, base)
+        assert text is not None
+        snapshot = json.loads(text)
     window, stored_digest = None, None
     chunks: dict[int, str] | None = None
     last_chunk: int | None = None
-    if windowed and base is not None and projection.read_window is not None:
+    if windowed and snapshot is not None and projection.read_window is not None:
         # Only what the refold can change is decoded: the rest goes back as the text it came as,
         # and of a value kept in chunks only the chunks the window needs are read.
         text, stored_digest = rows.partition_texts(name, key)
         if text is not None:
             day, until = date.fromisoformat(base[0]), date.fromisoformat(late.until[0])
             if projection.window_chunks is not None:
-                first, last_chunk = projection.window_chunks(day, until)
+                first, last_chunk = projection.window_chunks(snapshot, day, until)
                 chunks = dict(rows.chunk_texts(name, key, first, last_chunk))
                 text = _with_items(text, str(projection.items), list(chunks.values()))
-            window = projection.read_window(text, day, until)
+            window = projection.read_window(text, snapshot, day, until)
     stored = window.group if window is not None else rows.load_partition(name, key)[0] if windowed else None
+    restorable = projection.restorable
+    if snapshot is not None and restorable is not None and not restorable(snapshot, stored, late.events):
+        # A report coarser than the snapshot's could reach the items it left out: refold from empty.
+        base = snapshot = None
+        if window is not None:
+            window, chunks, last_chunk = None, None, None
+            stored = rows.load_partition(name, key)[0]
     value: Value | None = None
-    if base is not None:
-        text = rows.snapshot_text(name, key, base)
-        assert text is not None
-        value = projection.restore(json.loads(text), stored, date.fromisoformat(base[0]))
+    if base is not None and snapshot is not None:
+        value = projection.restore(snapshot, stored, date.fromisoformat(base[0]))
     splice = projection.splice
     # The stored snapshots a refold may stop at: after every late event, of events folded before.
     meet = {k for k in later if k > late.until}
@@ -447,9 +457,11 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
                 text = _snapshot_text(projection, parts[key], event.occurred_on)
                 if at in meet and text == rows.snapshot_text(name, key, at):
                     assert splice is not None and stored is not None
-                    part.value = splice(stored, parts[key], event.occurred_on)
-                    part.drop = [k for k in later if k < at]
-                    return part, folded
+                    spliced = splice(stored, parts[key], event.occurred_on)
+                    if spliced is not None:
+                        part.value = spliced
+                        part.drop = [k for k in later if k < at]
+                        return part, folded
                 part.snapshots[at] = text
             if fork is not None and at > late.until and event.occurred_on != checked:
                 checked = event.occurred_on
@@ -497,7 +509,8 @@ def _splice_fork(
             return False
         if fresh is None:
             break  # later snapshots hold only facts opened after the ones that differ
-        patched[k] = fresh
+        if fresh != text:
+            patched[k] = fresh
     part.value = value
     part.drop = [k for k in later if k <= at] + list(patched)
     part.snapshots.update(patched)
@@ -723,7 +736,8 @@ class _Replay:
         # Every item held is kept encoded, the settled ones too: they can no longer change, and
         # setting them aside needs their text.
         texts = self.item_texts(key, value[items], keep=True)
-        return _with_items(dump_state({**value, items: []}), items, texts[settled(value, day) :])
+        kept = texts[self.projection.skips(value, day) :]
+        return _with_items(dump_state({**value, items: []}), items, kept)
 
     def set_aside(self, day: date) -> None:
         """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
