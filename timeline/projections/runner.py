@@ -21,8 +21,11 @@ A partition takes a snapshot right after each member whose position :func:`takes
 picks, about one per SNAPSHOT_EVERY members, and keeps them all: a function of the partition's
 members alone (not of their ordinals, which a late event shifts), so that an incrementally
 maintained database and a replayed one hold the same rows, and the snapshots a late event cannot
-reach stay valid. A facts snapshot keeps only the facts later events can still change (about a
-year of the dyad's facts); the older ones are read back from the partition's stored value.
+reach stay valid. A facts snapshot keeps only the facts later events can still change given the
+precisions of the dyad's reports so far (a few days of facts while they are all day-precise, a
+year once one is dated by its year only: see ``facts.snapshot_skips``); the older ones are read
+back from the partition's stored value, which keeps a dyad's facts in chunks, a row per year they
+were opened in, so that a late event reads and writes only the years it reaches.
 
 A replay reads the stream once, in valid-time order (the ``(occurred_on, position)`` index),
 folding every projection in that one pass: no event is folded twice and no partition refolded,
@@ -677,7 +680,7 @@ class _Replay:
         self.apply = projection.apply
         self.aside = _SetAside() if projection.settled is not None and projection.items else None
         # Each partition's items by id, with their JSON as last encoded: an item keeps its text
-        # until an event changes it, so consecutive snapshots (each a year of a busy dyad's facts)
+        # until an event changes it, so consecutive snapshots (up to a year of a busy dyad's facts)
         # and setting aside encode an item about once, not once per snapshot that holds it.
         self.apply_item = projection.apply_item if self.aside is not None else None
         self.texts: dict[str, dict[int, tuple[Any, str]]] = {}
