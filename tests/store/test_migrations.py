@@ -155,7 +155,9 @@ def test_dropping_only_projections_needs_no_consent(db_url: str, store: EventSto
     done = downgrade_report(db_url, "0001")
 
     assert done.revision == "0001" and not done.deletes_records
-    assert set(done.derived_dropped) == PROJECTIONS and sum(done.derived_dropped.values()) > 0
+    # (the chunks of 0006 went with the downgrade to 0002: no later table is left to drop)
+    assert set(done.derived_dropped) == PROJECTIONS - {"projection_chunks"}
+    assert sum(done.derived_dropped.values()) > 0
     assert any("projection tables" in note and "rebuilt" in note for note in done.notes())
     upgrade(db_url)
     with open_store(db_url) as again:

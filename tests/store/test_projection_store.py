@@ -19,7 +19,7 @@ from timeline.projections.catalog import FACTS, INVITATIONS, is_dyad_partition
 from timeline.projections.ordering import in_valid_order
 from timeline.projections.projection import dump_state
 from timeline.store import EventStore, create_engine, current, downgrade, migrate, upgrade
-from timeline.store.projection_store import ProjectionStore
+from timeline.store.projection_store import ProjectionStore, joined_items
 
 PROJECTION_TABLES = {
     "projection_checkpoints",
@@ -231,6 +231,77 @@ def test_a_late_article_decodes_only_the_facts_it_can_reach_and_splices_the_dige
     assert ps.rows() == incremental
 
 
+def test_a_late_article_reads_and_rewrites_only_the_chunks_of_the_years_it_reaches(
+    store: EventStore, monkeypatch
+) -> None:
+    """A dyad's facts are kept a chunk per year they were opened in: a late article reads the
+    chunks of its snapshot's horizon and of the month after it, and rewrites only the chunks
+    whose text changed; the rows are still a replay's."""
+    from timeline.store.projection_store import ProjectionRows
+
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 4)
+    ps = ProjectionStore(store)
+    _busy_pair(store)  # 2024 to 2028
+    read, written = [], []
+    chunk_texts, update = ProjectionRows.chunk_texts, ProjectionRows.update_partition
+
+    def reading(self, projection, partition, first=None, last=None):
+        read.append((partition, first, last))
+        return chunk_texts(self, projection, partition, first, last)
+
+    def writing(self, projection, partition, row, chunks):
+        written.append((partition, dict(chunks)))
+        return update(self, projection, partition, row, chunks)
+
+    monkeypatch.setattr(ProjectionRows, "chunk_texts", reading)
+    monkeypatch.setattr(ProjectionRows, "update_partition", writing)
+    late = ev("AgreementSigned", 1100, AUT, CHE)  # 2027-01-05
+    store.append([late])
+    assert runner.catch_up(ps).refolded == ("facts:AUT|CHE",)
+    [(key, first, last)] = read  # not the years before the snapshot's horizon, nor those after
+    assert key == "AUT|CHE" and 2025 <= first <= 2027 and last == 2027
+    [(key, chunks)] = written
+    assert key == "AUT|CHE" and list(chunks) == [2027] and late.event_id in str(chunks[2027])
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+    assert runner.differences(ps) == []
+
+
+def test_a_snapshot_keeps_the_facts_its_pair_s_precisions_so_far_let_later_reports_reach(
+    store: EventStore, monkeypatch
+) -> None:
+    """A day-precise pair's snapshot keeps the facts opened in the last few days (a report can join
+    a fact at most 3 days apart), not a year of them; once a report dated by its year only comes,
+    the snapshots after it keep a year. A late report before that one cannot start from a snapshot
+    taken before it (the year's report may have joined a fact the snapshot left out): it refolds
+    from the start, and the rows are still a replay's."""
+    monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 4)
+    ps = ProjectionStore(store)
+    made = _busy_pair(store, years=3)
+    snapshots = [json.loads(r[4]) for r in ps.rows()["projection_snapshots"] if r[1] == "AUT|CHE"]
+    assert snapshots and all(len(s["facts"]) <= 1 for s in snapshots)  # a meeting every 9 days
+    coarse = replace(ev("MeetingHeld", 2 * 365 + 5, AUT, CHE), date_precision="year")
+    store.append([coarse])  # late too: coarser than any before, it refolds to the end
+    runner.catch_up(ps)
+    late = ev("AgreementSigned", 401, AUT, CHE)
+    store.append([late])
+    done = runner.catch_up(ps)
+    assert done.refolded_events >= sum(1 for e in made if e.occurred_on <= late.occurred_on)
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+    assert runner.differences(ps) == []
+    after = ev("AgreementSigned", 2 * 365 + 100, AUT, CHE)  # after the year's report: from a snapshot
+    store.append([after])
+    done = runner.catch_up(ps)
+    assert done.refolded_events < sum(1 for e in made if e.occurred_on <= after.occurred_on) / 2
+    incremental = ps.rows()
+    runner.replay(ps)
+    assert ps.rows() == incremental
+    assert runner.differences(ps) == []
+
+
 def test_late_articles_years_apart_in_one_catch_up_are_both_folded(store: EventStore, monkeypatch) -> None:
     # The refold may stop only after the last of them: a snapshot between the two equals the stored
     # one once the first is out of reach, but the stored facts after it lack the second.
@@ -397,7 +468,16 @@ def test_state_rows_are_the_fold_of_the_stream(store: EventStore) -> None:
         store.append([event])
         runner.catch_up(ps)
     stream = list(store.read())
-    rows = {(r[0], r[1]): json.loads(r[5]) for r in ps.rows()["projection_partitions"]}
+    stored = ps.rows()
+    chunks: dict[tuple[str, str], list[str]] = {}
+    for projection, key, _, items in stored["projection_chunks"]:  # in chunk order
+        chunks.setdefault((projection, key), []).append(items)
+    assert {key for key, _ in chunks} == {"facts"}  # a dyad's facts go to chunks, invitations stay whole
+    rows = {
+        (r[0], r[1]): json.loads(joined_items(r[5], chunks.get((r[0], r[1]), [])))
+        for r in stored["projection_partitions"]
+    }
+    assert all(json.loads(r[5]).get("facts", []) == [] for r in stored["projection_partitions"])
     full_facts = facts.fold(in_valid_order(stream))["groups"]
     full_invitations = invitations.fold(in_valid_order(stream))["partitions"]
     expected = {("facts", k): json.loads(json.dumps(v)) for k, v in full_facts.items()}
@@ -448,6 +528,9 @@ def test_a_replay_that_keeps_each_fact_s_text_writes_what_encoding_anew_writes(
             ev("MeetingHeld", day + 3, CHE, ITA),
             ev("AgreementSigned", day + 4, AUT, CHE, sectors=["energy"]),  # joins the agreement
         ]
+    # A report dated by its year only, first: every snapshot after it keeps a year of facts, which
+    # later events could still join, and which the kept texts spare encoding again.
+    made[0] = replace(made[0], date_precision="year")
     store.append(made)
     ps = ProjectionStore(store)
     encoded = []  # the length of every text encoded: the work a replay does in JSON
@@ -563,7 +646,7 @@ def _snapshot_columns(url: str) -> tuple[list[str], list[str]]:
 
 def test_migration_0005_keys_snapshots_by_sort_key_both_ways(db_url: str, monkeypatch) -> None:
     monkeypatch.setattr(runner, "SNAPSHOT_EVERY", 1)
-    assert upgrade(db_url) == "0005"
+    assert upgrade(db_url) == "0006"
     engine = create_engine(db_url)
     store = EventStore(engine)
     store.append([ev("MeetingHeld", day, AUT, CHE) for day in (1, 9, 30)])
@@ -576,7 +659,7 @@ def test_migration_0005_keys_snapshots_by_sort_key_both_ways(db_url: str, monkey
     assert downgrade(db_url, "0004") == "0004"
     columns, key = _snapshot_columns(db_url)
     assert "members" in columns and key == ["projection", "partition", "members"]
-    assert upgrade(db_url) == "0005"
+    assert upgrade(db_url) == "0006"
     columns, key = _snapshot_columns(db_url)
     assert "members" not in columns
     assert key == ["projection", "partition", "through_on", "through_position"]
@@ -585,6 +668,39 @@ def test_migration_0005_keys_snapshots_by_sort_key_both_ways(db_url: str, monkey
     ps = ProjectionStore(EventStore(engine))
     assert runner.checkpoint(ps) is None  # the cache was forgotten: the next write rebuilds it
     assert runner.catch_up(ps).rebuilt and ps.rows() == built
+    engine.dispose()
+
+
+def test_migration_0006_keeps_facts_in_chunks_both_ways(db_url: str) -> None:
+    assert upgrade(db_url) == "0006"
+    engine = create_engine(db_url)
+    store = EventStore(engine)
+    store.append([ev("MeetingHeld", day, AUT, CHE) for day in (1, 9, 400)] + [ev("MeetingHeld", 3, CHE, ITA)])
+    ps = ProjectionStore(store)
+    runner.catch_up(ps)
+    built = ps.rows()
+    # Two years of AUT|CHE's facts, one of CHE|ITA's: a chunk per dyad and year the facts were opened in.
+    chunks = [(r[1], r[2]) for r in built["projection_chunks"]]
+    assert chunks == [("AUT|CHE", 2024), ("AUT|CHE", 2025), ("CHE|ITA", 2024)]
+    answers = _reads(store, START + timedelta(days=500))
+    engine.dispose()
+
+    assert downgrade(db_url, "0005") == "0005"
+    assert "projection_chunks" not in _tables(db_url)
+    engine = create_engine(db_url)
+    with engine.connect() as conn:  # no projection is current: no partition row is read without its chunks
+        assert conn.execute(sa.text("SELECT count(*) FROM projection_checkpoints")).scalar_one() == 0
+    engine.dispose()
+
+    assert upgrade(db_url) == "0006"
+    engine = create_engine(db_url)
+    store = EventStore(engine)
+    ps = ProjectionStore(store)
+    assert runner.checkpoint(ps) is None
+    lagging = _reads(store, START + timedelta(days=500))  # folded in memory, and said so
+    assert lagging["records"] == answers["records"] and lagging["lags"]["relations"] is not None
+    assert runner.catch_up(ps).rebuilt and ps.rows() == built
+    assert _reads(store, START + timedelta(days=500)) == answers
     engine.dispose()
 
 

@@ -40,7 +40,7 @@ def test_a_group_cut_at_two_days_joins_back_to_its_own_bytes(events, since, unti
 
 def test_text_laid_out_otherwise_is_not_cut():
     assert facts_text.cut('{"through":null,"facts":[]}', "2021-01-01", "2021-02-01") is None
-    assert facts.read_window("[]", START, START) is None
+    assert facts.read_window("[]", {"coarsest": 0}, START, START) is None
 
 
 @settings(max_examples=80, deadline=None)
@@ -83,3 +83,20 @@ def test_a_digest_spliced_after_a_late_report_is_the_digest_built_anew(events, l
         return
     assert json.loads(dump_state(built)) == json.loads(dump_state(digest.build(after)))
     assert dump_state(built) == dump_state(digest.build(after))
+
+
+@settings(max_examples=60, deadline=None)
+@given(dyad_events())
+def test_a_group_split_by_year_joins_back_to_its_own_bytes(events):
+    group = facts.fold(in_valid_order(events))["groups"]["DNK|SWE"]
+    text = dump_state(group)
+    found = facts_text.by_year(text)
+    assert found is not None
+    empty, chunks = found
+    assert empty == dump_state({**group, "facts": []})
+    years = [year for year, _ in chunks]
+    assert years == sorted(set(years))
+    for year, items in chunks:
+        assert {f["opened_on"][:4] for f in json.loads("[" + items + "]")} == {f"{year:04d}"}
+    assert facts_text.joined("", empty, ",".join(items for _, items in chunks)) == text
+    assert facts_text.by_year('{"through":null,"facts":[]}') is None

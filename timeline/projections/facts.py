@@ -371,18 +371,43 @@ def settled(group: Mapping[str, Any], day: date) -> int:
     return count
 
 
-def splice(stored: Mapping[str, Any], refolded: Mapping[str, Any], day: date) -> State:
-    """A refold of late events that reached, after an event dated ``day``, the same unsettled facts
-    as the stored group had there: from then on both folds are the same, so the group is the
-    refolded facts settled by ``day`` followed by the stored ones from there on.
+def snapshot_skips(group: Mapping[str, Any], day: date, among: Mapping[str, Any] | None = None) -> int:
+    """How many of the first facts of ``among`` (default: ``group``) a snapshot of ``group`` after
+    an event dated ``day`` leaves out: those opened before the reach of the coarsest precision the
+    group has seen. As long as no report coarser than that comes (see :func:`restorable`), no event
+    dated ``day`` or later can change them, and the stored group still holds them as they were."""
+    horizon = _days_before(day, REACH_DAYS[group["coarsest"]])
+    return bisect_left((group if among is None else among)["facts"], horizon, key=_opened)
 
-    The watermark is the stored one (the refold stopped before it); ``coarsest`` only bounds the
-    search for candidates, and is the highest precision either fold has seen, as a replay's is.
+
+def _rank(event: Event) -> int:
+    return PRECISION_RANK.get(event.date_precision, 0)
+
+
+def restorable(snapshot: Mapping[str, Any], stored: Mapping[str, Any] | None, late: Sequence[Event]) -> bool:
+    """Whether a refold with the reports ``late`` can start from ``snapshot`` and the stored group's
+    facts it left out: only when no report after it is coarser than those before it (the stored
+    group's ``coarsest``, which every member raised, is the snapshot's, and so is every late
+    report's at most), so that no later report reaches back beyond the facts it keeps."""
+    reach = snapshot["coarsest"]
+    return stored is not None and stored["coarsest"] == reach and all(_rank(e) <= reach for e in late)
+
+
+def splice(stored: Mapping[str, Any], refolded: Mapping[str, Any], day: date) -> State | None:
+    """A refold of late events that reached, after an event dated ``day``, the same snapshot as the
+    stored group had there (the same facts a snapshot keeps, and the same ``coarsest``): from then
+    on both folds are the same, so the group is the refolded facts the snapshot left out followed
+    by the stored ones from there on. None when a stored member after ``day`` is coarser than the
+    snapshot's precision (it could reach the facts left out, which may differ): fold on.
+
+    The watermark is the stored one (the refold stopped before it).
     """
+    if stored["coarsest"] != refolded["coarsest"]:
+        return None
     return {
         **stored,
-        "facts": refolded["facts"][: settled(refolded, day)] + stored["facts"][settled(stored, day) :],
-        "coarsest": max(stored["coarsest"], refolded["coarsest"]),
+        "facts": refolded["facts"][: snapshot_skips(refolded, day)]
+        + stored["facts"][snapshot_skips(refolded, day, stored) :],
     }
 
 
@@ -486,18 +511,21 @@ class Divergence:
     def patch(self, text: str, day: date) -> str | None:
         """A stored snapshot taken after an event dated ``day`` past the meeting point, as a replay
         would write it: the old fold's facts before the meeting point that it holds replaced by the
-        new fold's (None: it holds none of either and stands as it is). Raises LookupError when the
-        text is not laid out as expected."""
+        new fold's (None: it holds none of either, nor does any later one, and it stands as it is).
+        Raises LookupError when the text is not laid out as expected."""
         assert self.new is not None and self.cut is not None
         a_hi, b_hi, common = self.cut
         fa, fb = self.new["facts"], self.old_state["groups"][self.key]["facts"]
-        horizon = shift(day, -max(REACH_DAYS.values())).isoformat()  # as settled() and checkpoint
+        if not text.startswith(_OPENING):
+            raise LookupError("a facts snapshot that does not begin with its facts")
+        reach = facts_text.tail(text)["coarsest"]
+        horizon = _days_before(day, REACH_DAYS[reach])  # as snapshot_skips and checkpoint
         a_lo = bisect_left(fa, horizon, hi=a_hi, key=_opened)
         b_lo = bisect_left(fb, horizon, hi=b_hi, key=_opened)
         if a_lo == a_hi and b_lo == b_hi:
-            return None
-        if not text.startswith(_OPENING):
-            raise LookupError("a facts snapshot that does not begin with its facts")
+            # It holds none of them; a later snapshot holds none either unless a coarser report
+            # came between, which reaches further back.
+            return None if reach == self.stored["coarsest"] else text
         take, drop = max(a_lo, common), max(b_lo, common)
         if drop < b_hi:
             first, last = dump_state(fb[drop]), dump_state(fb[b_hi - 1])
@@ -550,12 +578,26 @@ class Window(NamedTuple):
     high: str  # every fact in ``after`` is dated on or after this
 
 
-def read_window(text: str, day: date, until: date) -> Window | None:
-    """The stored group ``text`` for a refold from a snapshot after an event dated ``day`` of late
-    reports dated up to ``until``: decoded only from the facts ``settled`` leaves out of the
-    snapshot to WINDOW_DAYS after ``until`` (None: text not laid out as dump_state writes it)."""
-    horizon = shift(day, -max(REACH_DAYS.values())).isoformat()  # as settled() and checkpoint
-    high = shift(max(day, until), WINDOW_DAYS).isoformat()
+def _window_bounds(snapshot: Mapping[str, Any], day: date, until: date) -> tuple[date, date]:
+    """The opened_on days :func:`read_window` decodes the facts from and up to (excluded)."""
+    return shift(day, -REACH_DAYS[snapshot["coarsest"]]), shift(max(day, until), WINDOW_DAYS)
+
+
+def window_chunks(snapshot: Mapping[str, Any], day: date, until: date) -> tuple[int, int]:
+    """The first and last chunk (the years facts were opened in, see ``facts_text.by_year``) that
+    :func:`read_window` reads of a group for the same arguments."""
+    since, high = _window_bounds(snapshot, day, until)
+    return since.year, high.year
+
+
+def read_window(text: str, snapshot: Mapping[str, Any], day: date, until: date) -> Window | None:
+    """The stored group ``text`` for a refold from ``snapshot``, taken after an event dated ``day``,
+    of late reports dated up to ``until``: decoded only from the facts the snapshot left out (see
+    :func:`snapshot_skips`) to WINDOW_DAYS after ``until`` (None: text not laid out as dump_state
+    writes it). ``text`` may hold only the chunks :func:`window_chunks` names: the facts outside
+    them are neither in the window nor in its texts before and after."""
+    since, until_day = _window_bounds(snapshot, day, until)
+    horizon, high = since.isoformat(), until_day.isoformat()  # horizon as snapshot_skips
     parts = facts_text.cut(text, horizon, high)
     if parts is None:
         return None
@@ -579,6 +621,10 @@ FACTS = Projection(
     apply_item=fold_one,
     read_window=read_window,
     join_window=facts_text.joined,
+    chunked=facts_text.by_year,
+    window_chunks=window_chunks,
+    snapshot_skips=snapshot_skips,
+    restorable=restorable,
 )
 fold = FACTS.fold
 

@@ -57,6 +57,15 @@ def cut(text: str, since: str, until: str) -> Parts | None:
     return Parts(text[len(_OPENING) : first].rstrip(","), latest, group, text[last:end])
 
 
+def tail(text: str) -> dict[str, Any]:
+    """The keys of a group's JSON after its facts (its watermark and coarsest precision), decoded
+    without its facts. Raises LookupError when the text is not laid out as dump_state writes it."""
+    end = text.rfind(_AFTER_FACTS)
+    if not text.startswith(_OPENING) or end < 0:
+        raise LookupError("a group's JSON not laid out as expected")
+    return dict(json.loads("{" + text[end + 2 :]))
+
+
 def joined(before: str, group_text: str, after: str) -> str:
     """The JSON of a group from the text of its facts before, the JSON of the group holding the
     facts between, and the text of its facts after."""
@@ -75,6 +84,29 @@ def joined(before: str, group_text: str, after: str) -> str:
     return "".join([*pieces, rest])
 
 
+def by_year(text: str) -> tuple[str, list[tuple[int, str]]] | None:
+    """A group's JSON split into the JSON of the group without its facts and the text of its facts
+    by the year they were opened in (``[(year, facts as JSON, comma-separated)]`` in order), which
+    the projection tables keep as chunks; ``joined`` text with them put back is ``text`` again.
+    None: text not laid out as dump_state writes it."""
+    if not text.startswith(_OPENING):
+        return None
+    end = text.rfind(_AFTER_FACTS)
+    if end < 0:
+        return None
+    chunks = []
+    at = len(_OPENING)
+    try:
+        while at < end:
+            year = int(_opened(text, at, end)[:4])
+            following = _first_opened_on_or_after(text, end, f"{year + 1:04d}-01-01", at + 1)
+            chunks.append((year, text[at:following].rstrip(",")))
+            at = following
+    except (LookupError, ValueError):
+        return None
+    return _OPENING + text[end:], chunks
+
+
 def _opened(text: str, start: int, end: int) -> str:
     field = text.find(_OPENED, start, end)
     if field < 0:
@@ -83,10 +115,11 @@ def _opened(text: str, start: int, end: int) -> str:
     return text[at : at + 10]
 
 
-def _first_opened_on_or_after(text: str, end: int, day: str) -> int:
+def _first_opened_on_or_after(text: str, end: int, day: str, lo: int = len(_OPENING)) -> int:
     """Where the first fact opened on or after ``day`` begins (``end``: where the facts end, when
-    none is); a bisection over the text's bytes, each step reading the next fact's opened_on."""
-    lo, hi = len(_OPENING), end  # the answer is the first fact starting at or after some p in [lo, hi]
+    none is), the facts from ``lo`` on being the ones looked at; a bisection over the text's bytes,
+    each step reading the next fact's opened_on."""
+    hi = end  # the answer is the first fact starting at or after some p in [lo, hi]
     while lo < hi:
         mid = (lo + hi) // 2
         start = text.find(_FACT, mid, end)

@@ -12,7 +12,7 @@ the partitions an event touches.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -22,7 +22,7 @@ from timeline.projections.ordering import SortKey, as_key
 
 #: Bump when a fold's rules or state shape change: persisted projections of another version
 #: are no longer read, and `timeline replay` (or the next write) rebuilds them.
-FOLD_VERSION = "3"  # 3: snapshots of facts keep only what later events can still change
+FOLD_VERSION = "5"  # 5: a facts snapshot keeps what its dyad's precisions so far let later events change
 
 State = dict[str, Any]
 Value = dict[str, Any]
@@ -61,7 +61,7 @@ class Projection:
     #: How a refold that reached a snapshot equal to the stored one ends without folding further:
     #: ``splice(stored, refolded, day)`` joins the refolded value's settled items (as of ``day``) to
     #: the stored value's items from there on (None: a refold always runs to the last member).
-    splice: Callable[[Value, Value, date], Value] | None = None
+    splice: Callable[[Value, Value, date], Value | None] | None = None
     #: How a refold ends as soon as late events no longer make a difference (facts: see
     #: ``facts.Divergence``): ``diverge(partition, value, stored, day, late)`` forks the refolded
     #: value before the first late event (dated ``day``) into a fold of the stored members alone;
@@ -75,19 +75,33 @@ class Projection:
     #: decoded again for the digest).
     digest_entries: Callable[[str, list[Any]], list[Any]] | None = None
     digest_from: Callable[[str, Value, list[Any]], Value | None] | None = None
+    #: What a snapshot leaves out: ``snapshot_skips(value, day, among)`` is how many of the first
+    #: items of ``among`` (default: ``value``) come before the first one a snapshot of ``value``
+    #: after an event dated ``day`` keeps, and ``restorable(snapshot, stored, late)`` whether a
+    #: refold with the events ``late`` can start from that snapshot and the stored value's items
+    #: before it (None: a snapshot leaves out the ``settled`` items and always restores).
+    snapshot_skips: Callable[[Value, date, Value | None], int] | None = None
+    restorable: Callable[[Value, Value | None, Sequence[Event]], bool] | None = None
     #: ``apply`` that also returns the one item of the partition's ``items`` the event changed
     #: (joined, opened or merged into; no other item changes): a replay then keeps each item's
     #: JSON until it changes instead of encoding it again for every snapshot (None: it does not).
     apply_item: Callable[[State, Event], Any] | None = None
     #: A refold from a snapshot reads the stored value decoded only where it can change:
-    #: ``read_window(text, day, until)`` (facts: see ``facts.read_window``) gives the items before
+    #: ``read_window(text, snapshot, day, until)`` (facts: see ``facts.read_window``) gives the items before
     #: and after as text, and ``join_window(before, value_text, after)`` the whole value's JSON
     #: again (None: the stored value is decoded whole).
-    read_window: Callable[[str, date, date], Any] | None = None
+    read_window: Callable[[str, Value, date, date], Any] | None = None
     join_window: Callable[[str, str, str], str] | None = None
     #: ``digest_spliced(partition, digest, old_items, new_items, low, high)``: the digest after a
     #: run of items changed, from the digest before (see ``digest.spliced``; None: built whole).
     digest_spliced: Callable[..., Value | None] | None = None
+    #: The tables keep a value's items in chunks beside its row: ``chunked(text)`` splits a value's
+    #: JSON into the JSON of the value with no items and ``[(chunk, the items' JSON comma-separated)]``
+    #: in order (None: text not laid out as expected); ``window_chunks(snapshot, day, until)`` the
+    #: first and last chunk ``read_window`` needs of the value's items. None: a value is
+    #: kept whole in its row.
+    chunked: Callable[[str], tuple[str, list[tuple[int, str]]] | None] | None = None
+    window_chunks: Callable[[Value, date, date], tuple[int, int]] | None = None
 
     def with_digest(
         self,
@@ -161,7 +175,7 @@ class Projection:
         holds them as they were), else the whole value."""
         if self.items is None or self.settled is None:
             return value
-        return {**value, self.items: value[self.items][self.settled(value, day) :]}
+        return {**value, self.items: value[self.items][self.skips(value, day) :]}
 
     def restore(self, snapshot: Value, stored: Value | None, day: date) -> Value:
         """The value a snapshot taken after an event dated ``day`` stands for: its items after the
@@ -169,8 +183,16 @@ class Projection:
         if self.items is None or self.settled is None:
             return snapshot
         items = self.items
-        settled = stored[items][: self.settled(stored, day)] if stored else []
+        settled = stored[items][: self.skips(snapshot, day, stored)] if stored else []
         return {**snapshot, items: settled + snapshot[items]}
+
+    def skips(self, value: Value, day: date, among: Value | None = None) -> int:
+        """How many of the first items of ``among`` (default ``value``) a snapshot of ``value``
+        after an event dated ``day`` leaves out (see ``snapshot_skips``)."""
+        if self.snapshot_skips is not None:
+            return self.snapshot_skips(value, day, among)
+        assert self.settled is not None
+        return self.settled(value if among is None else among, day)
 
     def watermark(self, value: Value | None) -> SortKey | None:
         """The sort key of the last event folded into a partition value."""

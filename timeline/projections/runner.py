@@ -21,8 +21,11 @@ A partition takes a snapshot right after each member whose position :func:`takes
 picks, about one per SNAPSHOT_EVERY members, and keeps them all: a function of the partition's
 members alone (not of their ordinals, which a late event shifts), so that an incrementally
 maintained database and a replayed one hold the same rows, and the snapshots a late event cannot
-reach stay valid. A facts snapshot keeps only the facts later events can still change (about a
-year of the dyad's facts); the older ones are read back from the partition's stored value.
+reach stay valid. A facts snapshot keeps only the facts later events can still change given the
+precisions of the dyad's reports so far (a few days of facts while they are all day-precise, a
+year once one is dated by its year only: see ``facts.snapshot_skips``); the older ones are read
+back from the partition's stored value, which keeps a dyad's facts in chunks, a row per year they
+were opened in, so that a late event reads and writes only the years it reaches.
 
 A replay reads the stream once, in valid-time order (the ``(occurred_on, position)`` index),
 folding every projection in that one pass: no event is folded twice and no partition refolded,
@@ -91,7 +94,8 @@ class TableRows(Protocol):
     """One transaction on the projection tables, and the events beside them.
 
     Rows are plain tuples: a partition (key, through_on ISO, through_position, members, state
-    JSON, digest JSON or None); a snapshot (key, through_on ISO, through_position, state JSON);
+    JSON, digest JSON or None, its chunks ((chunk, items JSON), ...): see Projection.chunked);
+    a snapshot (key, through_on ISO, through_position, state JSON);
     a member (key, occurred_on, position).
     """
 
@@ -109,6 +113,12 @@ class TableRows(Protocol):
     def watermark(self, projection: str, partition: str) -> tuple[SortKey, int] | None: ...
     def load_partition(self, projection: str, partition: str) -> tuple[Value | None, int]: ...
     def partition_texts(self, projection: str, partition: str) -> tuple[str | None, str | None]: ...
+    def chunk_texts(
+        self, projection: str, partition: str, first: int | None = None, last: int | None = None
+    ) -> list[tuple[int, str]]: ...
+    def update_partition(
+        self, projection: str, partition: str, row: Any, chunks: Mapping[int, str | None]
+    ) -> None: ...
     def replace_partition(self, projection: str, partition: str, row: Any) -> None: ...
     def insert_partitions(self, projection: str, rows: Sequence[Any]) -> None: ...
     def insert_members(self, projection: str, members: Iterable[Member]) -> None: ...
@@ -278,6 +288,10 @@ class _Window:
     digest: str | None  # the stored digest's JSON
     low: str
     high: str
+    #: The stored chunks read (their texts, by chunk), which the texts before and after and the
+    #: middle are made of, and the last chunk asked for (None: the value was kept whole).
+    chunks: dict[int, str] | None = None
+    last_chunk: int | None = None
 
 
 @dataclass
@@ -383,19 +397,36 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
     later = [k for k in keys if k >= late.since]  # taken again, up to where the refold stops
     windowed = projection.items is not None and projection.settled is not None
     base = earlier[-1] if earlier else None
-    window, stored_digest = None, None
-    if windowed and base is not None and projection.read_window is not None:
-        # Only what the refold can change is decoded: the rest goes back as the text it came as.
-        text, stored_digest = rows.partition_texts(name, key)
-        if text is not None:
-            day, until = date.fromisoformat(base[0]), date.fromisoformat(late.until[0])
-            window = projection.read_window(text, day, until)
-    stored = window.group if window is not None else rows.load_partition(name, key)[0] if windowed else None
-    value: Value | None = None
+    snapshot: Value | None = None
     if base is not None:
         text = rows.snapshot_text(name, key, base)
         assert text is not None
-        value = projection.restore(json.loads(text), stored, date.fromisoformat(base[0]))
+        snapshot = json.loads(text)
+    window, stored_digest = None, None
+    chunks: dict[int, str] | None = None
+    last_chunk: int | None = None
+    if windowed and snapshot is not None and projection.read_window is not None:
+        # Only what the refold can change is decoded: the rest goes back as the text it came as,
+        # and of a value kept in chunks only the chunks the window needs are read.
+        text, stored_digest = rows.partition_texts(name, key)
+        if text is not None:
+            day, until = date.fromisoformat(base[0]), date.fromisoformat(late.until[0])
+            if projection.window_chunks is not None:
+                first, last_chunk = projection.window_chunks(snapshot, day, until)
+                chunks = dict(rows.chunk_texts(name, key, first, last_chunk))
+                text = _with_items(text, str(projection.items), list(chunks.values()))
+            window = projection.read_window(text, snapshot, day, until)
+    stored = window.group if window is not None else rows.load_partition(name, key)[0] if windowed else None
+    restorable = projection.restorable
+    if snapshot is not None and restorable is not None and not restorable(snapshot, stored, late.events):
+        # A report coarser than the snapshot's could reach the items it left out: refold from empty.
+        base = snapshot = None
+        if window is not None:
+            window, chunks, last_chunk = None, None, None
+            stored = rows.load_partition(name, key)[0]
+    value: Value | None = None
+    if base is not None and snapshot is not None:
+        value = projection.restore(snapshot, stored, date.fromisoformat(base[0]))
     splice = projection.splice
     # The stored snapshots a refold may stop at: after every late event, of events folded before.
     meet = {k for k in later if k > late.until}
@@ -408,8 +439,9 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
     if window is not None:
         items = str(projection.items)
         part.window = _Window(
-            window.before, window.after, window.group[items], stored_digest, window.low, window.high
-        )
+            window.before, window.after, window.group[items], stored_digest, window.low, window.high,
+            chunks, last_chunk,
+        )  # fmt: skip
     state = projection.state_of([] if value is None else [(key, value)])
     parts, apply = state[projection.container], projection.apply
     after, folded = base, 0
@@ -428,9 +460,11 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
                 text = _snapshot_text(projection, parts[key], event.occurred_on)
                 if at in meet and text == rows.snapshot_text(name, key, at):
                     assert splice is not None and stored is not None
-                    part.value = splice(stored, parts[key], event.occurred_on)
-                    part.drop = [k for k in later if k < at]
-                    return part, folded
+                    spliced = splice(stored, parts[key], event.occurred_on)
+                    if spliced is not None:
+                        part.value = spliced
+                        part.drop = [k for k in later if k < at]
+                        return part, folded
                 part.snapshots[at] = text
             if fork is not None and at > late.until and event.occurred_on != checked:
                 checked = event.occurred_on
@@ -442,6 +476,12 @@ def _refold(rows: TableRows, projection: Projection, key: str, late: _Late) -> t
             break
         after = sort_key(page[-1])
     part.value = parts.get(key)
+    if part.window is not None and part.window.chunks is not None and part.window.last_chunk is not None:
+        # Refolded to the last member: every chunk after the window's is rewritten too.
+        more = rows.chunk_texts(name, key, part.window.last_chunk + 1)
+        part.window.chunks.update(more)
+        part.window.after = ",".join(t for t in [part.window.after, *(text for _, text in more)] if t)
+        part.window.last_chunk = None
     if part.window is not None and part.window.after:
         # Refolded to the last member: the items after the window are in the value now.
         after = json.loads("[" + part.window.after + "]")
@@ -472,29 +512,52 @@ def _splice_fork(
             return False
         if fresh is None:
             break  # later snapshots hold only facts opened after the ones that differ
-        patched[k] = fresh
+        if fresh != text:
+            patched[k] = fresh
     part.value = value
     part.drop = [k for k in later if k <= at] + list(patched)
     part.snapshots.update(patched)
     return True
 
 
-def _partition_row(projection: Projection, key: str, value: Value, members: int) -> tuple[Any, ...]:
+def _split(projection: Projection, text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """A value's JSON as its row keeps it and the chunks its items go to (see Projection.chunked)."""
+    if projection.chunked is None:
+        return text, ()
+    found = projection.chunked(text)
+    if found is None:
+        raise ValueError(f"projection {projection.name}: a value not laid out as its chunks need")
+    state, chunks = found
+    return state, tuple(chunks)
+
+
+def _row(
+    projection: Projection, key: str, value: Value, members: int, text: str, digest: Value | None
+) -> tuple[Any, ...]:
+    """The partition row of ``value`` (whose JSON is ``text``), its chunks with it."""
     mark = projection.watermark(value)
     assert mark is not None
-    digest = projection.digest(key, value)
-    return (key, mark[0], mark[1], members, dump_state(value), None if digest is None else dump_state(digest))
+    state, chunks = _split(projection, text)
+    return (key, mark[0], mark[1], members, state, None if digest is None else dump_state(digest), chunks)
+
+
+def _partition_row(projection: Projection, key: str, value: Value, members: int) -> tuple[Any, ...]:
+    return _row(projection, key, value, members, dump_state(value), projection.digest(key, value))
 
 
 def _window_row(
-    projection: Projection, key: str, value: Value, members: int, window: _Window
-) -> tuple[Any, ...]:
+    rows: TableRows, projection: Projection, key: str, value: Value, members: int, window: _Window
+) -> tuple[tuple[Any, ...], dict[int, str | None] | None]:
     """:func:`_partition_row` of a value that is the middle of the stored one (see _Window): the
-    same bytes, without decoding or encoding the items outside the middle."""
+    same bytes, without decoding or encoding the items outside the middle; and, of a value kept in
+    chunks, the chunks that changed (None: the row's chunks are all of them)."""
     assert projection.join_window is not None
-    mark = projection.watermark(value)
-    assert mark is not None
     text = projection.join_window(window.before, dump_state(value), window.after)
+    changed: dict[int, str | None] | None = None
+    if window.chunks is not None:
+        state, fresh = _split(projection, text)
+        changed = {chunk: items for chunk, items in fresh if window.chunks.get(chunk) != items}
+        changed.update({chunk: None for chunk in window.chunks if chunk not in dict(fresh)})
     digest = None
     if window.digest is not None:
         if projection.digest_spliced is not None:
@@ -502,21 +565,32 @@ def _window_row(
             old = json.loads(window.digest)
             digest = projection.digest_spliced(key, old, window.old_items, items, window.low, window.high)
         if digest is None:
-            digest = projection.digest(key, json.loads(text))
-    return (key, mark[0], mark[1], members, text, None if digest is None else dump_state(digest))
+            whole = text
+            if changed is not None:  # the digest reads every item: the chunks left out too
+                kept = dict(rows.chunk_texts(projection.name, key))
+                kept.update(changed)
+                items_text = [items for _, items in sorted(kept.items()) if items is not None]
+                whole = _with_items(state, str(projection.items), items_text)
+            digest = projection.digest(key, json.loads(whole))
+    return _row(projection, key, value, members, text, digest), changed
 
 
 def _write(rows: TableRows, projection: Projection, part: _Partition) -> None:
-    """Replace the partition's row (or drop it when nothing is left) and its snapshots."""
+    """Replace the partition's row (or drop it when nothing is left), its chunks that changed and
+    its snapshots."""
     name = projection.name
     if part.value is None or part.members == 0:
         rows.replace_partition(name, part.key, None)
         return
+    changed = None
     if part.window is not None:
-        row = _window_row(projection, part.key, part.value, part.members, part.window)
+        row, changed = _window_row(rows, projection, part.key, part.value, part.members, part.window)
     else:
         row = _partition_row(projection, part.key, part.value, part.members)
-    rows.replace_partition(name, part.key, row)
+    if changed is None:
+        rows.replace_partition(name, part.key, row)
+    else:
+        rows.update_partition(name, part.key, row, changed)
     if part.drop:
         rows.delete_snapshots(name, part.key, part.drop)
     rows.insert_snapshots(name, [(part.key, at[0], at[1], text) for at, text in part.snapshots.items()])
@@ -606,7 +680,7 @@ class _Replay:
         self.apply = projection.apply
         self.aside = _SetAside() if projection.settled is not None and projection.items else None
         # Each partition's items by id, with their JSON as last encoded: an item keeps its text
-        # until an event changes it, so consecutive snapshots (each a year of a busy dyad's facts)
+        # until an event changes it, so consecutive snapshots (up to a year of a busy dyad's facts)
         # and setting aside encode an item about once, not once per snapshot that holds it.
         self.apply_item = projection.apply_item if self.aside is not None else None
         self.texts: dict[str, dict[int, tuple[Any, str]]] = {}
@@ -665,7 +739,8 @@ class _Replay:
         # Every item held is kept encoded, the settled ones too: they can no longer change, and
         # setting them aside needs their text.
         texts = self.item_texts(key, value[items], keep=True)
-        return _with_items(dump_state({**value, items: []}), items, texts[settled(value, day) :])
+        kept = texts[self.projection.skips(value, day) :]
+        return _with_items(dump_state({**value, items: []}), items, kept)
 
     def set_aside(self, day: date) -> None:
         """Move each partition's settled items (as of events dated ``day`` or later) to the file."""
@@ -716,17 +791,7 @@ class _Replay:
                 items = str(projection.items)
                 whole = {**value, items: json.loads("[" + aside + "]") + value[items]}
                 digest = projection.digest(key, whole)
-        text = self.text(key, aside)
-        mark = projection.watermark(value)
-        assert mark is not None
-        return (
-            key,
-            mark[0],
-            mark[1],
-            self.members[key],
-            text,
-            None if digest is None else dump_state(digest),
-        )
+        return _row(projection, key, value, self.members[key], self.text(key, aside), digest)
 
     def write_members(self, rows: TableRows) -> None:
         rows.insert_members(self.projection.name, self.member_rows)
@@ -749,7 +814,7 @@ class _Replay:
         size = 0
         for row in self.partition_rows(release=True):
             batch.append(row)
-            size += len(row[4])
+            size += len(row[4]) + sum(len(items) for _, items in row[6])
             if len(batch) >= WRITE_BATCH or size >= WRITE_BYTES:
                 rows.insert_partitions(name, batch)
                 batch, size = [], 0

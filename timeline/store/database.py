@@ -20,7 +20,7 @@ DEFAULT_FILE = "timeline.db"
 MIGRATIONS = Path(__file__).resolve().parent / "alembic"
 #: The newest migration. Every command checks the schema against it, so it is known here without
 #: importing Alembic (a fifth of a read command's start-up); a test holds it to Alembic's head.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 VERSION_TABLE = "alembic_version"
 
 

@@ -7,8 +7,9 @@ and digests arrive here as JSON text and leave as JSON-able dicts.
 
 Tables (:mod:`timeline.store.projection_tables`): a checkpoint per projection (the last
 position folded, its record time and the fold version), one row per partition with its
-watermark, the partition's members (the events it folded, as (date, position)) and a few
-snapshots per partition.
+watermark, its items in chunks beside it (a partition's state is its row's JSON with the chunks'
+items put back into the list its first key holds: see :func:`joined_items`), the partition's
+members (the events it folded, as (date, position)) and a few snapshots per partition.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .eventstore import EventStore
 from .projection_tables import (
     PROJECTION_TABLES,
     projection_checkpoints,
+    projection_chunks,
     projection_members,
     projection_partitions,
     projection_snapshots,
@@ -48,8 +50,11 @@ Key = tuple[str, int]
 MarkRow = tuple[str, int, datetime | None]
 #: A member: (partition, occurred_on, position).
 MemberRow = tuple[str, date, int]
-#: A partition: (partition, through_on ISO, through_position, members, state JSON, digest JSON or None).
-PartitionRow = tuple[str, str, int, int, str, str | None]
+#: A chunk of a partition's items: (chunk, the items' JSON joined by commas).
+ChunkRow = tuple[int, str]
+#: A partition: (partition, through_on ISO, through_position, members, state JSON, digest JSON or
+#: None, its chunks in order: empty when the state holds its items itself).
+PartitionRow = tuple[str, str, int, int, str, str | None, tuple[ChunkRow, ...]]
 #: A snapshot: (partition, through_on ISO, through_position, state JSON).
 SnapshotRow = tuple[str, str, int, str]
 
@@ -60,6 +65,18 @@ def _after(table: Any, on: str, at: str, key: Key | None) -> Any:
         return true()
     day = date.fromisoformat(key[0])
     return or_(table.c[on] > day, and_(table.c[on] == day, table.c[at] > key[1]))
+
+
+def joined_items(state: str, items: Sequence[str]) -> str:
+    """A partition's state JSON with its chunks' ``items`` (each the JSON of a run of items, joined
+    by commas) put back, in order, into the list its first key holds, which the row keeps empty."""
+    if not items:
+        return state
+    at = state.find('":[]')
+    if not state.startswith('{"') or at < 0:
+        raise ValueError("a chunked partition's state must begin with its empty list of items")
+    at += 3
+    return "".join([state[:at], ",".join(items), state[at:]])
 
 
 def _iso(value: date | str) -> str:
@@ -193,15 +210,31 @@ class ProjectionRows:
         return None if row is None else ((_iso(row.through_on), int(row.through_position)), int(row.members))
 
     def load_partition(self, projection: str, partition: str) -> tuple[dict[str, Any] | None, int]:
-        """A partition's state and member count ((None, 0) when it has no row)."""
+        """A partition's state (its chunks' items put back) and member count ((None, 0): no row)."""
         p = projection_partitions.c
         row = self.conn.execute(
             select(p.members, p.state).where(p.projection == projection, p.partition == partition)
         ).first()
-        return (None, 0) if row is None else (json.loads(row.state), int(row.members))
+        if row is None:
+            return None, 0
+        items = [text for _, text in self.chunk_texts(projection, partition)]
+        return json.loads(joined_items(row.state, items)), int(row.members)
+
+    def chunk_texts(
+        self, projection: str, partition: str, first: int | None = None, last: int | None = None
+    ) -> list[ChunkRow]:
+        """A partition's chunks from ``first`` to ``last`` (None: unbounded), in order, undecoded."""
+        c = projection_chunks.c
+        stmt = select(c.chunk, c["items"]).where(c.projection == projection, c.partition == partition)
+        if first is not None:
+            stmt = stmt.where(c.chunk >= first)
+        if last is not None:
+            stmt = stmt.where(c.chunk <= last)
+        return [(int(chunk), items) for chunk, items in self.conn.execute(stmt.order_by(c.chunk))]
 
     def partition_texts(self, projection: str, partition: str) -> tuple[str | None, str | None]:
-        """A partition's state and digest as the JSON text stored, undecoded ((None, None): no row)."""
+        """A partition's row state (without its chunks' items: see :meth:`chunk_texts`) and digest, as
+        the JSON text stored, undecoded ((None, None): no row)."""
         p = projection_partitions.c
         row = self.conn.execute(
             select(p.state, p.digest).where(p.projection == projection, p.partition == partition)
@@ -209,22 +242,52 @@ class ProjectionRows:
         return (None, None) if row is None else (row.state, row.digest)
 
     def replace_partition(self, projection: str, partition: str, row: PartitionRow | None) -> None:
-        """Replace a partition's row by ``row`` (None: drop it, and its snapshots)."""
-        p = projection_partitions.c
+        """Replace a partition's row and all its chunks by ``row`` (None: drop them, and its snapshots)."""
+        p, c = projection_partitions.c, projection_chunks.c
         self.conn.execute(
             delete(projection_partitions).where(p.projection == projection, p.partition == partition)
+        )
+        self.conn.execute(
+            delete(projection_chunks).where(c.projection == projection, c.partition == partition)
         )
         if row is None:
             self.delete_snapshots(projection, partition)
         else:
             self.insert_partitions(projection, [row])
 
+    def update_partition(
+        self, projection: str, partition: str, row: PartitionRow, chunks: Mapping[int, str | None]
+    ) -> None:
+        """Replace a partition's row by ``row`` (whose own chunks are ignored) and only the chunks
+        named in ``chunks`` (None: drop that chunk); the others stay as they are."""
+        p, c = projection_partitions.c, projection_chunks.c
+        self.conn.execute(
+            delete(projection_partitions).where(p.projection == projection, p.partition == partition)
+        )
+        self.insert_partitions(projection, [(*row[:6], ())])
+        for chunk in sorted(chunks):
+            self.conn.execute(
+                delete(projection_chunks).where(
+                    c.projection == projection, c.partition == partition, c.chunk == chunk
+                )
+            )
+        self._insert_values(
+            projection_chunks,
+            ("projection", "partition", "chunk", "items"),
+            [(projection, partition, chunk, text) for chunk, text in sorted(chunks.items()) if text],
+        )
+
     def insert_partitions(self, projection: str, rows: Sequence[PartitionRow]) -> None:
         self._insert(projection_partitions, [
             {"projection": projection, "partition": key, "through_on": date.fromisoformat(on),
              "through_position": at, "members": members, "state": state, "digest": digest}
-            for key, on, at, members, state, digest in rows
+            for key, on, at, members, state, digest, _ in rows
         ])  # fmt: skip
+        self._insert_values(
+            projection_chunks,
+            ("projection", "partition", "chunk", "items"),
+            [(projection, row[0], chunk, text) for row in rows for chunk, text in row[6]],
+        )
 
     # -- members --------------------------------------------------------------------------------
 
@@ -305,9 +368,14 @@ class ProjectionRows:
     # -- everything of one projection (verify) --------------------------------------------------
 
     def stored(self, projection: str) -> dict[str, set[tuple[Any, ...]]]:
-        """Every row of one projection, as :data:`PartitionRow`, :data:`MemberRow` (ISO date) and
-        :data:`SnapshotRow` tuples."""
+        """Every row of one projection, as :data:`PartitionRow` (its chunks with it),
+        :data:`MemberRow` (ISO date) and :data:`SnapshotRow` tuples."""
         p, m, s = projection_partitions.c, projection_members.c, projection_snapshots.c
+        c = projection_chunks.c
+        chunks: dict[str, list[ChunkRow]] = {}
+        found = select(c.partition, c.chunk, c["items"]).where(c.projection == projection)
+        for key, chunk, items in self.conn.execute(found.order_by(c.partition, c.chunk)):
+            chunks.setdefault(key, []).append((int(chunk), items))
         parts = self.conn.execute(
             select(p.partition, p.through_on, p.through_position, p.members, p.state, p.digest).where(
                 p.projection == projection
@@ -322,7 +390,10 @@ class ProjectionRows:
             )
         )
         return {
-            "partitions": {(k, _iso(d), int(tp), int(n), st, dg) for k, d, tp, n, st, dg in parts},
+            "partitions": {
+                (k, _iso(d), int(tp), int(n), st, dg, tuple(chunks.get(k, ())))
+                for k, d, tp, n, st, dg in parts
+            },
             "members": {(k, _iso(d), int(pos)) for k, d, pos in members},
             "snapshots": {(k, _iso(d), int(tp), st) for k, d, tp, st in snaps},
         }
@@ -387,13 +458,23 @@ class ProjectionStore:
     def _column(
         self, projection: str, column: Any, keys: Iterable[str] | None, accept: Callable[[str], bool] | None
     ) -> Iterator[tuple[str, Any]]:
-        table = projection_partitions
+        table, c = projection_partitions, projection_chunks.c
         stmt = select(table.c.partition, column).where(table.c.projection == projection)
         if keys is not None:
             stmt = stmt.where(table.c.partition.in_(sorted(set(keys))))
         with self.reading() as rows:
+            chunks: dict[str, list[str]] = {}
+            if column is table.c.state:  # the items kept in chunks go back into each state
+                find = select(c.partition, c["items"]).where(c.projection == projection)
+                if keys is not None:
+                    find = find.where(c.partition.in_(sorted(set(keys))))
+                for key, items in rows.conn.execute(find.order_by(c.partition, c.chunk)):
+                    if accept is None or accept(key):
+                        chunks.setdefault(key, []).append(items)
             for key, text in rows.conn.execute(stmt.order_by(table.c.partition)):
                 if accept is None or accept(key):
+                    if key in chunks:
+                        text = joined_items(text, chunks.pop(key))
                     yield key, None if text is None else json.loads(text)
 
     def rows(self) -> dict[str, list[tuple[Any, ...]]]:

@@ -36,6 +36,20 @@ projection_partitions = Table(
     Column("digest", Text),  # what as-of reads need of it, as JSON (a dyad's facts: see projections.digest)
 )
 
+#: A partition's items in chunks (migration 0006): the state in ``projection_partitions`` leaves
+#: the list of items its first key holds empty, and each chunk row holds a run of them, as their
+#: JSON joined by commas; the chunks in order are the whole list. Facts are chunked by the year
+#: they were opened in, so that a late article rewrites the year it changes, not the dyad's
+#: megabytes of facts.
+projection_chunks = Table(
+    "projection_chunks",
+    metadata,
+    Column("projection", String(32), primary_key=True),
+    Column("partition", String(64), primary_key=True),
+    Column("chunk", Integer, primary_key=True),
+    Column("items", Text, nullable=False),
+)
+
 #: Which events each partition folded, in valid-time order: a late event or a retraction
 #: refolds a partition from these rows, never from the whole stream.
 projection_members = Table(
@@ -60,4 +74,10 @@ projection_snapshots = Table(
     Column("state", Text, nullable=False),
 )
 
-PROJECTION_TABLES = (projection_checkpoints, projection_partitions, projection_members, projection_snapshots)
+PROJECTION_TABLES = (
+    projection_checkpoints,
+    projection_partitions,
+    projection_chunks,
+    projection_members,
+    projection_snapshots,
+)
