@@ -112,7 +112,7 @@ class SentenceCoder:
         self.ctx = context
         self.actors = ActorFinder(lexicon, context)
         self.narrative: _When | None = None  # the day of the last dated happening
-        self.previous_day: date | None = None  # the last day named in the sentence before
+        self.previous_day: date | None = None  # the last day named so far ("the next day" counts from it)
         # the last past date named, at any precision, for "the following month", "at the time"
         self.previous_told: DateMention | None = None
         # the month or year last told, when no day was told after it: "the row dates back to
