@@ -462,3 +462,17 @@ def test_the_three_named_as_actors_before_are_the_targets_of_the_three() -> None
     )
     complaints = {g for t, a, g, _, _ in _facts(text, "2023-09-21") if t == "CriticismVoiced" and a == "TUR"}
     assert complaints == {"AUT", "ITA", "GRC"}
+
+
+def test_a_speaker_who_says_another_country_s_act_was_unlawful_criticises_that_country() -> None:
+    text = (
+        "Norway's foreign ministry said on Tuesday that Denmark's decision to shut the crossing was "
+        "unlawful. The Kenyan ministry said Uganda's refusal to hand over the suspects was a serious blow."
+    )
+    facts = {(t, a, g) for t, a, g, _, _ in _facts(text, "2024-06-12") if t == "CriticismVoiced"}
+    assert facts == {("CriticismVoiced", "NOR", "DNK"), ("CriticismVoiced", "KEN", "UGA")}
+
+
+def test_a_writer_s_own_word_that_an_act_was_unlawful_is_no_one_s_criticism() -> None:
+    text = "Denmark's decision to shut the crossing was unlawful under the treaty of 1952."
+    assert [f for f in _facts(text, "2024-06-12") if f[0] == "CriticismVoiced"] == []

@@ -385,6 +385,8 @@ def _container(token: Token) -> set[str]:
 
 
 def _pos_fits(pos: str, token: Token) -> bool:
+    if pos == "ADJ":
+        return token.pos_ == "ADJ"
     if pos == "VERB":
         return token.pos_ in ("VERB", "AUX") or (token.tag_.startswith("VB"))
     return token.pos_ in ("NOUN", "PROPN") and not token.tag_.startswith("VB")
