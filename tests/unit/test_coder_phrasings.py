@@ -476,3 +476,24 @@ def test_a_speaker_who_says_another_country_s_act_was_unlawful_criticises_that_c
 def test_a_writer_s_own_word_that_an_act_was_unlawful_is_no_one_s_criticism() -> None:
     text = "Denmark's decision to shut the crossing was unlawful under the treaty of 1952."
     assert [f for f in _facts(text, "2024-06-12") if f[0] == "CriticismVoiced"] == []
+
+
+def test_a_year_after_a_possessive_dates_the_visit_it_qualifies() -> None:
+    visits = [
+        f
+        for f in _facts("Ireland's 1998 visit to Argentina opened a new era.", "2023-09-20")
+        if f[0] == "VisitMade"
+    ]
+    assert [(a, t, d) for _, a, t, d, _ in visits] == [("IRL", "ARG", date(1998, 1, 1))]
+
+
+def test_a_month_that_saw_something_happen_dates_it() -> None:
+    facts = _facts("Last month saw Peru and Chile sign a border accord.", "2023-09-20")
+    assert {d for t, _, _, d, _ in facts if t == "AgreementSigned"} == {date(2023, 8, 1)}
+
+
+def test_the_first_to_do_something_did_it_when_they_became_the_first() -> None:
+    aid = _facts("Latvia in April became the first country to hand over tanks to Ukraine.", "2023-09-20")
+    assert [(t, a, g, d) for t, a, g, d, _ in aid] == [("AidProvided", "LVA", "UKR", date(2023, 4, 1))]
+    visit = _facts("The last Japanese leader to visit Peru was Shinzo Abe, in 2016.", "2023-09-20")
+    assert [(t, a, g, d) for t, a, g, d, _ in visit] == [("VisitMade", "JPN", "PER", date(2016, 1, 1))]

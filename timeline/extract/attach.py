@@ -69,6 +69,14 @@ def attach(
             if bounded
             else _relative_target(root) or _dated_word(root, events, happenings, noun_own=not misread)
         )
+        if (
+            word is not None
+            and word.lemma_.lower() in _WITNESSING
+            and root.dep_ in ("nsubj", "npadvmod")
+            and root.i < word.i
+        ):
+            # "Last month saw Peru and Chile sign an accord": the month is when what it saw happened
+            word = next((c for c in word.children if c.dep_ in ("ccomp", "xcomp", "dobj")), word)
         if word is not None:
             out.append(Attached(mention, word))
         # "in 1991, when she was received by X": the clause on the date happened then
@@ -78,6 +86,8 @@ def attach(
     return out
 
 
+# Verbs whose subject may be a time that saw something happen ("last month saw ...").
+_WITNESSING = frozenset({"see", "witness"})
 # Verbs of a relative clause that date the noun it describes, not the sentence's statement.
 _HAPPENING_VERBS = frozenset(
     {"occur", "happen", "take", "kill", "erupt", "strike", "break", "unfold", "begin"}
@@ -243,6 +253,11 @@ def own_date(
                 return best(by_word[word.i])
     node = trigger
     for _ in range(6):
+        if _first_to(node):
+            # "in April became the first member to hand over jets", "the last leader to visit was X,
+            # in 2016": the date of the clause that says who was first or last
+            verb = node.head.head
+            return best(by_word[verb.i]) if verb.i in by_word else None
         if node.head.i == node.i or node.dep_ in ("ccomp", "relcl", "acl", "parataxis"):
             return None
         if (
@@ -260,3 +275,19 @@ def own_date(
         if node.i in by_word:
             return best(by_word[node.i])
     return None
+
+
+_RANKS = frozenset({"first", "last", "only", "second", "third", "latest"})
+
+
+def _first_to(clause: Token) -> bool:
+    """ "the first country to hand over jets": an infinitive ranking the noun it describes, where
+    that noun is said of someone by 'be' or 'become'."""
+    noun = clause.head
+    return (
+        clause.dep_ in ("relcl", "acl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        and noun.dep_ in ("attr", "nsubj")
+        and noun.head.lemma_.lower() in ("be", "become")
+        and any(c.dep_ == "amod" and c.lower_ in _RANKS for c in noun.children)
+    )

@@ -568,7 +568,9 @@ def _resolve_weekend(m: re.Match[str], published: date, tense: str | None) -> _F
 def _resolve_year(m: re.Match[str], published: date, sentence: str) -> _Found | None:
     if not m.group("mod") and not m.group("part"):
         words = _words()
-        if _previous_word(sentence, m.start()) not in words.year_context:
+        before = _previous_word(sentence, m.start())
+        # "Whitlam's 1973 trip": a possessive before a bare year makes it the year of what follows
+        if before not in words.year_context and not before.endswith(("'s", "’s")):
             return None
         following = _NEXT_WORD.match(sentence, m.end())
         if following and following.group(1).lower() in words.count_nouns:
