@@ -497,3 +497,30 @@ def test_the_first_to_do_something_did_it_when_they_became_the_first() -> None:
     assert [(t, a, g, d) for t, a, g, d, _ in aid] == [("AidProvided", "LVA", "UKR", date(2023, 4, 1))]
     visit = _facts("The last Japanese leader to visit Peru was Shinzo Abe, in 2016.", "2023-09-20")
     assert [(t, a, g, d) for t, a, g, d, _ in visit] == [("VisitMade", "JPN", "PER", date(2016, 1, 1))]
+
+
+def test_two_countries_agreeing_to_set_something_up_together_want_to_cooperate() -> None:
+    facts = _facts("Zambia and Malawi agreed to look for ways to ease cross-border trade.", "2024-10-22")
+    pairs = {(a, g) for t, a, g, _, _ in facts if t == "CooperationIntentExpressed"}
+    assert pairs == {("ZMB", "MWI"), ("MWI", "ZMB")}
+
+
+def test_they_after_a_meeting_are_the_two_who_met_not_the_article_s_other_side() -> None:
+    text = (
+        "Indian Prime Minister Narendra Modi spoke with Chinese President Xi Jinping last week. "
+        "China also sent aid to Nepal. Maldivian President Mohamed Muizzu met Modi in Dubai on "
+        "October 1, when they agreed to set up a core group of officials."
+    )
+    pairs = {(a, g) for t, a, g, _, _ in _facts(text, "2024-10-22") if t == "CooperationIntentExpressed"}
+    assert pairs == {("MDV", "IND"), ("IND", "MDV")}
+
+
+def test_sanctions_imposed_by_one_country_on_another_are_its_sanctions() -> None:
+    text = "The sanctions imposed by Canada on Venezuela in June hit the oil sector."
+    facts = [(t, a, g, d) for t, a, g, d, _ in _facts(text, "2024-10-22")]
+    assert facts == [("SanctionsImposed", "CAN", "VEN", date(2024, 6, 1))]
+
+
+def test_calling_a_government_genocidal_is_criticism() -> None:
+    text = "The Ecuadorian president called Nicaragua's government genocidal."
+    assert [(t, a, g) for t, a, g, _, _ in _facts(text, "2024-10-22")] == [("CriticismVoiced", "ECU", "NIC")]

@@ -336,7 +336,16 @@ class SentenceCoder:
             and subject.pos_ in ("NOUN", "PROPN")
         ):
             return None  # "Kenya's condemnation came on Monday": the noun tells the event, not the verb
-        actors, _ = roles.along(token, [p for p in frame.actor if p != "speaker"])
+        pair = (
+            self._last_pair()
+            if frame.type in _MUTUAL and subject is not None and subject.lower_ == "they"
+            else None
+        )
+        if pair is not None:
+            # "X met Y on Monday, when they agreed to ...": the two who last met, spoke or pledged
+            actors = [Mention(0, 0, "", side, "context") for side in pair]
+        else:
+            actors, _ = roles.along(token, [p for p in frame.actor if p != "speaker"])
         if not actors and "speaker" in frame.actor:
             # "China said Japan had failed to prove ...": the one who says it is the actor
             speaker = self._speaker(token, roles, reported_only=True)
@@ -461,6 +470,20 @@ class SentenceCoder:
             if last is not None:
                 return [Mention(0, 0, "", last, "context")]
         return targets or self._other_parties(sentence, token, mentions, actor_countries, frame.type)
+
+    def _last_pair(self) -> tuple[Party, Party] | None:
+        """The two sides of the last meeting, call or pledge between two told, in this sentence or
+        just before it: "they" after it means the two of them."""
+        recent = [*self._told_here] or self.told[-4:]
+        for statement in reversed(recent):
+            if (
+                statement.type in _MUTUAL
+                and statement.actor.country
+                and statement.target.country
+                and statement.actor.country != statement.target.country
+            ):
+                return statement.actor, statement.target
+        return None
 
     def _last_target(self, kind: str, actors: set[str | None]) -> Party | None:
         """The side the last statement of this kind was aimed at, unless it is one of the actors."""

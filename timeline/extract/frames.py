@@ -202,7 +202,7 @@ class FrameBook:
             _lemma(t) in frame.unless for t in near(token) if t.dep_ not in _COMPLEMENTS
         ):
             return False  # "came to power"; not "arrived ..., after Y ended a tour": that clause's own verb
-        governors = governing_lemmas(token)
+        governors = governing_lemmas(token) | _participles(token)
         if frame.governors and not governors & frame.governors:
             return False
         if frame.not_governors and (governors | _container(token)) & frame.not_governors:
@@ -374,6 +374,12 @@ def governing_lemmas(token: Token) -> set[str]:
     if token.dep_ == "pobj" and token.head.dep_ == "prep":
         out.add(token.head.lower_)  # "after private talks, X thanked Y": 'after' as well as 'thank'
     return out
+
+
+def _participles(token: Token) -> set[str]:
+    """ "Tanzania's ban on maize, imposed in March": a past participle describing a noun says what
+    was done with it, as a verb governing it would."""
+    return {phrasal_lemma(c) for c in token.children if c.dep_ == "acl" and c.tag_ == "VBN"}
 
 
 def _container(token: Token) -> set[str]:
